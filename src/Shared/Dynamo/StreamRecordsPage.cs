@@ -1,0 +1,37 @@
+namespace Replication.Dynamo;
+
+/// <summary>
+/// One stream record. <see cref="KeyFilter"/> and <see cref="NewImage"/> are BSON inside the owning
+/// <see cref="StreamRecordsPage"/>'s buffer and valid until it is disposed.
+/// </summary>
+public readonly record struct StreamRecord(
+    StreamEventName EventName,
+    SequenceNumber SequenceNumber,
+    DateTimeOffset? ApproximateCreationDateTime,
+    long SizeBytes,
+    ReadOnlyMemory<byte> KeyFilter,
+    ReadOnlyMemory<byte> NewImage)
+{
+    public bool HasNewImage => !NewImage.IsEmpty;
+}
+
+/// <summary>A GetRecords result. <see cref="NextShardIterator"/> is null once the shard is closed and fully read.</summary>
+public sealed class StreamRecordsPage : IDisposable
+{
+    private readonly BsonDocumentSequence _documents;
+
+    internal StreamRecordsPage(BsonDocumentSequence documents, IReadOnlyList<StreamRecord> records, string? nextShardIterator, int responseBytes)
+    {
+        _documents = documents;
+        Records = records;
+        NextShardIterator = nextShardIterator;
+        ResponseBytes = responseBytes;
+    }
+
+    public IReadOnlyList<StreamRecord> Records { get; }
+    public string? NextShardIterator { get; }
+    public bool ShardClosed => NextShardIterator is null;
+    public int ResponseBytes { get; }
+
+    public void Dispose() => _documents.Dispose();
+}

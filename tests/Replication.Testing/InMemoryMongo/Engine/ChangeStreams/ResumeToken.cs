@@ -1,0 +1,41 @@
+using System.Buffers.Binary;
+using Replication.Bson;
+using Replication.Testing.InMemoryMongo.Engine.Errors;
+
+namespace Replication.Testing.InMemoryMongo.Engine.ChangeStreams;
+
+/// <summary>
+/// A change stream position, presented as MongoDB does: <c>{_data: "&lt;hex string&gt;"}</c>, opaque to clients.
+/// The hex is a fixed-width big-endian (cluster time, log position), so tokens sort in stream order as strings,
+/// like MongoDB's KeyString-based tokens.
+/// </summary>
+public readonly record struct ResumeToken(BsonTimestamp ClusterTime, long Position)
+{
+    private const string Prefix = "82";
+
+    public BsonDocument ToDocument()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, ClusterTime.Value);
+        BinaryPrimitives.WriteInt64BigEndian(bytes[8..], Position);
+        return new BsonDocument { { "_data", Prefix + Convert.ToHexString(bytes) } };
+    }
+
+    public static ResumeToken Parse(BsonValue token)
+    {
+        if (token is BsonDocument d && d.TryGetValue("_data", out var data) && data is BsonString s
+            && s.Value.Length == Prefix.Length + 32 && s.Value.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            try
+            {
+                var bytes = Convert.FromHexString(s.Value.AsSpan(Prefix.Length));
+                var ts = BinaryPrimitives.ReadUInt64BigEndian(bytes);
+                return new ResumeToken(new BsonTimestamp((uint)(ts >> 32), (uint)ts), BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(8)));
+            }
+            catch (FormatException)
+            {
+            }
+        }
+        throw new MongoCommandException(MongoErrorCode.InvalidResumeToken, "Invalid resume token: expected a token issued by this server, {_data: <hex string>}");
+    }
+}

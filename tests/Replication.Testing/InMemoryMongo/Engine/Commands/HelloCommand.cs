@@ -1,0 +1,51 @@
+using Replication.Bson;
+
+namespace Replication.Testing.InMemoryMongo.Engine.Commands;
+
+/// <summary>
+/// hello / isMaster: presents a one-node replica set whose only member is a writable primary. No
+/// <c>topologyVersion</c> is sent, so drivers poll instead of opening a streaming (awaitable) hello.
+/// </summary>
+public sealed class HelloCommand : IMongoCommand
+{
+    public IReadOnlyList<string> Names { get; } = ["hello", "isMaster", "ismaster"];
+
+    public BsonDocument Execute(CommandInvocation invocation)
+    {
+        var instance = invocation.Instance;
+        var options = instance.Options;
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var lastWrite = instance.Clock.Current;
+        var legacy = invocation.Name != "hello";
+        var reply = new BsonDocument
+        {
+            { legacy ? "ismaster" : "isWritablePrimary", true },
+            { "hosts", new BsonArray { options.HostAndPort } },
+            { "setName", options.ReplicaSetName },
+            { "setVersion", 1 },
+            { "secondary", false },
+            { "primary", options.HostAndPort },
+            { "me", options.HostAndPort },
+            { "electionId", instance.ElectionId },
+            { "lastWrite", new BsonDocument
+                {
+                    { "opTime", new BsonDocument { { "ts", lastWrite }, { "t", 1L } } },
+                    { "lastWriteDate", new BsonDateTime(lastWrite.Seconds * 1000L) },
+                    { "majorityOpTime", new BsonDocument { { "ts", lastWrite }, { "t", 1L } } },
+                    { "majorityWriteDate", new BsonDateTime(lastWrite.Seconds * 1000L) },
+                }
+            },
+            { "maxBsonObjectSize", 16 * 1024 * 1024 },
+            { "maxMessageSizeBytes", 48_000_000 },
+            { "maxWriteBatchSize", 100_000 },
+            { "localTime", new BsonDateTime(now) },
+            { "logicalSessionTimeoutMinutes", 30 },
+            { "connectionId", invocation.Context.ConnectionId },
+            { "minWireVersion", 0 },
+            { "maxWireVersion", 17 },
+            { "readOnly", false },
+        };
+        if (invocation.Command["helloOk"] is not null) reply["helloOk"] = true;
+        return reply;
+    }
+}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text;
+using Replication.Bson;
+
+namespace Replication.Testing.InMemoryMongo.Engine.Errors;
+
+/// <summary>Values written the way MongoDB's error messages print them, e.g. <c>{ _id: ObjectId('…') }</c>.</summary>
+public static class ShellFormat
+{
+    public static string Of(BsonValue value)
+    {
+        var sb = new StringBuilder();
+        Append(sb, value);
+        return sb.ToString();
+    }
+
+    private static void Append(StringBuilder sb, BsonValue value)
+    {
+        switch (value)
+        {
+            case BsonDocument d:
+                if (d.Count == 0)
+                {
+                    sb.Append("{}");
+                    break;
+                }
+                sb.Append("{ ");
+                var first = true;
+                foreach (var (name, v) in d)
+                {
+                    if (!first) sb.Append(", ");
+                    first = false;
+                    sb.Append(name).Append(": ");
+                    Append(sb, v);
+                }
+                sb.Append(" }");
+                break;
+            case BsonArray a:
+                sb.Append("[ ").AppendJoin(", ", a.Select(Of)).Append(" ]");
+                break;
+            case BsonString s: sb.Append('"').Append(s.Value).Append('"'); break;
+            case BsonInt32 i: sb.Append(i.Value.ToString(CultureInfo.InvariantCulture)); break;
+            case BsonInt64 l: sb.Append(l.Value.ToString(CultureInfo.InvariantCulture)); break;
+            case BsonDouble dbl: sb.Append(dbl.Value.ToString("R", CultureInfo.InvariantCulture)); break;
+            case BsonObjectId o: sb.Append("ObjectId('").Append(o.Value.ToString()).Append("')"); break;
+            case BsonBoolean b: sb.Append(b.Value ? "true" : "false"); break;
+            case BsonNull: sb.Append("null"); break;
+            case BsonUndefined: sb.Append("undefined"); break;
+            case BsonDateTime dt: sb.Append("new Date(").Append(dt.MillisecondsSinceEpoch.ToString(CultureInfo.InvariantCulture)).Append(')'); break;
+            case BsonTimestamp ts: sb.Append("Timestamp(").Append(ts.Seconds).Append(", ").Append(ts.Increment).Append(')'); break;
+            case BsonBinary bin: sb.Append("BinData(").Append(bin.Subtype).Append(", ").Append(Convert.ToHexString(bin.Data)).Append(')'); break;
+            case BsonMinKey: sb.Append("MinKey"); break;
+            case BsonMaxKey: sb.Append("MaxKey"); break;
+            default: sb.Append(value.Type.ToString()); break;
+        }
+    }
+}

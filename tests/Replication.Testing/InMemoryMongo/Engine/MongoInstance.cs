@@ -1,0 +1,27 @@
+using Replication.Testing.InMemoryMongo.Engine.ChangeStreams;
+using Replication.Testing.InMemoryMongo.Engine.Cursors;
+using Replication.Testing.InMemoryMongo.Engine.Storage;
+
+namespace Replication.Testing.InMemoryMongo.Engine;
+
+/// <summary>The state one server holds, shared by every command: data, open cursors, the change log and the clock.</summary>
+public sealed class MongoInstance
+{
+    public MongoInstance(MongoEngineOptions options)
+    {
+        Options = options;
+        Clock = new ClusterClock();
+        ChangeLog = new ChangeLog(Clock, options.ChangeLogCapacity);
+        Catalog = new Catalog(ChangeLog);
+    }
+
+    public MongoEngineOptions Options { get; }
+    public ClusterClock Clock { get; }
+    public ChangeLog ChangeLog { get; }
+    public Catalog Catalog { get; }
+    public CursorRegistry Cursors { get; } = new();
+    public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
+
+    /// <summary>The replica set term's election id, fixed for the server's life as a single-node set never re-elects.</summary>
+    public Bson.ObjectId ElectionId { get; } = new([0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1]);
+}

@@ -1,0 +1,142 @@
+using Replication.Bson;
+
+namespace Replication.Tests.InMemoryMongo;
+
+public sealed class InsertFindTests
+{
+    [Fact]
+    public void Insert_generates_an_ObjectId_placed_first_and_find_returns_documents_in_insertion_order()
+    {
+        var s = new EngineSession();
+        var reply = s.Ok(new BsonDocument { { "insert", "c" }, { "documents", new BsonArray { new BsonDocument { { "a", 2 } }, new BsonDocument { { "a", 1 }, { "_id", 5 } } } } });
+        Assert.Equal(new BsonInt32(2), reply["n"]);
+        var docs = s.FindAll("c");
+        Assert.Equal(2, docs.Count);
+        Assert.Equal("_id", docs[0].Elements[0].Key);
+        Assert.IsType<BsonObjectId>(docs[0]["_id"]);
+        Assert.Equal(new BsonDocument { { "_id", 5 }, { "a", 1 } }, docs[1]);
+    }
+
+    [Fact]
+    public void Insert_takes_documents_from_an_OP_MSG_document_sequence()
+    {
+        var s = new EngineSession();
+        var sequences = new Dictionary<string, IReadOnlyList<BsonDocument>> { ["documents"] = [new BsonDocument { { "_id", 1 } }, new BsonDocument { { "_id", 2 } }] };
+        var reply = s.Run(new BsonDocument { { "insert", "c" } }, "test", sequences);
+        Assert.Equal(new BsonInt32(2), reply["n"]);
+        Assert.Equal(2, s.FindAll("c").Count);
+    }
+
+    [Fact]
+    public void Ordered_insert_stops_at_a_duplicate_key_with_mongodbs_write_error_shape()
+    {
+        var s = new EngineSession();
+        var reply = s.Ok(new BsonDocument
+        {
+            { "insert", "c" },
+            { "documents", new BsonArray { new BsonDocument { { "_id", 1 } }, new BsonDocument { { "_id", 1 } }, new BsonDocument { { "_id", 2 } } } },
+        });
+        Assert.Equal(new BsonInt32(1), reply["n"]);
+        var error = Assert.IsType<BsonDocument>(Assert.Single((BsonArray)reply["writeErrors"]!));
+        Assert.Equal(new BsonInt32(1), error["index"]);
+        Assert.Equal(new BsonInt32(11000), error["code"]);
+        Assert.Equal(new BsonString("E11000 duplicate key error collection: test.c index: _id_ dup key: { _id: 1 }"), error["errmsg"]);
+        Assert.Equal(new BsonDocument { { "_id", 1 } }, error["keyPattern"]);
+        Assert.Equal(new BsonDocument { { "_id", 1 } }, error["keyValue"]);
+        Assert.Single(s.FindAll("c"));
+    }
+
+    [Fact]
+    public void Unordered_insert_continues_after_errors()
+    {
+        var s = new EngineSession();
+        var reply = s.Ok(new BsonDocument
+        {
+            { "insert", "c" },
+            { "documents", new BsonArray { new BsonDocument { { "_id", 1 } }, new BsonDocument { { "_id", 1.0 } }, new BsonDocument { { "_id", 2 } } } },
+            { "ordered", false },
+        });
+        Assert.Equal(new BsonInt32(2), reply["n"]);
+        Assert.Single((BsonArray)reply["writeErrors"]!);
+        Assert.Equal(2, s.FindAll("c").Count);
+    }
+
+    [Fact]
+    public void Top_level_dollar_field_names_are_rejected()
+    {
+        var s = new EngineSession();
+        var reply = s.Ok(new BsonDocument { { "insert", "c" }, { "documents", new BsonArray { new BsonDocument { { "$bad", 1 } } } } });
+        var error = (BsonDocument)((BsonArray)reply["writeErrors"]!)[0];
+        Assert.Equal(new BsonInt32(2), error["code"]);
+    }
+
+    [Fact]
+    public void Documents_over_16_MiB_are_rejected_with_BSONObjectTooLarge()
+    {
+        var s = new EngineSession();
+        var big = new BsonDocument { { "blob", new BsonBinary(new byte[16 * 1024 * 1024]) } };
+        var reply = s.Ok(new BsonDocument { { "insert", "c" }, { "documents", new BsonArray { big } } });
+        var error = (BsonDocument)((BsonArray)reply["writeErrors"]!)[0];
+        Assert.Equal(new BsonInt32(10334), error["code"]);
+    }
+
+    [Fact]
+    public void Find_pages_through_getMore_until_the_cursor_id_is_zero()
+    {
+        var s = new EngineSession();
+        s.Insert("c", Enumerable.Range(0, 250).Select(i => new BsonDocument { { "_id", i } }).ToArray());
+        var first = s.Ok(new BsonDocument { { "find", "c" } });
+        Assert.Equal(101, EngineSession.Batch(first, "firstBatch").Count);
+        Assert.Equal(new BsonString("test.c"), ((BsonDocument)first["cursor"]!)["ns"]);
+        var id = EngineSession.CursorId(first);
+        Assert.NotEqual(0, id);
+        var seen = 101;
+        while (id != 0)
+        {
+            var more = s.Ok(new BsonDocument { { "getMore", id }, { "collection", "c" }, { "batchSize", 100 } });
+            seen += EngineSession.Batch(more, "nextBatch").Count;
+            id = EngineSession.CursorId(more);
+        }
+        Assert.Equal(250, seen);
+    }
+
+    [Fact]
+    public void GetMore_on_an_unknown_cursor_is_CursorNotFound()
+    {
+        new EngineSession().Fails(new BsonDocument { { "getMore", 12345L }, { "collection", "c" } }, 43);
+    }
+
+    [Fact]
+    public void KillCursors_reports_killed_and_not_found_ids()
+    {
+        var s = new EngineSession();
+        s.Insert("c", Enumerable.Range(0, 5).Select(i => new BsonDocument { { "_id", i } }).ToArray());
+        var id = EngineSession.CursorId(s.Ok(new BsonDocument { { "find", "c" }, { "batchSize", 1 } }));
+        var reply = s.Ok(new BsonDocument { { "killCursors", "c" }, { "cursors", new BsonArray { id, 99L } } });
+        Assert.Equal(new BsonArray { id }, reply["cursorsKilled"]);
+        Assert.Equal(new BsonArray { 99L }, reply["cursorsNotFound"]);
+        s.Fails(new BsonDocument { { "getMore", id }, { "collection", "c" } }, 43);
+    }
+
+    [Fact]
+    public void Find_applies_filter_sort_skip_limit_and_projection()
+    {
+        var s = new EngineSession();
+        s.Insert("c",
+            new BsonDocument { { "_id", 1 }, { "a", 5 }, { "b", "x" } },
+            new BsonDocument { { "_id", 2 }, { "a", 3 }, { "b", "y" } },
+            new BsonDocument { { "_id", 3 }, { "a", 9 }, { "b", "z" } },
+            new BsonDocument { { "_id", 4 }, { "a", 1 }, { "b", "w" } });
+        var reply = s.Ok(new BsonDocument
+        {
+            { "find", "c" },
+            { "filter", new BsonDocument { { "a", new BsonDocument { { "$gt", 1 } } } } },
+            { "sort", new BsonDocument { { "a", -1 } } },
+            { "skip", 1 },
+            { "limit", 2 },
+            { "projection", new BsonDocument { { "b", 1 }, { "_id", 0 } } },
+        });
+        Assert.Equal([new BsonDocument { { "b", "x" } }, new BsonDocument { { "b", "y" } }], EngineSession.Batch(reply, "firstBatch"));
+        Assert.Equal(0, EngineSession.CursorId(reply));
+    }
+}
