@@ -1,14 +1,6 @@
-namespace Replication.ShardActors.Streams;
+using Replication.Checkpoints;
 
-/// <summary>Where a shard stands, as the checkpoint store records it.</summary>
-public enum ShardStatus
-{
-    NotStarted,
-    Prepared,
-    Processing,
-    Done,
-    Skipped,
-}
+namespace Replication.ShardActors.Streams;
 
 /// <summary>What DescribeStream tells about a shard: its parent, and whether it is closed (has an ending sequence number).</summary>
 public sealed record ShardDescriptor(string ShardId, string? ParentShardId, bool IsClosed);

@@ -1,3 +1,4 @@
+using Replication.Checkpoints;
 using Replication.ShardActors.Streams;
 
 namespace Replication.Tests.ShardActors;

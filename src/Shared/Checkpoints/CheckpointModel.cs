@@ -1,0 +1,95 @@
+using Replication.Dynamo;
+using Replication.Dynamo.Conversion;
+
+namespace Replication.Checkpoints;
+
+/// <summary>Where a shard stands. Done and Skipped are final; a child shard runs only after its parent is one of them.</summary>
+public enum ShardStatus
+{
+    NotStarted,
+    Prepared,
+    Processing,
+    Done,
+    Skipped,
+}
+
+public enum FullSyncStatus
+{
+    NotStarted,
+    Running,
+    Done,
+}
+
+public enum SegmentStatus
+{
+    Pending,
+    Running,
+    Done,
+}
+
+/// <summary>What the coordinator learned about a table; written on every discovery, never touching positions.</summary>
+public sealed record TableRegistration(string Table, string Collection, TableKeySchema KeySchema, string? StreamArn, string? ViewType);
+
+/// <summary>One source table's replication state: its stream, and its full sync split into Scan segments.</summary>
+public sealed record TableCheckpoint(
+    string Table,
+    string Collection,
+    TableKeySchema KeySchema,
+    string? StreamArn,
+    string? ViewType,
+    int Generation,
+    FullSyncCheckpoint FullSync,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>
+/// The full sync of one table generation. <see cref="Segments"/> is keyed by segment number; a segment's
+/// <see cref="SegmentCheckpoint.LastEvaluatedKey"/> is the DynamoDB JSON of the last acknowledged page's key.
+/// </summary>
+public sealed record FullSyncCheckpoint(
+    FullSyncStatus Status,
+    int TotalSegments,
+    long ItemsWritten,
+    IReadOnlyDictionary<int, SegmentCheckpoint> Segments,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt)
+{
+    public static FullSyncCheckpoint NotStarted { get; } = new(FullSyncStatus.NotStarted, 0, 0, new Dictionary<int, SegmentCheckpoint>(), null, null);
+}
+
+public sealed record SegmentCheckpoint(int Segment, SegmentStatus Status, string? LastEvaluatedKey, long ItemsWritten, long Pages);
+
+/// <summary>
+/// One stream shard's position. <see cref="StartSequenceNumber"/> was learned before the full sync (where
+/// incremental starts, inclusive); <see cref="SequenceNumber"/> is the last record applied (resume after it).
+/// </summary>
+public sealed record ShardCheckpoint(
+    string Table,
+    string StreamArn,
+    string ShardId,
+    string? ParentShardId,
+    ShardStatus Status,
+    SequenceNumber? StartSequenceNumber,
+    SequenceNumber? SequenceNumber,
+    DateTimeOffset? ApproximateTime,
+    long RecordsApplied,
+    DateTimeOffset UpdatedAt);
+
+/// <summary>An item that could not be written, kept with the reason so nothing is silently dropped.</summary>
+public sealed record DeadLetter(
+    string Table,
+    string Collection,
+    string Key,
+    string Phase,
+    string Error,
+    int? Code,
+    ReadOnlyMemory<byte> Document,
+    string? SequenceNumber = null);
+
+/// <summary>
+/// The holder's claim on a unit of work, added to position writes as a condition so a node that lost its lease
+/// cannot move a checkpoint (the cluster's fencing token).
+/// </summary>
+public sealed record CheckpointFence(string Owner, long Counter);
+
+/// <summary>A conditional checkpoint write matched nothing: the position would go backwards, or the writer lost its claim.</summary>
+public sealed class CheckpointConflictException(string message) : Exception(message);

@@ -1,0 +1,42 @@
+using Replication.Bson;
+using Replication.Mongo;
+
+namespace Replication.Checkpoints;
+
+public sealed partial class CheckpointStore
+{
+    // A dead letter must itself be writable: past this size the item is recorded without its body.
+    private const int MaxStoredDocumentBytes = 15 * 1024 * 1024;
+
+    public async Task AddDeadLetterAsync(DeadLetter letter, CancellationToken cancellationToken = default)
+    {
+        var doc = new BsonDocument
+        {
+            { "table", letter.Table },
+            { "collection", letter.Collection },
+            { "key", letter.Key },
+            { "phase", letter.Phase },
+            { "error", letter.Error },
+            { "code", letter.Code is { } c ? c : BsonNull.Value },
+            { "sequenceNumber", letter.SequenceNumber is null ? BsonNull.Value : letter.SequenceNumber },
+            { "at", Now() },
+        };
+        if (letter.Document.Length is > 0 and <= MaxStoredDocumentBytes)
+            doc.Add("document", new BsonBinary(letter.Document.ToArray()));
+        else if (letter.Document.Length > 0)
+            doc.Add("documentBytes", letter.Document.Length);
+        // Stored as opaque bytes: the item was dead-lettered precisely because MongoDB would not take it as a document.
+        await _deadLetters.InsertOneAsync(doc, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<long> CountDeadLettersAsync(string? table = null, CancellationToken cancellationToken = default)
+    {
+        var command = new BsonDocument { { "count", _deadLetters.Name } };
+        if (table is not null) command.Add("query", new BsonDocument { { "table", table } });
+        var reply = await _deadLetters.Database.RunCommandAsync(command, CommandKind.Read, cancellationToken).ConfigureAwait(false);
+        return reply["n"] switch { BsonInt32 i => i.Value, BsonInt64 l => l.Value, BsonDouble d => (long)d.Value, _ => 0 };
+    }
+
+    public Task<List<BsonDocument>> ListDeadLettersAsync(string table, int limit = 100, CancellationToken cancellationToken = default) =>
+        _deadLetters.FindToListAsync(new BsonDocument { { "table", table } }, new FindOptions { Sort = new BsonDocument { { "at", 1 } }, Limit = limit }, cancellationToken);
+}

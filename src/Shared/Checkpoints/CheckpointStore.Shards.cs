@@ -1,0 +1,130 @@
+using Replication.Bson;
+using Replication.Dynamo;
+using Replication.Mongo;
+
+namespace Replication.Checkpoints;
+
+public sealed partial class CheckpointStore
+{
+    // Sequence numbers are at most 40 digits; zero-padded to that width they order as text exactly as they do as
+    // numbers, which lets the server itself refuse a position that would go backwards.
+    private const int SequenceKeyWidth = 40;
+
+    public static string ShardDocumentId(string table, string shardId) => $"{table}|{shardId}";
+
+    public static string SequenceKey(SequenceNumber sequenceNumber) => sequenceNumber.ToString().PadLeft(SequenceKeyWidth, '0');
+
+    public async Task<IReadOnlyList<ShardCheckpoint>> ListShardsAsync(string table, CancellationToken cancellationToken = default)
+    {
+        var found = await _shards.FindToListAsync(new BsonDocument { { "table", table } }, new FindOptions { Sort = new BsonDocument { { "shardId", 1 } } }, cancellationToken).ConfigureAwait(false);
+        return found.Select(ReadShard).ToArray();
+    }
+
+    public async Task<ShardCheckpoint?> GetShardAsync(string table, string shardId, CancellationToken cancellationToken = default)
+    {
+        var found = await _shards.FindToListAsync(new BsonDocument { { "_id", ShardDocumentId(table, shardId) } }, null, cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? null : ReadShard(found[0]);
+    }
+
+    /// <summary>Creates the shard's checkpoint with <paramref name="initialStatus"/> if it has none; an existing one is left alone.</summary>
+    public Task RegisterShardAsync(string table, string streamArn, string shardId, string? parentShardId, ShardStatus initialStatus, CancellationToken cancellationToken = default)
+    {
+        var update = new BsonDocument
+        {
+            { "$setOnInsert", new BsonDocument
+                {
+                    { "table", table },
+                    { "streamArn", streamArn },
+                    { "shardId", shardId },
+                    { "parentShardId", parentShardId is null ? BsonNull.Value : parentShardId },
+                    { "status", initialStatus.ToString() },
+                    { "startSequenceNumber", BsonNull.Value },
+                    { "sequenceNumber", BsonNull.Value },
+                    { "approximateTime", BsonNull.Value },
+                    { "recordsApplied", 0L },
+                    { "updatedAt", Now() },
+                }
+            },
+        };
+        return UpdateOneAsync(_shards, new BsonDocument { { "_id", ShardDocumentId(table, shardId) } }, update, upsert: true, cancellationToken);
+    }
+
+    /// <summary>Saves where incremental sync will start (inclusive), learned before the full sync began.</summary>
+    public async Task SaveStartPositionAsync(string table, string shardId, SequenceNumber start, CheckpointFence? fence = null, CancellationToken cancellationToken = default)
+    {
+        var filter = Fenced(new BsonDocument
+        {
+            { "_id", ShardDocumentId(table, shardId) },
+            { "status", new BsonDocument { { "$in", new BsonArray { nameof(ShardStatus.NotStarted), nameof(ShardStatus.Prepared) } } } },
+        }, fence);
+        var update = new BsonDocument
+        {
+            { "$set", new BsonDocument { { "status", nameof(ShardStatus.Prepared) }, { "startSequenceNumber", start.ToString() }, { "updatedAt", Now() } } },
+        };
+        if (await UpdateOneAsync(_shards, filter, update, upsert: false, cancellationToken).ConfigureAwait(false) == 0)
+            throw new CheckpointConflictException($"table '{table}' shard {shardId}: its start position can only be set before it is processed");
+    }
+
+    /// <summary>
+    /// Saves the last applied record of a shard. Refused (CheckpointConflictException) when it would move the position
+    /// backwards or when <paramref name="fence"/> no longer holds; saving the same position again is accepted.
+    /// </summary>
+    public async Task SaveShardPositionAsync(string table, string shardId, SequenceNumber lastApplied, DateTimeOffset? approximateTime, long recordsApplied,
+        CheckpointFence? fence = null, CancellationToken cancellationToken = default)
+    {
+        var key = SequenceKey(lastApplied);
+        var filter = Fenced(new BsonDocument
+        {
+            { "_id", ShardDocumentId(table, shardId) },
+            { "status", new BsonDocument { { "$nin", new BsonArray { nameof(ShardStatus.Done), nameof(ShardStatus.Skipped) } } } },
+            { "$or", new BsonArray
+                {
+                    new BsonDocument { { "sequenceKey", new BsonDocument { { "$exists", false } } } },
+                    new BsonDocument { { "sequenceKey", new BsonDocument { { "$lte", key } } } },
+                }
+            },
+        }, fence);
+        var set = new BsonDocument
+        {
+            { "status", nameof(ShardStatus.Processing) },
+            { "sequenceNumber", lastApplied.ToString() },
+            { "sequenceKey", key },
+            { "updatedAt", Now() },
+        };
+        if (approximateTime is { } t) set.Add("approximateTime", new BsonDateTime(t.ToUnixTimeMilliseconds()));
+        var update = new BsonDocument { { "$set", set }, { "$inc", new BsonDocument { { "recordsApplied", recordsApplied } } } };
+        if (await UpdateOneAsync(_shards, filter, update, upsert: false, cancellationToken).ConfigureAwait(false) == 0)
+            throw new CheckpointConflictException($"table '{table}' shard {shardId}: position {lastApplied} was refused (it is behind the saved position, the shard is finished, or this node lost its lease)");
+    }
+
+    /// <summary>Marks a shard finished: Done after its last record was applied, Skipped when the full sync covered it.</summary>
+    public async Task FinishShardAsync(string table, string shardId, ShardStatus finalStatus, CheckpointFence? fence = null, CancellationToken cancellationToken = default)
+    {
+        if (finalStatus is not (ShardStatus.Done or ShardStatus.Skipped)) throw new ArgumentOutOfRangeException(nameof(finalStatus), "a shard finishes as Done or Skipped");
+        var update = new BsonDocument { { "$set", new BsonDocument { { "status", finalStatus.ToString() }, { "updatedAt", Now() } } } };
+        if (await UpdateOneAsync(_shards, Fenced(new BsonDocument { { "_id", ShardDocumentId(table, shardId) } }, fence), update, upsert: false, cancellationToken).ConfigureAwait(false) == 0)
+            throw new CheckpointConflictException($"table '{table}' shard {shardId}: cannot be marked {finalStatus} (no checkpoint, or this node lost its lease)");
+    }
+
+    private Task DeleteShardsAsync(string table, CancellationToken cancellationToken) =>
+        _shards.Database.RunCommandAsync(new BsonDocument
+        {
+            { "delete", _shards.Name },
+            { "deletes", new BsonArray { new BsonDocument { { "q", new BsonDocument { { "table", table } } }, { "limit", 0 } } } },
+        }, CommandKind.Write, cancellationToken);
+
+    private static ShardCheckpoint ReadShard(BsonDocument doc) => new(
+        Table: CheckpointFields.String(doc, "table")!,
+        StreamArn: CheckpointFields.String(doc, "streamArn") ?? "",
+        ShardId: CheckpointFields.String(doc, "shardId")!,
+        ParentShardId: CheckpointFields.String(doc, "parentShardId"),
+        Status: Enum.Parse<ShardStatus>(CheckpointFields.String(doc, "status") ?? nameof(ShardStatus.NotStarted)),
+        StartSequenceNumber: ReadSequence(doc, "startSequenceNumber"),
+        SequenceNumber: ReadSequence(doc, "sequenceNumber"),
+        ApproximateTime: CheckpointFields.Time(doc, "approximateTime"),
+        RecordsApplied: CheckpointFields.Long(doc, "recordsApplied"),
+        UpdatedAt: CheckpointFields.Time(doc, "updatedAt") ?? DateTimeOffset.UnixEpoch);
+
+    private static SequenceNumber? ReadSequence(BsonDocument doc, string name) =>
+        SequenceNumber.TryParse(CheckpointFields.String(doc, name), out var s) ? s : null;
+}
