@@ -1,10 +1,62 @@
+using System.Net;
+using System.Runtime.InteropServices;
+using Replication.Testing.InMemoryMongo.Wire;
+
 namespace Replication.Testing;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    private const string Usage = "usage: Replication.Testing mongod [--port N] [--bind 127.0.0.1]";
+
+    public static async Task<int> Main(string[] args)
     {
-        Console.Error.WriteLine("usage: Replication.Testing mongod --port N   (the in-memory MongoDB server is not built yet)");
-        return 2;
+        if (args.Length == 0 || args[0] != "mongod")
+        {
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        var port = 27017;
+        var bind = IPAddress.Loopback;
+        for (var i = 1; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--port" when int.TryParse(value, out var p) && p is >= 0 and <= 65535:
+                    port = p;
+                    i++;
+                    break;
+                case "--bind" when IPAddress.TryParse(value, out var address):
+                    bind = address;
+                    i++;
+                    break;
+                default:
+                    Console.Error.WriteLine($"mongod: invalid argument '{args[i]}'{(value is null ? "" : $" '{value}'")}");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+        return await RunMongodAsync(port, bind);
+    }
+
+    private static async Task<int> RunMongodAsync(int port, IPAddress bind)
+    {
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            stop.TrySetResult();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            stop.TrySetResult();
+        });
+        await using var server = new InMemoryMongoServer(new InMemoryMongoServerOptions { Port = port, BindAddress = bind });
+        Console.WriteLine("In-memory MongoDB server (test double, data is not persisted) listening.");
+        Console.WriteLine(server.ConnectionString);
+        await stop.Task;
+        Console.WriteLine("Stopping.");
+        return 0;
     }
 }

@@ -1,0 +1,47 @@
+using Replication.Bson;
+using Replication.Mongo;
+
+namespace Replication.Tests.Mongo;
+
+public sealed class ConcurrencyTests : MongoServerTest
+{
+    protected override MongoClientOptions ClientOptions => new() { MaxPoolSize = 8 };
+
+    [Fact]
+    public async Task Many_concurrent_operations_share_a_bounded_set_of_worker_threads_and_leave_the_thread_pool_free()
+    {
+        var collection = Collection();
+        const int operations = 400;
+        var threadPoolThreadsBefore = ThreadPool.ThreadCount;
+        var writes = Enumerable.Range(0, operations)
+            .Select(i => collection.InsertOneAsync(new BsonDocument { { "_id", i } }))
+            .ToList();
+
+        // While hundreds of blocking libmongoc calls are queued, thread-pool work still runs.
+        var probe = await Task.Run(() => Environment.CurrentManagedThreadId).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(probe > 0);
+
+        await Task.WhenAll(writes).WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.InRange(Client.WorkerThreadCount, 1, Client.MaxPoolSize);
+        Assert.Equal(operations, (await collection.FindToListAsync(new BsonDocument())).Count);
+        // The blocking calls never parked pool threads, so the pool had no reason to inject dozens more.
+        Assert.True(ThreadPool.ThreadCount < threadPoolThreadsBefore + operations / 4,
+            $"thread pool grew from {threadPoolThreadsBefore} to {ThreadPool.ThreadCount}");
+    }
+
+    [Fact]
+    public async Task Concurrent_cursors_beyond_the_pool_size_wait_for_a_client_instead_of_deadlocking()
+    {
+        var collection = Collection();
+        await collection.BulkWriteAsync(Enumerable.Range(0, 50)
+            .Select(i => (WriteModel)new InsertOneModel(new BsonDocument { { "_id", i } }.ToBytes())).ToList());
+        var readers = Enumerable.Range(0, Client.MaxPoolSize * 4).Select(async _ =>
+        {
+            var count = 0;
+            await foreach (var __ in collection.FindAsync(new BsonDocument(), new FindOptions { BatchSize = 5 })) count++;
+            return count;
+        });
+        var counts = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(120));
+        Assert.All(counts, c => Assert.Equal(50, c));
+    }
+}

@@ -1,0 +1,65 @@
+using Replication.Bson;
+using Replication.Mongo;
+using Replication.Testing.InMemoryMongo.Wire;
+
+namespace Replication.Tests.Mongo;
+
+public sealed class ConnectionFailureTests : MongoServerTest
+{
+    [Fact]
+    public async Task A_killed_connection_is_retried_or_surfaces_as_a_retryable_connection_exception()
+    {
+        var collection = Collection();
+        await collection.InsertOneAsync(new BsonDocument { { "_id", 0 } });
+        Assert.True(Server.KillConnections() > 0);
+
+        // libmongoc either retries transparently (retryable reads/writes) or reports a network error; both are fine,
+        // anything else is not. After at most a few attempts the client must be working again.
+        var outcomes = new List<Exception?>();
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            try
+            {
+                await collection.InsertOneAsync(new BsonDocument { { "_id", attempt } });
+                outcomes.Add(null);
+                break;
+            }
+            catch (MongoConnectionException e)
+            {
+                Assert.True(e.IsRetryable);
+                outcomes.Add(e);
+            }
+        }
+        Assert.Null(outcomes[^1]);
+        Assert.NotEmpty(await collection.FindToListAsync(new BsonDocument { { "_id", outcomes.Count } }));
+    }
+
+    [Fact]
+    public async Task No_server_at_all_is_a_retryable_connection_exception_naming_server_selection()
+    {
+        int port;
+        await using (var gone = new InMemoryMongoServer()) port = gone.Port;
+        await using var client = new MongoClient($"mongodb://127.0.0.1:{port}/?directConnection=true&serverSelectionTimeoutMS=500&connectTimeoutMS=500");
+        var error = await Assert.ThrowsAsync<MongoConnectionException>(() => client.HelloAsync());
+        Assert.True(error.IsRetryable);
+        Assert.Contains("command 'hello'", error.Message);
+    }
+
+    [Fact]
+    public async Task A_killed_cursor_connection_fails_the_enumeration_with_a_connection_exception()
+    {
+        var collection = Collection();
+        await collection.BulkWriteAsync(Enumerable.Range(0, 300)
+            .Select(i => (WriteModel)new InsertOneModel(new BsonDocument { { "_id", i } }.ToBytes())).ToList());
+        var error = await Record.ExceptionAsync(async () =>
+        {
+            var read = 0;
+            await foreach (var _ in collection.FindAsync(new BsonDocument(), new FindOptions { BatchSize = 10 }))
+            {
+                if (++read == 10) Server.KillConnections();
+            }
+        });
+        var connection = Assert.IsType<MongoConnectionException>(error);
+        Assert.True(connection.IsRetryable);
+    }
+}
