@@ -73,9 +73,24 @@ public sealed class HoconIncludeTests : IDisposable
     }
 
     [Fact]
-    public void A_key_named_include_is_still_a_key()
+    public void Include_is_a_key_when_quoted_not_first_or_followed_by_a_separator()
     {
-        var config = HoconConfig.ParseString("include = 1", "x.conf", _ => null);
-        Assert.Equal(1, config.GetInt("include"));
+        var config = HoconConfig.ParseString("\"include\" = 1\nfoo include = 2\nv = include\nfilter { include = [a], exclude = [] }", "x.conf", _ => null);
+        Assert.Equal(1, config.GetInt("\"include\""));
+        Assert.Equal(2, config.GetInt("\"foo include\""));
+        Assert.Equal("include", config.GetString("v"));
+        Assert.Equal(["a"], config.GetStringList("filter.include"));
+        var error = Assert.Throws<HoconException>(() => HoconConfig.ParseString("include 5", "x.conf", _ => null));
+        Assert.Equal("x.conf:1:9: expected a quoted file name after 'include', got '5' (write \"include\" in quotes to use it as a key)", error.Message);
+    }
+
+    [Fact]
+    public void Include_may_be_followed_by_a_newline_and_a_name_without_extension_reads_the_conf_file()
+    {
+        Write("part.conf", "p = 1");
+        var app = Write("app.conf", "include\n  \"part\"\nq = 2");
+        var config = HoconConfig.ParseFile(app, _ => null);
+        Assert.Equal(1, config.GetInt("p"));
+        Assert.Equal(2, config.GetInt("q"));
     }
 }

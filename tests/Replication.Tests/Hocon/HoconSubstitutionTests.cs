@@ -34,6 +34,22 @@ public sealed class HoconSubstitutionTests
     }
 
     [Fact]
+    public void A_null_substitution_joins_as_an_empty_string_but_keeps_its_type_alone()
+    {
+        var config = Parse("n = null\ns = a${n}b\nalone = ${n}");
+        Assert.Equal("ab", config.GetString("s"));
+        Assert.IsType<HoconNull>(config.Root.Fields["alone"]);
+    }
+
+    [Fact]
+    public void A_null_in_the_configuration_blocks_the_environment_and_an_empty_variable_counts_as_unset()
+    {
+        var config = Parse("HOME = null\nh = ${?HOME}\ne = ${?EMPTY}", name => name == "HOME" ? "/root" : "");
+        Assert.False(config.HasPath("h"));
+        Assert.False(config.HasPath("e"));
+    }
+
+    [Fact]
     public void Self_reference_appends_to_the_earlier_list()
     {
         var config = Parse("path = [a]\npath = ${path} [b]\npath = ${path} [c]");

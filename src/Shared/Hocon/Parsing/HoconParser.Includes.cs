@@ -7,18 +7,28 @@ internal sealed partial class HoconParser
     /// <summary>
     /// `include "name"`, `include file("name")`, `include required("name")`, `include required(file("name"))`, read
     /// relative to the including file. As the spec says, a missing include is silently ignored unless wrapped in required().
+    /// A leading `include` followed by `=`, `:`, `+=` or `{` is read as a plain key.
     /// </summary>
     private bool TryParseInclude(HoconPath objectPath, out HoconObject included)
     {
         included = null!;
         var keyword = Peek;
         if (keyword.Kind != HoconTokenKind.Unquoted || keyword.Text != "include") return false;
-        if (_tokens[_index + 1].Kind != HoconTokenKind.Whitespace) return false;
-        var target = _tokens[_index + 2];
+        var next = _index + 1;
+        while (_tokens[next].Kind is HoconTokenKind.Whitespace or HoconTokenKind.Newline) next++;
+        var target = _tokens[next];
+        // The spec reserves a leading unquoted `include`, but `filter { include = [...] }` is too natural to reject:
+        // followed by a key-value separator it can only be a key.
+        if (target.Kind is HoconTokenKind.Equals or HoconTokenKind.Colon or HoconTokenKind.PlusEquals or HoconTokenKind.OpenBrace) return false;
         var isInclude = target.Kind == HoconTokenKind.Quoted
                         || (target.Kind == HoconTokenKind.Unquoted && IncludeFunctions.Any(f => target.Text.StartsWith(f, StringComparison.Ordinal)));
-        if (!isInclude) return false;
-        _index += 2;
+        if (!isInclude)
+        {
+            throw HoconException.At(target.Origin,
+                $"expected a quoted file name after 'include', got {target.Describe()} (write \"include\" in quotes to use it as a key)");
+        }
+
+        _index = next;
 
         var required = false;
         var opened = 0;
@@ -67,13 +77,22 @@ internal sealed partial class HoconParser
     {
         var directory = _context.Directory ?? Directory.GetCurrentDirectory();
         var fullPath = Path.GetFullPath(Path.Combine(directory, name.Text));
-        if (!File.Exists(fullPath) && Path.GetExtension(fullPath).Length == 0 && File.Exists(fullPath + ".conf")) fullPath += ".conf";
-        if (!File.Exists(fullPath))
+        // Without an extension the name is a base name: JSON first, then HOCON over it, as the spec orders them.
+        var candidates = Path.GetExtension(fullPath).Length == 0 ? [fullPath + ".json", fullPath + ".conf"] : new[] { fullPath };
+        var found = candidates.Where(File.Exists).ToList();
+        if (found.Count == 0)
         {
-            if (required) throw HoconException.At(name.Origin, $"required include \"{name.Text}\" not found (looked for {fullPath})");
+            if (required) throw HoconException.At(name.Origin, $"required include \"{name.Text}\" not found (looked for {string.Join(" and ", candidates)})");
             return HoconObject.Empty(name.Origin);
         }
 
+        var result = HoconObject.Empty(name.Origin);
+        foreach (var file in found) result = HoconMerge.MergeObjects(result, ReadIncludedFile(name, file, directory, objectPath), _context.BasePath.Append(objectPath));
+        return result;
+    }
+
+    private HoconObject ReadIncludedFile(HoconToken name, string fullPath, string directory, HoconPath objectPath)
+    {
         if (_context.IncludeChain.Contains(fullPath, StringComparer.Ordinal))
             throw HoconException.At(name.Origin, $"include cycle: {string.Join(" -> ", _context.IncludeChain.Append(fullPath).Select(Path.GetFileName))}");
 

@@ -97,7 +97,7 @@ internal sealed class HoconResolver
         if (found is not null) return found;
 
         var name = string.Join('.', substitution.Path.Keys);
-        if (_environment(name) is { } variable) return new HoconString(variable, HoconOrigin.Of($"environment variable {name}"));
+        if (_environment(name) is { Length: > 0 } variable) return new HoconString(variable, HoconOrigin.Of($"environment variable {name}"));
         if (substitution.Optional) return null;
         throw HoconException.At(substitution.Origin,
             $"could not resolve {substitution}: no such key in the configuration and no environment variable {name}" +

@@ -19,7 +19,12 @@ internal static class HoconConcatenationJoin
         {
             var text = new StringBuilder();
             foreach (var part in present)
-                text.Append(part is HoconWhitespace whitespace ? whitespace.Text : part.ToString());
+                text.Append(part switch
+                {
+                    HoconWhitespace whitespace => whitespace.Text,
+                    HoconNull => "", // the spec: a substitution that is null joins as an empty string
+                    _ => part.ToString(),
+                });
             return new HoconString(text.ToString(), origin);
         }
 
