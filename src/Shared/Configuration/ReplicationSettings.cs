@@ -1,0 +1,87 @@
+using Replication.Dynamo.Conversion;
+using Replication.Hocon;
+
+namespace Replication.Configuration;
+
+public enum SyncMode { All, Full, Incremental }
+
+public enum SourceType { DynamoDb, MongoDb }
+
+public enum IndexCreation { None, Primary, All }
+
+public enum TrimmedDataPolicy { Resync, Stop }
+
+/// <summary>
+/// The typed `replication { … }` block. Built once from the resolved HOCON; every invalid value is reported with its
+/// path and the file:line it came from, all at once, before anything starts.
+/// </summary>
+public sealed record ReplicationSettings(
+    string Id,
+    SyncMode Mode,
+    SourceSettings Source,
+    TargetSettings Target,
+    FilterSettings Filter,
+    IReadOnlyDictionary<string, string> Renames,
+    ConvertSettings Convert,
+    FullSyncSettings FullSync,
+    IncrementalSettings Incremental,
+    CheckpointSettings Checkpoint,
+    string DeadLetterCollection,
+    ClusterSettings Cluster,
+    ManagementSettings Management)
+{
+    public const string Root = "replication";
+
+    /// <summary>The checkpoint database: <c>checkpoint.database</c>, or <c>&lt;id&gt;_checkpoint</c>.</summary>
+    public string CheckpointDatabase => Checkpoint.Database.Length > 0 ? Checkpoint.Database : $"{Id}_checkpoint";
+
+    /// <summary>The checkpoint connection string: <c>checkpoint.uri</c>, or the target's.</summary>
+    public string CheckpointUri => Checkpoint.Uri.Length > 0 ? Checkpoint.Uri : Target.Uri;
+
+    public static ReplicationSettings From(HoconConfig config) => new SettingsReader(config.GetConfig(Root)).Read();
+}
+
+public sealed record SourceSettings(SourceType Type, DynamoSourceSettings DynamoDb, string MongoUri);
+
+public sealed record DynamoSourceSettings(
+    string Region,
+    string Endpoint,
+    string AccessKeyId,
+    string SecretAccessKey,
+    string SessionToken,
+    string Profile,
+    TimeSpan RequestTimeout,
+    int MaxAttempts);
+
+public sealed record TargetSettings(string Uri, string Database, int BulkSize);
+
+public sealed record FilterSettings(IReadOnlyList<string> Include, IReadOnlyList<string> Exclude);
+
+public sealed record ConvertSettings(ConvertMode Mode, IdentityMode Key);
+
+public sealed record FullSyncSettings(
+    int Segments,
+    int PageSize,
+    int ItemsPerSecond,
+    IndexCreation CreateIndexes,
+    bool DropTarget,
+    int QueueCapacity,
+    bool ConsistentRead);
+
+public sealed record IncrementalSettings(
+    TimeSpan MinPollInterval,
+    TimeSpan MaxIdleBackoff,
+    int RecordsLimit,
+    TimeSpan ShardDiscoveryInterval,
+    TrimmedDataPolicy OnTrimmedData);
+
+public sealed record CheckpointSettings(string Uri, string Database);
+
+public sealed record ClusterSettings(
+    string NodeId,
+    TimeSpan HeartbeatInterval,
+    TimeSpan NodeTimeout,
+    TimeSpan LeaseDuration,
+    TimeSpan LeaseRenewInterval);
+
+public sealed record ManagementSettings(bool Enabled, string Hostname, int Port);
