@@ -1,0 +1,182 @@
+using System.Globalization;
+using Replication.Bson;
+
+namespace Replication.Dynamo.Conversion;
+
+internal enum NumberKind : byte
+{
+    Int32,
+    Int64,
+    Decimal128,
+
+    /// <summary>Not exactly representable as any BSON number: kept as its text.</summary>
+    Text,
+}
+
+/// <summary>
+/// The lossless reading of a DynamoDB number (up to 38 significant digits, exponent -130..+125, written in any of
+/// "100", "1E+2", "-0", "0.10", "100E-2"): an integer when the value is integral and fits, else a Decimal128 when
+/// it has at most 34 significant digits, else the text itself.
+/// </summary>
+internal readonly struct DynamoNumber
+{
+    private const int MaxDecimalDigits = 34;
+    private const int MinDecimalExponent = -6176;
+    private const int MaxDecimalExponent = 6111;
+
+    private DynamoNumber(NumberKind kind, long integer, Decimal128 @decimal)
+    {
+        Kind = kind;
+        Integer = integer;
+        Decimal = @decimal;
+    }
+
+    public NumberKind Kind { get; }
+
+    /// <summary>The value when <see cref="Kind"/> is Int32 or Int64.</summary>
+    public long Integer { get; }
+
+    /// <summary>The value when <see cref="Kind"/> is Decimal128.</summary>
+    public Decimal128 Decimal { get; }
+
+    public static bool TryParse(ReadOnlySpan<byte> text, out DynamoNumber number)
+    {
+        number = default;
+        if (!TryScan(text, out var negative, out var intDigits, out var fracDigits, out var exponent)) return false;
+
+        var total = intDigits.Length + fracDigits.Length;
+        var first = 0;
+        while (first < total && DigitAt(intDigits, fracDigits, first) == 0) first++;
+        if (first == total)
+        {
+            // Every zero, "-0" included, is the integer 0: BSON has no integer negative zero and MongoDB compares them equal.
+            number = new DynamoNumber(NumberKind.Int32, 0, default);
+            return true;
+        }
+        var last = total - 1;
+        while (DigitAt(intDigits, fracDigits, last) == 0) last--;
+        var significant = last - first + 1;
+        var trailingZeros = total - 1 - last;
+        // Exponents of the last written digit and of the last significant digit.
+        var writtenExponent = exponent - fracDigits.Length;
+        var significantExponent = writtenExponent + trailingZeros;
+
+        if (significantExponent >= 0 && significant + significantExponent <= 19)
+        {
+            var magnitude = Accumulate(intDigits, fracDigits, first, last);
+            for (var i = 0; i < significantExponent; i++) magnitude *= 10;
+            if (TryInteger(negative, magnitude, out number)) return true;
+        }
+
+        // Keep the digits as written ("0.10" stays 0.10) when they fit, else only the significant ones.
+        if (total - first <= MaxDecimalDigits && writtenExponent is >= MinDecimalExponent and <= MaxDecimalExponent)
+        {
+            number = new DynamoNumber(NumberKind.Decimal128, 0, Encode(negative, Coefficient(intDigits, fracDigits, first, total - 1), (int)writtenExponent));
+            return true;
+        }
+        if (significant <= MaxDecimalDigits && significantExponent is >= MinDecimalExponent and <= MaxDecimalExponent)
+        {
+            number = new DynamoNumber(NumberKind.Decimal128, 0, Encode(negative, Coefficient(intDigits, fracDigits, first, last), (int)significantExponent));
+            return true;
+        }
+        number = new DynamoNumber(NumberKind.Text, 0, default);
+        return true;
+    }
+
+    /// <summary>The nearest double (NimoShake's mapping); false when the text is not a number.</summary>
+    public static bool TryParseDouble(ReadOnlySpan<byte> text, out double value)
+    {
+        value = 0;
+        // Our own syntax check first: double.TryParse would also take "NaN", "Infinity" and surrounding blanks.
+        return TryScan(text, out _, out _, out _, out _)
+            && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value);
+    }
+
+    // [+-] digits [. digits] [(e|E) [+-] digits], with at least one mantissa digit.
+    private static bool TryScan(ReadOnlySpan<byte> text, out bool negative, out ReadOnlySpan<byte> intDigits, out ReadOnlySpan<byte> fracDigits, out long exponent)
+    {
+        negative = false;
+        intDigits = fracDigits = default;
+        exponent = 0;
+        var i = 0;
+        if (i < text.Length && (text[i] == (byte)'-' || text[i] == (byte)'+'))
+        {
+            negative = text[i] == (byte)'-';
+            i++;
+        }
+        var start = i;
+        while (i < text.Length && IsDigit(text[i])) i++;
+        intDigits = text[start..i];
+        if (i < text.Length && text[i] == (byte)'.')
+        {
+            start = ++i;
+            while (i < text.Length && IsDigit(text[i])) i++;
+            fracDigits = text[start..i];
+        }
+        if (intDigits.Length + fracDigits.Length == 0) return false;
+        if (i < text.Length && (text[i] | 0x20) == (byte)'e')
+        {
+            i++;
+            var negativeExponent = false;
+            if (i < text.Length && (text[i] == (byte)'-' || text[i] == (byte)'+'))
+            {
+                negativeExponent = text[i] == (byte)'-';
+                i++;
+            }
+            start = i;
+            while (i < text.Length && IsDigit(text[i]))
+            {
+                // Saturate far beyond any representable exponent rather than overflow.
+                if (exponent < 1_000_000_000) exponent = exponent * 10 + (text[i] - '0');
+                i++;
+            }
+            if (i == start) return false;
+            if (negativeExponent) exponent = -exponent;
+        }
+        return i == text.Length;
+    }
+
+    private static bool TryInteger(bool negative, ulong magnitude, out DynamoNumber number)
+    {
+        if (!negative)
+        {
+            if (magnitude <= int.MaxValue) { number = new DynamoNumber(NumberKind.Int32, (long)magnitude, default); return true; }
+            if (magnitude <= long.MaxValue) { number = new DynamoNumber(NumberKind.Int64, (long)magnitude, default); return true; }
+        }
+        else
+        {
+            if (magnitude <= 1UL << 31) { number = new DynamoNumber(NumberKind.Int32, -(long)magnitude, default); return true; }
+            if (magnitude <= 1UL << 63) { number = new DynamoNumber(NumberKind.Int64, unchecked((long)(0UL - magnitude)), default); return true; }
+        }
+        number = default;
+        return false;
+    }
+
+    // BID layout for a coefficient below 2^113 (34 digits always are): sign, 14-bit biased exponent, 113-bit coefficient.
+    private static Decimal128 Encode(bool negative, UInt128 coefficient, int exponent)
+    {
+        var high = (negative ? 1UL << 63 : 0UL) | ((ulong)(exponent - MinDecimalExponent) << 49) | (ulong)(coefficient >> 64);
+        return new Decimal128(high, (ulong)coefficient);
+    }
+
+    private static ulong Accumulate(ReadOnlySpan<byte> intDigits, ReadOnlySpan<byte> fracDigits, int from, int to)
+    {
+        ulong value = 0;
+        for (var k = from; k <= to; k++) value = value * 10 + DigitAt(intDigits, fracDigits, k);
+        return value;
+    }
+
+    private static UInt128 Coefficient(ReadOnlySpan<byte> intDigits, ReadOnlySpan<byte> fracDigits, int from, int to)
+    {
+        // Nineteen digits fit a ulong; only longer coefficients pay for 128-bit arithmetic.
+        var split = Math.Min(to, from + 18);
+        UInt128 value = Accumulate(intDigits, fracDigits, from, split);
+        for (var k = split + 1; k <= to; k++) value = value * 10 + DigitAt(intDigits, fracDigits, k);
+        return value;
+    }
+
+    private static uint DigitAt(ReadOnlySpan<byte> intDigits, ReadOnlySpan<byte> fracDigits, int k) =>
+        (uint)((k < intDigits.Length ? intDigits[k] : fracDigits[k - intDigits.Length]) - '0');
+
+    private static bool IsDigit(byte b) => (uint)(b - '0') <= 9;
+}
