@@ -162,6 +162,8 @@ public sealed class StreamsTests(DynamoDbLocalFixture fixture) : IDisposable
     [Fact]
     public async Task A_bad_iterator_is_a_validation_error_that_is_not_retried()
     {
-        await Assert.ThrowsAnyAsync<DynamoException>(() => Streams.GetRecordsAsync("not-an-iterator", Converter()));
+        var e = await Assert.ThrowsAsync<DynamoValidationException>(() => Streams.GetRecordsAsync("not-an-iterator", Converter()));
+        Assert.False(e.IsRetryable);
+        Assert.Equal("GetRecords", e.Operation);
     }
 }
