@@ -39,6 +39,7 @@ public sealed class DynamoScanClient(DynamoHttpTransport transport)
         {
             var reader = new Utf8JsonReader(response);
             Expect(ref reader, JsonTokenType.StartObject, tableName);
+            List<ItemConversionFailure>? failures = null;
             int count = 0, scanned = 0;
             string? lastKey = null;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
@@ -48,9 +49,8 @@ public sealed class DynamoScanClient(DynamoHttpTransport transport)
                     Expect(ref reader, JsonTokenType.StartArray, tableName);
                     while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
                     {
-                        var start = documents.Writer.Length;
-                        converter.WriteDocument(ref reader, documents.Writer);
-                        documents.Add(start);
+                        if (documents.Convert(ref reader, response, converter, keyFilter: false, out var failure) < 0)
+                            (failures ??= []).Add(failure!);
                     }
                 }
                 else if (reader.ValueTextEquals("Count")) { reader.Read(); count = reader.GetInt32(); }
@@ -71,7 +71,7 @@ public sealed class DynamoScanClient(DynamoHttpTransport transport)
                     reader.Skip();
                 }
             }
-            return new ScanPage(documents, count, scanned, lastKey, response.Length);
+            return new ScanPage(documents, (IReadOnlyList<ItemConversionFailure>?)failures ?? [], count, scanned, lastKey, response.Length);
         }
         catch
         {

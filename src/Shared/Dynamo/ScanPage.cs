@@ -8,9 +8,10 @@ public sealed class ScanPage : IDisposable
 {
     private readonly BsonDocumentSequence _documents;
 
-    internal ScanPage(BsonDocumentSequence documents, int count, int scannedCount, string? lastEvaluatedKeyJson, int responseBytes)
+    internal ScanPage(BsonDocumentSequence documents, IReadOnlyList<ItemConversionFailure> failures, int count, int scannedCount, string? lastEvaluatedKeyJson, int responseBytes)
     {
         _documents = documents;
+        Failures = failures;
         Count = count;
         ScannedCount = scannedCount;
         LastEvaluatedKeyJson = lastEvaluatedKeyJson;
@@ -18,6 +19,11 @@ public sealed class ScanPage : IDisposable
     }
 
     public BsonDocumentList Documents => new(_documents);
+
+    /// <summary>Items of this page that could not be converted; they are not in <see cref="Documents"/>.</summary>
+    public IReadOnlyList<ItemConversionFailure> Failures { get; }
+
+    /// <summary>Items the service returned: <see cref="Documents"/> plus <see cref="Failures"/>.</summary>
     public int Count { get; }
     public int ScannedCount { get; }
 

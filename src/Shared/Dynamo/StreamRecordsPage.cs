@@ -2,7 +2,8 @@ namespace Replication.Dynamo;
 
 /// <summary>
 /// One stream record. <see cref="KeyFilter"/> and <see cref="NewImage"/> are BSON inside the owning
-/// <see cref="StreamRecordsPage"/>'s buffer and valid until it is disposed.
+/// <see cref="StreamRecordsPage"/>'s buffer and valid until it is disposed. When the keys or the image could not be
+/// converted, <see cref="ConversionFailure"/> says why and holds the JSON; the part that failed is then empty.
 /// </summary>
 public readonly record struct StreamRecord(
     StreamEventName EventName,
@@ -12,6 +13,8 @@ public readonly record struct StreamRecord(
     ReadOnlyMemory<byte> KeyFilter,
     ReadOnlyMemory<byte> NewImage)
 {
+    public ItemConversionFailure? ConversionFailure { get; init; }
+
     public bool HasNewImage => !NewImage.IsEmpty;
 }
 

@@ -6,7 +6,7 @@ namespace Replication.Dynamo;
 /// <summary>Reads a GetRecords response in one pass, writing each record's Keys and NewImage as BSON into one buffer.</summary>
 internal static class StreamRecordsReader
 {
-    private readonly record struct Pending(StreamEventName EventName, SequenceNumber Sequence, DateTimeOffset? Created, long SizeBytes, int KeyIndex, int ImageIndex);
+    private readonly record struct Pending(StreamEventName EventName, SequenceNumber Sequence, DateTimeOffset? Created, long SizeBytes, int KeyIndex, int ImageIndex, ItemConversionFailure? Failure);
 
     public static StreamRecordsPage Read(ReadOnlySpan<byte> response, DynamoItemConverter converter)
     {
@@ -23,7 +23,7 @@ internal static class StreamRecordsReader
                 {
                     ExpectRead(ref reader, JsonTokenType.StartArray);
                     while (reader.Read() && reader.TokenType == JsonTokenType.StartObject)
-                        pending.Add(ReadRecord(ref reader, converter, documents));
+                        pending.Add(ReadRecord(ref reader, response, converter, documents));
                 }
                 else if (reader.ValueTextEquals("NextShardIterator"))
                 {
@@ -43,7 +43,9 @@ internal static class StreamRecordsReader
             {
                 var p = pending[i];
                 records[i] = new StreamRecord(p.EventName, p.Sequence, p.Created, p.SizeBytes,
-                                              documents[p.KeyIndex], p.ImageIndex >= 0 ? documents[p.ImageIndex] : ReadOnlyMemory<byte>.Empty);
+                                              p.KeyIndex >= 0 ? documents[p.KeyIndex] : ReadOnlyMemory<byte>.Empty,
+                                              p.ImageIndex >= 0 ? documents[p.ImageIndex] : ReadOnlyMemory<byte>.Empty)
+                { ConversionFailure = p.Failure };
             }
             return new StreamRecordsPage(documents, records, next, response.Length);
         }
@@ -54,13 +56,15 @@ internal static class StreamRecordsReader
         }
     }
 
-    private static Pending ReadRecord(ref Utf8JsonReader reader, DynamoItemConverter converter, BsonDocumentSequence documents)
+    private static Pending ReadRecord(ref Utf8JsonReader reader, ReadOnlySpan<byte> json, DynamoItemConverter converter, BsonDocumentSequence documents)
     {
         StreamEventName? eventName = null;
         SequenceNumber sequence = default;
         DateTimeOffset? created = null;
         long size = 0;
         int keyIndex = -1, imageIndex = -1;
+        var sawKeys = false;
+        ItemConversionFailure? failure = null;
         while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
         {
             if (reader.ValueTextEquals("eventName"))
@@ -82,16 +86,15 @@ internal static class StreamRecordsReader
                     if (reader.ValueTextEquals("Keys"))
                     {
                         ExpectRead(ref reader, JsonTokenType.StartObject);
-                        var start = documents.Writer.Length;
-                        converter.WriteKeyFilter(ref reader, documents.Writer);
-                        keyIndex = documents.Add(start);
+                        sawKeys = true;
+                        keyIndex = documents.Convert(ref reader, json, converter, keyFilter: true, out var keyFailure);
+                        failure ??= keyFailure;
                     }
                     else if (reader.ValueTextEquals("NewImage"))
                     {
                         ExpectRead(ref reader, JsonTokenType.StartObject);
-                        var start = documents.Writer.Length;
-                        converter.WriteDocument(ref reader, documents.Writer);
-                        imageIndex = documents.Add(start);
+                        imageIndex = documents.Convert(ref reader, json, converter, keyFilter: false, out var imageFailure);
+                        failure ??= imageFailure;
                     }
                     else if (reader.ValueTextEquals("SequenceNumber"))
                     {
@@ -123,9 +126,9 @@ internal static class StreamRecordsReader
             }
         }
         if (eventName is null) throw new JsonException($"stream record {sequence} has no eventName");
-        if (keyIndex < 0) throw new JsonException($"stream record {sequence} has no Keys");
+        if (!sawKeys) throw new JsonException($"stream record {sequence} has no Keys");
         if (sequence.IsEmpty) throw new JsonException("a stream record has no SequenceNumber");
-        return new Pending(eventName.Value, sequence, created, size, keyIndex, imageIndex);
+        return new Pending(eventName.Value, sequence, created, size, keyIndex, imageIndex, failure);
     }
 
     private static void ExpectRead(ref Utf8JsonReader reader, JsonTokenType type)

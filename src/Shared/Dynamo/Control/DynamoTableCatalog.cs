@@ -34,7 +34,15 @@ public sealed class DynamoTableCatalog(IAmazonDynamoDB client, DynamoStreamsClie
     public async Task<DynamoTableInfo> DescribeTableAsync(string tableName, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(tableName);
-        var response = await client.DescribeTableAsync(new DescribeTableRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false);
+        DescribeTableResponse response;
+        try
+        {
+            response = await client.DescribeTableAsync(new DescribeTableRequest { TableName = tableName }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ResourceNotFoundException e)
+        {
+            throw new DynamoTableNotFoundException(tableName, e);
+        }
         var t = response.Table;
         var spec = t.StreamSpecification;
         var streamEnabled = spec?.StreamEnabled == true;
