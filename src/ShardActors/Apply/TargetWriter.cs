@@ -1,0 +1,184 @@
+using Microsoft.Extensions.Logging;
+using Replication.Bson;
+using Replication.Checkpoints;
+using Replication.Mongo;
+
+namespace Replication.ShardActors.Apply;
+
+/// <summary>
+/// Writes batches to one target collection and accounts for every item: applied, or dead-lettered with its reason.
+/// Transient failures are retried with jittered back-off (every write is idempotent by key); an item the server
+/// refuses for what it is goes to the dead letters and never blocks the others; a failure that is neither surfaces
+/// as an exception so the caller's checkpoint does not move.
+/// </summary>
+public sealed class TargetWriter(
+    MongoCollection collection,
+    CheckpointStore checkpoints,
+    string table,
+    string phase,
+    KeyFilterBuilder keys,
+    ILogger logger,
+    TargetWriterOptions? options = null)
+{
+    private readonly TargetWriterOptions _options = options ?? new TargetWriterOptions();
+
+    public MongoCollection Collection => collection;
+
+    public async Task<WriteSummary> WriteAsync(IReadOnlyList<TargetWrite> writes, CancellationToken cancellationToken)
+    {
+        var summary = WriteSummary.Empty;
+        var pending = new List<TargetWrite>(writes.Count);
+        foreach (var write in writes)
+        {
+            if (ProblemWith(write) is { } problem)
+            {
+                await DeadLetterAsync(write, problem, code: null, cancellationToken).ConfigureAwait(false);
+                summary = summary.Add(new WriteSummary(0, 0, 0, 1));
+            }
+            else
+            {
+                pending.Add(write);
+            }
+        }
+
+        var attempt = 0;
+        while (pending.Count > 0)
+        {
+            attempt++;
+            try
+            {
+                var result = await collection.BulkWriteAsync(ToModels(pending), BulkOptions, cancellationToken).ConfigureAwait(false);
+                return summary.Add(Counted(pending, result));
+            }
+            catch (MongoBulkWriteException bulk) when (bulk.WriteErrors.Count > 0)
+            {
+                var (retry, dead, applied) = await TriageAsync(pending, bulk, attempt, cancellationToken).ConfigureAwait(false);
+                summary = summary.Add(applied).Add(new WriteSummary(0, 0, 0, dead));
+                pending = retry;
+                if (pending.Count > 0) await BackOffAsync(attempt, bulk, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (WriteErrorClassifier.IsTransient(e) && attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested)
+            {
+                await BackOffAsync(attempt, e, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        return summary;
+    }
+
+    private static readonly BulkWriteOptions BulkOptions = new() { IsOrdered = false, ValidateDocuments = false };
+
+    // Items MongoDB would misread rather than reject: a top-level '$' name makes a replacement look like an update.
+    private static string? ProblemWith(TargetWrite write)
+    {
+        if (write.Kind == TargetWriteKind.Delete) return null;
+        foreach (var element in new BsonDocumentReader(write.Document.Span))
+        {
+            if (element.NameUtf8.Length > 0 && element.NameUtf8[0] == (byte)'$')
+                return $"attribute '{element.Name}' starts with '$', which MongoDB reserves for operators";
+        }
+        return null;
+    }
+
+    private List<WriteModel> ToModels(List<TargetWrite> writes)
+    {
+        var models = new List<WriteModel>(writes.Count);
+        foreach (var w in writes)
+        {
+            models.Add(w.Kind switch
+            {
+                TargetWriteKind.Insert => new InsertOneModel(w.Document),
+                TargetWriteKind.Replace => new ReplaceOneModel(w.Filter, w.Document, IsUpsert: true),
+                _ => new DeleteOneModel(w.Filter),
+            });
+        }
+        return models;
+    }
+
+    private static WriteSummary Counted(List<TargetWrite> writes, BulkWriteResult result)
+    {
+        long inserts = 0, replaces = 0, deletes = 0;
+        foreach (var w in writes)
+        {
+            switch (w.Kind)
+            {
+                case TargetWriteKind.Insert: inserts++; break;
+                case TargetWriteKind.Replace: replaces++; break;
+                default: deletes++; break;
+            }
+        }
+        // A delete of an absent key is still an applied delete: the target holds what the source holds.
+        return new WriteSummary(inserts, replaces, deletes, 0);
+    }
+
+    private async Task<(List<TargetWrite> Retry, long Dead, WriteSummary Applied)> TriageAsync(
+        List<TargetWrite> sent, MongoBulkWriteException bulk, int attempt, CancellationToken cancellationToken)
+    {
+        var failed = new HashSet<int>();
+        var retry = new List<TargetWrite>();
+        long dead = 0;
+        foreach (var error in bulk.WriteErrors)
+        {
+            if (error.Index < 0 || error.Index >= sent.Count) continue;
+            failed.Add(error.Index);
+            var write = sent[error.Index];
+            if (error.IsDuplicateKey && write.Kind == TargetWriteKind.Insert)
+            {
+                // The document is already there (a resumed page, or the stream got there first): replace it by key.
+                var filter = write.Filter.IsEmpty ? keys.FromDocument(write.Document.Span) : write.Filter;
+                retry.Add(write with { Kind = TargetWriteKind.Replace, Filter = filter });
+            }
+            else if (WriteErrorClassifier.IsTransient(error))
+            {
+                // Still failing after every attempt: surface it, so no checkpoint moves past an unapplied record.
+                if (attempt >= _options.MaxAttempts) throw bulk;
+                retry.Add(write);
+            }
+            else if (error.IsDuplicateKey && attempt < _options.MaxAttempts)
+            {
+                retry.Add(write); // two upserts of one key raced on a unique index: the retry finds the document
+            }
+            else
+            {
+                await DeadLetterAsync(write, error.Message, error.Code, cancellationToken).ConfigureAwait(false);
+                dead++;
+            }
+        }
+        var applied = Counted(sent.Where((_, i) => !failed.Contains(i)).ToList(), bulk.Result);
+        return (retry, dead, applied);
+    }
+
+    private async Task DeadLetterAsync(TargetWrite write, string error, int? code, CancellationToken cancellationToken)
+    {
+        var key = DescribeKey(write);
+        logger.LogWarning("dead letter: table {Table} key {Key}: {Error}", table, key, error);
+        await checkpoints.AddDeadLetterAsync(new DeadLetter(table, collection.Name, key, phase, error, code, write.Document, write.SequenceNumber), cancellationToken).ConfigureAwait(false);
+    }
+
+    private string DescribeKey(TargetWrite write)
+    {
+        try
+        {
+            var filter = write.Filter.IsEmpty ? keys.FromDocument(write.Document.Span) : write.Filter.ToArray();
+            return ExtendedJson.ToRelaxed(filter);
+        }
+        catch (Exception e) when (e is InvalidOperationException or BsonFormatException)
+        {
+            return "(key unknown)";
+        }
+    }
+
+    private async Task BackOffAsync(int attempt, Exception cause, CancellationToken cancellationToken)
+    {
+        var cap = Math.Min(_options.MaxBackoff.TotalMilliseconds, _options.MinBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1));
+        var delay = TimeSpan.FromMilliseconds(cap / 2 + Random.Shared.NextDouble() * cap / 2);
+        logger.LogInformation("retrying writes to {Collection} in {Delay} ms (attempt {Attempt}): {Error}", collection.Namespace, (int)delay.TotalMilliseconds, attempt, cause.Message);
+        await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+    }
+}
+
+public sealed record TargetWriterOptions
+{
+    public int MaxAttempts { get; init; } = 8;
+    public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
+    public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+}

@@ -1,0 +1,28 @@
+using Replication.Mongo;
+
+namespace Replication.ShardActors.Apply;
+
+/// <summary>
+/// Decides what a per-item write error means: worth retrying (the server was busy, failing over, or two upserts
+/// raced), or a property of the item itself that no retry will change — that item goes to the dead letters.
+/// </summary>
+public static class WriteErrorClassifier
+{
+    // Server states that pass: failover, shutdown, time limits, network trouble reported per item.
+    private static readonly HashSet<int> TransientCodes =
+    [
+        6, 7, 50, 64, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 112, 117,
+    ];
+
+    public static bool IsTransient(BulkWriteError error) => TransientCodes.Contains(error.Code);
+
+    /// <summary>True for a whole-request failure that a retry of the same (idempotent) request can cure.</summary>
+    public static bool IsTransient(Exception error) => error switch
+    {
+        MongoConnectionException => true,
+        MongoBulkWriteException bulk => bulk.WriteErrors.Count == 0 && (bulk.WriteConcernErrors.Count > 0 || bulk.IsRetryable),
+        MongoException mongo => mongo.IsRetryable || TransientCodes.Contains(mongo.Code),
+        TimeoutException => true,
+        _ => false,
+    };
+}

@@ -1,0 +1,116 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Replication.Bson;
+using Replication.Checkpoints;
+using Replication.Dynamo;
+using Replication.Dynamo.Conversion;
+using Replication.Mongo;
+using Replication.ShardActors.Apply;
+using Replication.Tests.Mongo;
+
+namespace Replication.Tests.ShardActors;
+
+public class TargetWriterTests : MongoServerTest
+{
+    private CheckpointStore Checkpoints => new(Client.GetDatabase("t_checkpoint"));
+    private MongoCollection Target => Client.GetDatabase("dynamodb").GetCollection("Orders");
+
+    private TargetWriter Writer(string phase = "stream", int maxAttempts = 3) =>
+        new(Target, Checkpoints, "Orders", phase, new KeyFilterBuilder(IdentityMode.Id, new TableKeySchema("id", null)),
+            NullLogger.Instance, new TargetWriterOptions { MaxAttempts = maxAttempts, MinBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5) });
+
+    private static byte[] Doc(string id, int v, string? email = null)
+    {
+        var d = new BsonDocument { { "_id", id }, { "id", id }, { "v", v } };
+        if (email is not null) d.Add("email", email);
+        return d.ToBytes();
+    }
+
+    private static byte[] Key(string id) => new BsonDocument { { "_id", id } }.ToBytes();
+
+    private async Task<Dictionary<string, int>> TargetContents() =>
+        (await Target.FindToListAsync(new BsonDocument())).ToDictionary(d => ((BsonString)d["_id"]!).Value, d => ((BsonInt32)d["v"]!).Value);
+
+    [Fact]
+    public async Task Inserting_a_page_again_replaces_what_is_there_instead_of_failing()
+    {
+        var writer = Writer("full-sync");
+        var first = await writer.WriteAsync([new(TargetWriteKind.Insert, default, Doc("a", 1)), new(TargetWriteKind.Insert, default, Doc("b", 1))], default);
+        var again = await writer.WriteAsync([new(TargetWriteKind.Insert, default, Doc("a", 2)), new(TargetWriteKind.Insert, default, Doc("c", 2))], default);
+
+        Assert.Equal(new WriteSummary(2, 0, 0, 0), first);
+        Assert.Equal(new WriteSummary(1, 1, 0, 0), again);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 2, ["b"] = 1, ["c"] = 2 }, await TargetContents());
+    }
+
+    [Fact]
+    public async Task A_batch_collapses_to_the_last_change_of_each_key()
+    {
+        StreamRecord R(StreamEventName e, string id, int v, string seq) =>
+            new(e, SequenceNumber.Parse(seq), null, 10, Key(id), e == StreamEventName.Remove ? default : Doc(id, v));
+        var records = new[]
+        {
+            R(StreamEventName.Insert, "a", 1, "100000000000000000001"),
+            R(StreamEventName.Insert, "b", 1, "100000000000000000002"),
+            R(StreamEventName.Modify, "a", 2, "100000000000000000003"),
+            R(StreamEventName.Remove, "b", 0, "100000000000000000004"),
+            R(StreamEventName.Insert, "b", 3, "100000000000000000005"),
+            R(StreamEventName.Insert, "c", 1, "100000000000000000006"),
+            R(StreamEventName.Remove, "c", 0, "100000000000000000007"),
+        };
+
+        var plan = StreamBatchPlanner.Plan(records);
+
+        Assert.Equal(3, plan.Writes.Count);
+        Assert.Equal(["100000000000000000003", "100000000000000000005", "100000000000000000007"], plan.Writes.Select(w => w.SequenceNumber));
+        Assert.Equal([TargetWriteKind.Replace, TargetWriteKind.Replace, TargetWriteKind.Delete], plan.Writes.Select(w => w.Kind));
+
+        await Target.InsertOneAsync(BsonDocument.Parse(Doc("c", 0)));
+        var summary = await Writer().WriteAsync(plan.Writes, default);
+        Assert.Equal(new WriteSummary(0, 2, 1, 0), summary);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 2, ["b"] = 3 }, await TargetContents());
+    }
+
+    [Fact]
+    public async Task An_item_mongo_would_misread_is_dead_lettered_and_the_rest_applied()
+    {
+        var bad = new BsonDocument { { "_id", "x" }, { "$set", 1 } }.ToBytes();
+        var summary = await Writer().WriteAsync(
+            [new(TargetWriteKind.Replace, Key("x"), bad, "100000000000000000009"), new(TargetWriteKind.Replace, Key("a"), Doc("a", 1))], default);
+
+        Assert.Equal(new WriteSummary(0, 1, 0, 1), summary);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1 }, await TargetContents());
+        var letter = Assert.Single(await Checkpoints.ListDeadLettersAsync("Orders"));
+        Assert.Contains("$set", ((BsonString)letter["error"]!).Value);
+        Assert.Contains("\"x\"", ((BsonString)letter["key"]!).Value);
+        Assert.Equal("100000000000000000009", ((BsonString)letter["sequenceNumber"]!).Value);
+    }
+
+    [Fact]
+    public async Task An_item_the_server_refuses_is_dead_lettered_with_its_code_and_the_others_are_applied()
+    {
+        await Target.CreateIndexAsync(new IndexModel(new BsonDocument { { "email", 1 } }, new BsonDocument { { "unique", true } }));
+        await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1, "same@x"))], default);
+
+        var summary = await Writer().WriteAsync(
+            [new(TargetWriteKind.Replace, Key("b"), Doc("b", 1, "same@x")), new(TargetWriteKind.Replace, Key("c"), Doc("c", 1, "other@x"))], default);
+
+        Assert.Equal(new WriteSummary(0, 1, 0, 1), summary);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["c"] = 1 }, await TargetContents());
+        var letter = Assert.Single(await Checkpoints.ListDeadLettersAsync("Orders"));
+        Assert.Equal(11000, ((BsonInt32)letter["code"]!).Value);
+        Assert.Equal(Doc("b", 1, "same@x"), ((BsonBinary)letter["document"]!).Data);
+    }
+
+    [Fact]
+    public async Task A_lost_connection_is_retried_and_the_batch_still_lands()
+    {
+        var writer = Writer(maxAttempts: 8);
+        await writer.WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1))], default);
+        Server.KillConnections();
+
+        var summary = await writer.WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 2)), new(TargetWriteKind.Delete, Key("zz"), default)], default);
+
+        Assert.Equal(new WriteSummary(0, 1, 1, 0), summary);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 2 }, await TargetContents());
+    }
+}
