@@ -28,17 +28,17 @@ public abstract class ActorBase
     internal ActorCell Cell => _cell;
 
     /// <summary>Called once the actor is created (and, through the default PostRestart, after each restart).</summary>
-    protected internal virtual void PreStart()
+    protected virtual void PreStart()
     {
     }
 
     /// <summary>Called after the actor stopped, after all its children have stopped.</summary>
-    protected internal virtual void PostStop()
+    protected virtual void PostStop()
     {
     }
 
     /// <summary>Called on the failed instance before it is replaced. By default stops all children and calls PostStop.</summary>
-    protected internal virtual void PreRestart(Exception reason, object? message)
+    protected virtual void PreRestart(Exception reason, object? message)
     {
         foreach (var child in Context.Children)
         {
@@ -50,10 +50,10 @@ public abstract class ActorBase
     }
 
     /// <summary>Called on the fresh instance after a restart. By default calls PreStart.</summary>
-    protected internal virtual void PostRestart(Exception reason) => PreStart();
+    protected virtual void PostRestart(Exception reason) => PreStart();
 
     /// <summary>Strategy for this actor's children; defaults to the Props' strategy, then the system's.</summary>
-    protected internal virtual SupervisorStrategy SupervisorStrategy() =>
+    protected virtual SupervisorStrategy SupervisorStrategy() =>
         Context.Props.SupervisorStrategy ?? Context.System.DefaultSupervisorStrategy;
 
     /// <summary>An unhandled <see cref="Terminated"/> is a death pact; anything else is published as <see cref="UnhandledMessage"/>.</summary>
@@ -75,6 +75,17 @@ public abstract class ActorBase
     internal abstract Task? Dispatch(object message);
 
     internal void InvokeUnhandled(object message) => Unhandled(message);
+
+    // The kernel calls the hooks through these, so the hooks can stay 'protected' for every deriving assembly.
+    internal void InvokePreStart() => PreStart();
+
+    internal void InvokePostStop() => PostStop();
+
+    internal void InvokePreRestart(Exception reason, object? message) => PreRestart(reason, message);
+
+    internal void InvokePostRestart(Exception reason) => PostRestart(reason);
+
+    internal SupervisorStrategy InvokeSupervisorStrategy() => SupervisorStrategy();
 
     /// <summary>Called by the kernel when construction returned; after this, a ReceiveActor accepts no more handlers outside Become.</summary>
     internal virtual void OnConstructed()

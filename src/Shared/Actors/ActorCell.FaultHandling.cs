@@ -47,7 +47,7 @@ internal sealed partial class ActorCell
     {
         try
         {
-            return _actor?.SupervisorStrategy() ?? Props.SupervisorStrategy ?? System.DefaultSupervisorStrategy;
+            return _actor?.InvokeSupervisorStrategy() ?? Props.SupervisorStrategy ?? System.DefaultSupervisorStrategy;
         }
         catch (Exception ex)
         {
@@ -200,7 +200,7 @@ internal sealed partial class ActorCell
             _timers?.CancelAll();
             try
             {
-                failedActor.PreRestart(cause, _failedMessage);
+                failedActor.InvokePreRestart(cause, _failedMessage);
             }
             catch (Exception ex)
             {
@@ -229,7 +229,7 @@ internal sealed partial class ActorCell
         {
             _actor = null;
             _actor = NewActorInstance();
-            _actor.PostRestart(cause);
+            _actor.InvokePostRestart(cause);
         }
         catch (Exception ex)
         {

@@ -258,7 +258,7 @@ internal sealed partial class ActorCell : IActorContext
         try
         {
             _actor = NewActorInstance();
-            _actor.PreStart();
+            _actor.InvokePreStart();
         }
         catch (Exception ex)
         {

@@ -28,13 +28,16 @@ public static class AskExtensions
             throw new AskTimeoutException($"Ask to {recipient.Path} with {message.GetType().Name} got no reply within {wait}.");
         }
 
+        // A failure reply is thrown even for Ask<object>; only an Ask for Status.Failure itself gets it as a value.
+        if (reply is Status.Failure failure && typeof(T) != typeof(Status.Failure))
+        {
+            ExceptionDispatchInfo.Capture(failure.Cause).Throw();
+        }
+
         switch (reply)
         {
             case T result:
                 return result;
-            case Status.Failure failure:
-                ExceptionDispatchInfo.Capture(failure.Cause).Throw();
-                throw failure.Cause;
             default:
                 throw new InvalidCastException(
                     $"Ask to {recipient.Path} with {message.GetType().Name} expected a {typeof(T).Name} reply but got {reply.GetType().Name}.");

@@ -28,6 +28,10 @@ public abstract class ReceiveActor : ActorBase
         Configuring().Add(new AsyncHandler<T>(handler, shouldHandle));
     }
 
+    protected void Receive<T>(Predicate<T> shouldHandle, Action<T> handler) => Receive(handler, shouldHandle);
+
+    protected void ReceiveAsync<T>(Predicate<T> shouldHandle, Func<T, Task> handler) => ReceiveAsync(handler, shouldHandle);
+
     protected void ReceiveAny(Action<object> handler) => Receive(handler);
 
     protected void ReceiveAnyAsync(Func<object, Task> handler) => ReceiveAsync(handler);
