@@ -212,6 +212,78 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.Equal("second", await probe.FishForAsync<string>(s => s is "first" or "second"));
     }
 
+    private sealed class FaultyStop : ReceiveActor
+    {
+        public FaultyStop(int depth)
+        {
+            if (depth > 0)
+            {
+                Context.ActorOf(Props.Create(() => new FaultyStop(depth - 1)), "child");
+            }
+
+            Receive<string>(_ => Sender!.Tell("ok", Self));
+        }
+
+        protected override void PostStop() => throw new InvalidOperationException("PostStop failed");
+    }
+
+    [Fact]
+    public async Task A_throwing_PostStop_does_not_keep_the_actor_or_the_system_from_stopping()
+    {
+        var system = ActorSystem.Create("faulty-stop");
+        var faulty = system.ActorOf(Props.Create(() => new FaultyStop(2)), "faulty");
+        Assert.Equal("ok", await faulty.Ask<string>("ping", TestProbe.Patience));
+
+        await system.Terminate().WaitAsync(TestProbe.Patience);
+
+        Assert.Equal(0, system.LiveActors);
+    }
+
+    private sealed record StopWatchedAndWait(IActorRef Target);
+
+    private sealed record UnwatchTarget(IActorRef Target);
+
+    private sealed class Unwatcher : ReceiveActor
+    {
+        public Unwatcher(IActorRef probe, ManualResetEventSlim targetGone)
+        {
+            // Stays busy until the target has stopped, so its Terminated queues up behind the UnwatchTarget already waiting.
+            Receive<StopWatchedAndWait>(m =>
+            {
+                Context.Watch(m.Target);
+                Context.Stop(m.Target);
+                targetGone.Wait(TestProbe.Patience);
+            });
+            Receive<UnwatchTarget>(m =>
+            {
+                Context.Unwatch(m.Target);
+                probe.Tell("unwatched", Self);
+            });
+            Receive<Terminated>(t => probe.Tell(t, Self));
+            Receive<string>(s => probe.Tell(s, Self));
+        }
+    }
+
+    [Fact]
+    public async Task After_Unwatch_no_Terminated_arrives_even_one_already_on_its_way()
+    {
+        var probe = new TestProbe(_system);
+        var target = _system.ActorOf(Props.Create(() => new Node(new ConcurrentQueue<string>(), 0, 0)), "unwatched-target");
+        using var targetGone = new ManualResetEventSlim();
+        var watcher = _system.ActorOf(Props.Create(() => new Unwatcher(probe.Ref, targetGone)), "unwatcher");
+        var observer = new TestProbe(_system);
+        observer.Watch(target);
+
+        watcher.Tell(new StopWatchedAndWait(target));
+        watcher.Tell(new UnwatchTarget(target));
+        await observer.ExpectTerminatedAsync(target);
+        targetGone.Set();
+        watcher.Tell("after");
+
+        Assert.Equal("unwatched", await probe.ExpectMsgAsync<string>());
+        Assert.Equal("after", await probe.ExpectMsgAsync<string>());
+    }
+
     private sealed record Progress(string Table, int Percent);
 
     [Fact]
