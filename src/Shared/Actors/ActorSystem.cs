@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -68,8 +69,18 @@ public sealed class ActorSystem : IAsyncDisposable
             throw new ArgumentException($"Actor system name [{name}] must be letters, digits, '-' and '_', starting with a letter or digit.", nameof(name));
         }
 
-        return new ActorSystem(name, settings ?? ActorSystemSettings.Default, loggerFactory ?? NullLoggerFactory.Instance);
+        settings ??= ActorSystemSettings.Default;
+        if (settings.Throughput < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(settings), settings.Throughput, "ActorSystemSettings.Throughput must be at least 1.");
+        }
+
+        return new ActorSystem(name, settings, loggerFactory ?? NullLoggerFactory.Instance);
     }
+
+    /// <summary>Creates a system configured from a section such as <c>replication:actors</c> (see <see cref="ActorSystemSettings.FromConfiguration"/>).</summary>
+    public static ActorSystem Create(string name, IConfiguration section, ILoggerFactory? loggerFactory = null) =>
+        Create(name, ActorSystemSettings.FromConfiguration(section), loggerFactory);
 
     /// <summary>Creates a top-level actor under <c>/user</c>.</summary>
     public IActorRef ActorOf(Props props, string? name = null) => _guardian.ActorOf(props, name);

@@ -116,6 +116,30 @@ public sealed class LoggingAndSettingsTests
     }
 
     [Fact]
+    public async Task A_system_created_from_a_section_uses_its_settings_for_Ask_and_supervision()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["actors:ask-timeout"] = "150ms",
+            ["actors:supervisor:min-backoff"] = "0ms",
+            ["actors:supervisor:max-backoff"] = "0ms",
+        }).Build();
+        var system = ActorSystem.Create("configured", configuration.GetSection("actors"));
+        var silent = system.ActorOf(Props.Create<Silent>());
+
+        await Assert.ThrowsAsync<AskTimeoutException>(() => silent.Ask<string>("anyone?"));
+
+        Assert.Equal(TimeSpan.FromMilliseconds(150), system.Settings.AskTimeout);
+        Assert.Equal(RestartBackoff.Immediate with { RandomFactor = 0.2 }, system.DefaultSupervisorStrategy.Backoff);
+        await system.Terminate().WaitAsync(TestProbe.Patience);
+    }
+
+    private sealed class Silent : ReceiveActor
+    {
+        public Silent() => ReceiveAny(_ => { });
+    }
+
+    [Fact]
     public void A_bad_setting_is_reported_with_its_full_key()
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
