@@ -126,6 +126,18 @@ public class ItemConversionTests
         Assert.Equal("_id", new BsonDocumentReader(bytes).First().Name);
     }
 
+    [Theory]
+    [InlineData(ConvertMode.Typed)]
+    [InlineData(ConvertMode.Raw)]
+    public void Hash_key_named_id_is_written_once_as_the_id(ConvertMode mode)
+    {
+        var converter = new DynamoItemConverter(mode, IdentityMode.Id, new TableKeySchema("_id", null));
+        var doc = Convert("""{"v":{"BOOL":true},"_id":{"N":"42"}}""", converter);
+        Assert.Equal(2, doc.Count);
+        Assert.Equal(new BsonInt32(42), doc["_id"]);
+        Assert.Equal(new BsonDocument { { "_id", 42 } }, Filter("""{"_id":{"N":"42"}}""", converter));
+    }
+
     [Fact]
     public void Composite_key_becomes_an_id_document_in_schema_order()
     {

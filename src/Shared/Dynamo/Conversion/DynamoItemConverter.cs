@@ -104,6 +104,16 @@ public sealed partial class DynamoItemConverter
             if (reader.TokenType == JsonTokenType.EndObject) break;
             var isHash = reader.ValueTextEquals(_hashName);
             var isRange = !isHash && _rangeName is not null && reader.ValueTextEquals(_rangeName);
+            if (_identity == IdentityMode.Id && reader.ValueTextEquals("_id"u8))
+            {
+                if (!isHash || _rangeName is not null)
+                    throw new ConversionFault("an attribute named _id collides with the _id made from the table key (convert.key = fields would keep it)", reader.TokenStartIndex);
+                // A hash key named _id is the _id itself, already written first; a second _id field would shadow it.
+                seenHash = true;
+                Read(ref reader);
+                Skip(ref reader);
+                continue;
+            }
             WriteAttributeName(ref reader, writer);
             Read(ref reader);
             if (isHash || isRange)
@@ -158,9 +168,17 @@ public sealed partial class DynamoItemConverter
 
     private static void Read(ref Utf8JsonReader reader)
     {
-        if (!reader.Read())
-            throw new ConversionFault("the JSON ends inside the item (the whole item must be in the reader's buffer)", reader.BytesConsumed);
+        if (!reader.Read()) throw Truncated(ref reader);
     }
+
+    // TrySkip rather than Skip: Skip throws on a reader over partial data even when the value is complete.
+    private static void Skip(ref Utf8JsonReader reader)
+    {
+        if (!reader.TrySkip()) throw Truncated(ref reader);
+    }
+
+    private static ConversionFault Truncated(ref Utf8JsonReader reader) =>
+        new("the JSON ends inside the item (the whole item must be in the reader's buffer)", reader.BytesConsumed);
 
     private static string Found(ref Utf8JsonReader reader) => reader.TokenType switch
     {
