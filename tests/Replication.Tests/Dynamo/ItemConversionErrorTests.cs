@@ -186,4 +186,13 @@ public class ItemConversionErrorTests
         // In fields mode the attribute is simply the document's _id.
         Assert.Equal(new BsonDocument { { "id", "k" }, { "_id", "other" } }, Convert("""{"id":{"S":"k"},"_id":{"S":"other"}}""", identity: IdentityMode.Fields));
     }
+
+    [Fact]
+    public void Key_schema_is_checked_when_the_converter_is_made()
+    {
+        Assert.Contains("both named 'a'", Assert.Throws<ArgumentException>(() => new DynamoItemConverter(ConvertMode.Typed, IdentityMode.Id, new TableKeySchema("a", "a"))).Message);
+        Assert.Throws<ArgumentException>(() => new DynamoItemConverter(ConvertMode.Typed, IdentityMode.Id, new TableKeySchema("", null)));
+        Assert.Throws<ArgumentException>(() => new DynamoItemConverter(ConvertMode.Typed, IdentityMode.Id, new TableKeySchema("a", "")));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DynamoItemConverter((ConvertMode)9, IdentityMode.Id, HashOnly));
+    }
 }

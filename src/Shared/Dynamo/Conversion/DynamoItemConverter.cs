@@ -26,6 +26,7 @@ public sealed partial class DynamoItemConverter
         ArgumentNullException.ThrowIfNull(key);
         if (string.IsNullOrEmpty(key.HashKey)) throw new ArgumentException("the table's hash key name is empty", nameof(key));
         if (key.RangeKey is "") throw new ArgumentException("the table's range key name is empty (use null for a hash-only key)", nameof(key));
+        if (key.RangeKey == key.HashKey) throw new ArgumentException($"the table's hash and range keys are both named '{key.HashKey}'", nameof(key));
         if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown convert mode");
         if (!Enum.IsDefined(identity)) throw new ArgumentOutOfRangeException(nameof(identity), identity, "unknown identity mode");
         _mode = mode;
@@ -45,7 +46,9 @@ public sealed partial class DynamoItemConverter
     /// <summary>
     /// Writes the item the reader is on (its StartObject; the whole item must be in the reader's buffer) as one
     /// BSON document — top-level, or as the value of a pending name — with <c>_id</c> first in <see cref="IdentityMode.Id"/>.
-    /// On return the reader is on the item's EndObject. On failure an empty writer is left empty again.
+    /// On return the reader is on the item's EndObject. On failure an empty writer is left empty again; a writer that
+    /// already held other documents keeps the partial one, so a caller that wants to skip a bad item and carry on
+    /// converts into a writer of its own per item (or re-converts the page without it).
     /// </summary>
     public void WriteDocument(ref Utf8JsonReader reader, BsonWriter writer)
     {
