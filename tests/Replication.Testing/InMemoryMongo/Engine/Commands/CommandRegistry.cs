@@ -17,6 +17,9 @@ public sealed class CommandRegistry
     [
         new HelloCommand(), new PingCommand(), new BuildInfoCommand(), new EndSessionsCommand(), new GetParameterCommand(),
         new ServerStatusCommand(), new ListDatabasesCommand(), new InsertCommand(), new FindCommand(), new GetMoreCommand(),
-        new KillCursorsCommand(),
+        new KillCursorsCommand(), new UpdateCommand(), new DeleteCommand(), new FindAndModifyCommand(), new CountCommand(),
+        new DistinctCommand(), new CreateCommand(), new ListCollectionsCommand(), new ListIndexesCommand(),
+        new CreateIndexesCommand(), new DropIndexesCommand(), new DropCommand(), new DropDatabaseCommand(),
+        new RenameCollectionCommand(), new AggregateCommand(),
     ]);
 }

@@ -48,6 +48,15 @@ public sealed class Database(string name, ChangeLog log)
         return true;
     }
 
+    /// <summary>Drops every collection (a drop event each) and logs dropDatabase; returns whether anything existed.</summary>
+    public bool DropAll()
+    {
+        var names = _collections.Keys.OrderBy(n => n, StringComparer.Ordinal).ToList();
+        foreach (var name in names) Drop(name);
+        log.Append((position, time) => new ChangeEvent(position, time, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "dropDatabase", Name, null));
+        return names.Count > 0;
+    }
+
     internal Collection Detach(string collection)
     {
         _collections.Remove(collection, out var c);
