@@ -70,6 +70,18 @@ public readonly partial struct Decimal128 : ISpanFormattable
     /// </summary>
     public static bool TryParseExact(ReadOnlySpan<char> s, out Decimal128 value) => TryParseCore(s, allowSpecials: false, out value);
 
+    /// <summary><see cref="TryParseExact(ReadOnlySpan{char}, out Decimal128)"/> for number text still in UTF-8, as a JSON reader holds it.</summary>
+    public static bool TryParseExact(ReadOnlySpan<byte> utf8, out Decimal128 value)
+    {
+        Span<char> chars = utf8.Length <= 128 ? stackalloc char[utf8.Length] : new char[utf8.Length];
+        if (System.Text.Ascii.ToUtf16(utf8, chars, out var n) != System.Buffers.OperationStatus.Done)
+        {
+            value = default;
+            return false;
+        }
+        return TryParseCore(chars[..n], allowSpecials: false, out value);
+    }
+
     private static bool TryParseCore(ReadOnlySpan<char> s, bool allowSpecials, out Decimal128 value)
     {
         value = default;

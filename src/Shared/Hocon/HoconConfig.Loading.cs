@@ -43,13 +43,16 @@ public sealed partial class HoconConfig
             throw new HoconException($"{source} ({assignment}): {e.Message}", e.Origin);
         }
 
-        if (document.Fields.Count != 1 || CountLeaves(document) > 1 && valueText.TrimStart() is not ['{' or '[', ..])
-            throw new HoconException($"{source}: '{assignment}' sets more than one key; quote the value");
+        // `--set a=1, b=2` would smuggle in a second key; every level down to the key must hold exactly one field.
+        HoconValue level = document;
+        foreach (var name in key.Keys)
+        {
+            if (level is not HoconObject { Fields.Count: 1 } obj || !obj.TryGetField(name, out level!))
+                throw new HoconException($"{source}: '{assignment}' sets more than one key; quote the value");
+        }
+
         return document;
     }
-
-    private static int CountLeaves(HoconValue value) =>
-        value is HoconObject obj ? obj.Fields.Values.Sum(CountLeaves) : 1;
 
     private static HoconObject EnvironmentLayer(string prefix, IReadOnlyDictionary<string, string> environment)
     {

@@ -20,11 +20,25 @@ public sealed partial class HoconConfig
         var path = under.Length == 0 ? HoconPath.Empty : HoconPath.Parse(under);
         var warnings = new List<HoconWarning>();
         if (reference.Root.Find(path) is HoconObject known && effective.Root.Find(path) is HoconObject actual)
-            Compare(known, actual, path, warnings);
+        {
+            var everyKnownPath = new List<HoconPath>();
+            CollectPaths(known, path, everyKnownPath);
+            Compare(known, actual, path, everyKnownPath, warnings);
+        }
+
         return warnings;
     }
 
-    private static void Compare(HoconObject known, HoconObject actual, HoconPath path, List<HoconWarning> warnings)
+    private static void CollectPaths(HoconObject obj, HoconPath path, List<HoconPath> paths)
+    {
+        foreach (var (key, value) in obj.Fields)
+        {
+            paths.Add(path.Append(key));
+            if (value is HoconObject child) CollectPaths(child, path.Append(key), paths);
+        }
+    }
+
+    private static void Compare(HoconObject known, HoconObject actual, HoconPath path, List<HoconPath> everyKnownPath, List<HoconWarning> warnings)
     {
         if (known.Fields.Count == 0) return;
         foreach (var (key, value) in actual.Fields)
@@ -33,12 +47,15 @@ public sealed partial class HoconConfig
             if (known.TryGetField(key, out var knownValue))
             {
                 if (knownValue is HoconObject knownObject && value is HoconObject actualObject)
-                    Compare(knownObject, actualObject, fieldPath, warnings);
+                    Compare(knownObject, actualObject, fieldPath, everyKnownPath, warnings);
                 continue;
             }
 
-            var suggestion = Closest(key, known.Fields.Keys);
-            warnings.Add(new HoconWarning(fieldPath.ToString(), FirstLeafOrigin(value), suggestion is null ? null : path.Append(suggestion).ToString()));
+            // A near sibling is the likely typo; failing that, the same key in another section is a key put in the wrong place.
+            var suggestion = Closest(key, known.Fields.Keys) is { } sibling
+                ? path.Append(sibling).ToString()
+                : everyKnownPath.Where(p => p.Last == key).ToList() is [var elsewhere] ? elsewhere.ToString() : null;
+            warnings.Add(new HoconWarning(fieldPath.ToString(), FirstLeafOrigin(value), suggestion));
         }
     }
 

@@ -134,5 +134,6 @@ public sealed partial class HoconConfig
 
     private string Absolute(string path) => _prefix.Length == 0 ? path : $"{_prefix}.{path}";
 
-    public override string ToString() => HoconRenderer.Render(Root);
+    /// <summary>The redacted rendering, so that logging a configuration never leaks a secret; use <see cref="Render"/> for the raw text.</summary>
+    public override string ToString() => Redacted().Render();
 }

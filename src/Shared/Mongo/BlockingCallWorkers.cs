@@ -34,7 +34,14 @@ internal sealed class BlockingCallWorkers : IDisposable
     public Task<T> Run<T>(Func<T> call, CancellationToken cancellationToken = default)
     {
         var item = new WorkItem<T>(call, cancellationToken);
-        _queue.Add(item);
+        try
+        {
+            _queue.Add(item);
+        }
+        catch (InvalidOperationException)
+        {
+            throw new ObjectDisposedException(_name, "The MongoClient was disposed; its worker threads accept no more calls.");
+        }
         Grow();
         return item.Task;
     }

@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Replication.Mongo.Native;
 
@@ -18,6 +17,7 @@ public sealed class MongoChangeStream : IAsyncEnumerable<ChangeStreamEvent>, IAs
     private readonly string _operation;
     private ReadOnlyMemory<byte> _resumeToken;
     private Task? _trip;
+    private ChannelReader<Item>? _pending;
     private int _enumerating;
 
     internal MongoChangeStream(ClientPool.ClientLease lease, ChangeStreamHandle stream, int maxEventsPerTrip, string operation, ReadOnlyMemory<byte> initialToken)
@@ -43,11 +43,15 @@ public sealed class MongoChangeStream : IAsyncEnumerable<ChangeStreamEvent>, IAs
         {
             while (true)
             {
-                if (_trip is { } previous) await previous.ConfigureAwait(false);
-                var channel = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-                var trip = _lease.RunAsync(_ => ReadTrip(channel.Writer), CancellationToken.None);
-                _trip = trip;
-                await foreach (var item in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+                if (_pending is null)
+                {
+                    var channel = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+                    _trip = _lease.RunAsync(_ => ReadTrip(channel.Writer), CancellationToken.None);
+                    _pending = channel.Reader;
+                }
+                // A trip's events stay in _pending if the consumer stops early, so the next enumeration continues
+                // exactly where this one left off: libmongoc has already moved past them.
+                await foreach (var item in _pending.ReadAllAsync(cancellationToken).ConfigureAwait(false))
                 {
                     if (item.Event is { } change)
                     {
@@ -59,7 +63,8 @@ public sealed class MongoChangeStream : IAsyncEnumerable<ChangeStreamEvent>, IAs
                         _resumeToken = item.Token;
                     }
                 }
-                await trip.ConfigureAwait(false);
+                _pending = null;
+                await _trip!.ConfigureAwait(false);
             }
         }
         finally

@@ -174,4 +174,25 @@ public class ItemConversionErrorTests
         converter.WriteDocument(ref reader, writer);
         Assert.Equal(new BsonDocument { { "_id", "b" }, { "id", "b" } }, BsonDocument.Parse(writer.WrittenSpan));
     }
+
+    [Fact]
+    public void Attribute_named_id_that_is_not_the_whole_key_collides_in_id_mode()
+    {
+        var ex = Failure("""{"id":{"S":"k"},"_id":{"S":"other"}}""", identity: IdentityMode.Id);
+        Assert.Equal("_id", ex.AttributePath);
+        Assert.Contains("collides", ex.Message);
+        var composite = Failure("""{"_id":{"S":"k"},"sk":{"N":"1"}}""", identity: IdentityMode.Id, key: new TableKeySchema("_id", "sk"));
+        Assert.Equal("_id", composite.AttributePath);
+        // In fields mode the attribute is simply the document's _id.
+        Assert.Equal(new BsonDocument { { "id", "k" }, { "_id", "other" } }, Convert("""{"id":{"S":"k"},"_id":{"S":"other"}}""", identity: IdentityMode.Fields));
+    }
+
+    [Fact]
+    public void Key_schema_is_checked_when_the_converter_is_made()
+    {
+        Assert.Contains("both named 'a'", Assert.Throws<ArgumentException>(() => new DynamoItemConverter(ConvertMode.Typed, IdentityMode.Id, new TableKeySchema("a", "a"))).Message);
+        Assert.Throws<ArgumentException>(() => new DynamoItemConverter(ConvertMode.Typed, IdentityMode.Id, new TableKeySchema("", null)));
+        Assert.Throws<ArgumentException>(() => new DynamoItemConverter(ConvertMode.Typed, IdentityMode.Id, new TableKeySchema("a", "")));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new DynamoItemConverter((ConvertMode)9, IdentityMode.Id, HashOnly));
+    }
 }

@@ -126,6 +126,18 @@ public class ItemConversionTests
         Assert.Equal("_id", new BsonDocumentReader(bytes).First().Name);
     }
 
+    [Theory]
+    [InlineData(ConvertMode.Typed)]
+    [InlineData(ConvertMode.Raw)]
+    public void Hash_key_named_id_is_written_once_as_the_id(ConvertMode mode)
+    {
+        var converter = new DynamoItemConverter(mode, IdentityMode.Id, new TableKeySchema("_id", null));
+        var doc = Convert("""{"v":{"BOOL":true},"_id":{"N":"42"}}""", converter);
+        Assert.Equal(2, doc.Count);
+        Assert.Equal(new BsonInt32(42), doc["_id"]);
+        Assert.Equal(new BsonDocument { { "_id", 42 } }, Filter("""{"_id":{"N":"42"}}""", converter));
+    }
+
     [Fact]
     public void Composite_key_becomes_an_id_document_in_schema_order()
     {
@@ -242,6 +254,48 @@ public class ItemConversionTests
             bytes = bytes[length..];
         }
         Assert.Equal([new BsonInt32(1), new BsonInt32(2), new BsonInt32(3)], ids);
+    }
+
+    [Fact]
+    public void Reader_over_a_fragmented_sequence_gives_the_same_bson()
+    {
+        var converter = new DynamoItemConverter(ConvertMode.Typed, IdentityMode.Id, Composite);
+        var item = EveryType.Replace("\"id\":{\"S\":\"k1\"}", "\"sk\":{\"N\":\"1.25\"},\"pk\":{\"S\":\"p\\u00e9\"}");
+        var contiguous = ConvertToBytes(item, converter);
+        var json = Encoding.UTF8.GetBytes(item);
+        foreach (var size in new[] { 1, 3, 7 })
+        {
+            var reader = new Utf8JsonReader(Fragmented(json, size), DynamoItemConverter.ReaderOptions);
+            reader.Read();
+            using var writer = new BsonWriter();
+            converter.WriteDocument(ref reader, writer);
+            Assert.Equal(JsonTokenType.EndObject, reader.TokenType);
+            Assert.Equal(contiguous, writer.ToArray());
+        }
+        Assert.Equal(new BsonDocument { { "pk", "pé" }, { "sk", Dec(false, 125, -2) } }, BsonDocument.Parse(contiguous)["_id"]);
+    }
+
+    private static System.Buffers.ReadOnlySequence<byte> Fragmented(byte[] bytes, int size)
+    {
+        Segment? first = null, last = null;
+        for (var i = 0; i < bytes.Length; i += size)
+        {
+            var next = new Segment(bytes.AsMemory(i, Math.Min(size, bytes.Length - i)), last);
+            first ??= next;
+            last = next;
+        }
+        return new System.Buffers.ReadOnlySequence<byte>(first!, 0, last!, last!.Memory.Length);
+    }
+
+    private sealed class Segment : System.Buffers.ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, Segment? previous)
+        {
+            Memory = memory;
+            if (previous is null) return;
+            RunningIndex = previous.RunningIndex + previous.Memory.Length;
+            previous.Next = this;
+        }
     }
 
     [Fact]

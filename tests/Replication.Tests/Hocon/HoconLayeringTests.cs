@@ -64,6 +64,8 @@ public sealed class HoconLayeringTests : IDisposable
         Assert.Equal(TimeSpan.FromSeconds(30), config.GetDuration("app.dur"));
 
         Assert.StartsWith("--set #1: expected key=value", Assert.Throws<HoconException>(() => HoconConfig.Load(Options(null, "novalue"))).Message);
+        Assert.Equal("--set #1: 'app.x=1, app.y=2' sets more than one key; quote the value",
+            Assert.Throws<HoconException>(() => HoconConfig.Load(Options(null, "app.x=1, app.y=2"))).Message);
         Assert.StartsWith("--set #1 (app.x=[1): ", Assert.Throws<HoconException>(() => HoconConfig.Load(Options(null, "app.x=[1"))).Message);
     }
 

@@ -139,6 +139,14 @@ public sealed class HoconParserTests
     }
 
     [Fact]
+    public void Windows_line_endings_and_a_byte_order_mark_are_whitespace()
+    {
+        var config = Parse("\uFEFFa {\r\n  b = x y\r\n}\r\nc = [1,\r\n2]\r\n");
+        Assert.Equal("x y", config.GetString("a.b"));
+        Assert.Equal(["1", "2"], config.GetStringList("c"));
+    }
+
+    [Fact]
     public void Keys_may_contain_inner_whitespace()
     {
         Assert.Equal(1, Parse("foo bar = 1").GetInt("\"foo bar\""));

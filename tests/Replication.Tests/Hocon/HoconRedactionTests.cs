@@ -36,5 +36,6 @@ public sealed class HoconRedactionTests
         Assert.DoesNotContain("wJalrXUtnFEMI", text);
         Assert.DoesNotContain("AKIAEXAMPLE", text);
         Assert.Contains("hunter2", config.Render());
+        Assert.DoesNotContain("hunter2", config.ToString());
     }
 }

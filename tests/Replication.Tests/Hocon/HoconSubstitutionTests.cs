@@ -57,6 +57,24 @@ public sealed class HoconSubstitutionTests
     }
 
     [Fact]
+    public void Self_references_reach_into_and_out_of_the_field()
+    {
+        var config = Parse("""
+            a { b { c = [1] }, x = ${a.b.c} }
+            a.b.c = ${a.b.c} [2]
+            foo { bar = 5 }
+            foo = ${foo.bar}
+            outer { keep = 1 }
+            outer.inner = ${outer}
+            """);
+        Assert.Equal(["1", "2"], config.GetStringList("a.b.c"));
+        Assert.Equal(["1", "2"], config.GetStringList("a.x"));
+        Assert.Equal(5, config.GetInt("foo"));
+        Assert.Equal(1, config.GetInt("outer.inner.keep"));
+        Assert.Equal(1, config.GetInt("outer.keep"));
+    }
+
+    [Fact]
     public void Plus_equals_appends_and_starts_a_list_when_there_is_none()
     {
         var config = Parse("x = [1]\nx += 2\ny += a\ny += b");

@@ -43,6 +43,13 @@ public sealed class HoconUnknownKeysTests
     }
 
     [Fact]
+    public void A_key_in_the_wrong_section_suggests_where_it_belongs()
+    {
+        var warning = Assert.Single(Check("replication.segments = 8"));
+        Assert.Equal("replication.full-sync.segments", warning.Suggestion);
+    }
+
+    [Fact]
     public void Free_form_maps_and_keys_outside_the_checked_root_are_not_warned()
     {
         Assert.Empty(Check("replication.transform.rename { Orders = orders, \"a.b\" = c }\nunrelated = 1\nreplication.full-sync.segments = 2"));

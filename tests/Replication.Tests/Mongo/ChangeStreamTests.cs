@@ -30,13 +30,15 @@ public sealed class ChangeStreamTests : MongoServerTest
         await collection.InsertOneAsync(new BsonDocument { { "_id", 1 }, { "v", 1 } });
         await collection.BulkWriteAsync([
             new UpdateOneModel(new BsonDocument { { "_id", 1 } }.ToBytes(), new BsonDocument { { "$set", new BsonDocument { { "v", 2 } } } }.ToBytes()),
-            new DeleteOneModel(new BsonDocument { { "_id", 1 } }.ToBytes()),
-        ], new BulkWriteOptions { IsOrdered = true });
+        ]);
+        var events = await TakeAsync(stream, 2);
+        // updateLookup reads the document when the event is read, so look it up before deleting it.
+        Assert.Equal(new BsonInt32(2), ((BsonDocument)events[1].ToBsonDocument()["fullDocument"]!)["v"]);
+        await collection.BulkWriteAsync([new DeleteOneModel(new BsonDocument { { "_id", 1 } }.ToBytes())]);
+        events.AddRange(await TakeAsync(stream, 1));
 
-        var events = await TakeAsync(stream, 3);
         Assert.Equal(["insert", "update", "delete"], events.Select(e => e.OperationType));
         Assert.All(events, e => Assert.False(e.ResumeToken.IsEmpty));
-        Assert.Equal(new BsonInt32(2), ((BsonDocument)events[1].ToBsonDocument()["fullDocument"]!)["v"]);
         Assert.True(events[2].ResumeToken.Span.SequenceEqual(stream.ResumeToken.Span));
     }
 

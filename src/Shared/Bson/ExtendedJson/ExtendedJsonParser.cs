@@ -134,8 +134,10 @@ internal ref struct ExtendedJsonParser
     // Reader at StartObject of a nested object: a type wrapper or an embedded document.
     private void ParseObject()
     {
+        // Only a wrapper key (or "$type", which may pair with a legacy "$binary") can open a type wrapper. Any other
+        // first key makes a document, in which a wrapper key turning up later is an error.
         var probe = _reader;
-        if (!probe.Read() || probe.TokenType != JsonTokenType.PropertyName || !FirstByteIsDollar(ref probe))
+        if (!probe.Read() || probe.TokenType != JsonTokenType.PropertyName || Classify(ref probe) == Key.None)
         {
             ParseDocumentBody(checkWrapperKeys: true);
             return;
@@ -155,7 +157,7 @@ internal ref struct ExtendedJsonParser
 
         if ((keys & Key.Wrapper) == 0)
         {
-            // $-prefixed keys of no type (a DBRef, a $regex or $type query operator) leave the object a document.
+            // "$type" without "$binary" is the query operator: the object stays a document.
             ParseDocumentBody(checkWrapperKeys: true);
             return;
         }
@@ -517,9 +519,6 @@ internal ref struct ExtendedJsonParser
         return value;
     }
 
-    private static bool FirstByteIsDollar(ref Utf8JsonReader reader) =>
-        reader.ValueIsEscaped ? (reader.GetString() ?? "").StartsWith('$') : reader.ValueSpan.Length > 0 && reader.ValueSpan[0] == '$';
-
     private ExtendedJsonException Error(string message) => new(message, _reader.TokenStartIndex);
 
     [Flags]
@@ -561,6 +560,7 @@ internal ref struct ExtendedJsonParser
 
     private static Key Classify(ReadOnlySpan<byte> name) => name switch
     {
+        _ when name.Length < 4 || name[0] != '$' => Key.None,
         _ when name.SequenceEqual("$oid"u8) => Key.Oid,
         _ when name.SequenceEqual("$symbol"u8) => Key.Symbol,
         _ when name.SequenceEqual("$numberInt"u8) => Key.NumberInt,

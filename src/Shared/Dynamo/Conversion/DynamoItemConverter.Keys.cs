@@ -37,8 +37,7 @@ public sealed partial class DynamoItemConverter
                 foundRange = true;
             }
             if (stopWhenFound && foundHash && foundRange) return;
-            if (!reader.TrySkip())
-                throw new ConversionFault("the JSON ends inside the item (the whole item must be in the reader's buffer)", reader.BytesConsumed);
+            Skip(ref reader);
         }
         if (!foundHash) throw MissingKey(_key.HashKey, itemStart);
         if (!foundRange) throw MissingKey(_key.RangeKey!, itemStart);

@@ -26,6 +26,7 @@ public sealed partial class DynamoItemConverter
         ArgumentNullException.ThrowIfNull(key);
         if (string.IsNullOrEmpty(key.HashKey)) throw new ArgumentException("the table's hash key name is empty", nameof(key));
         if (key.RangeKey is "") throw new ArgumentException("the table's range key name is empty (use null for a hash-only key)", nameof(key));
+        if (key.RangeKey == key.HashKey) throw new ArgumentException($"the table's hash and range keys are both named '{key.HashKey}'", nameof(key));
         if (!Enum.IsDefined(mode)) throw new ArgumentOutOfRangeException(nameof(mode), mode, "unknown convert mode");
         if (!Enum.IsDefined(identity)) throw new ArgumentOutOfRangeException(nameof(identity), identity, "unknown identity mode");
         _mode = mode;
@@ -45,7 +46,9 @@ public sealed partial class DynamoItemConverter
     /// <summary>
     /// Writes the item the reader is on (its StartObject; the whole item must be in the reader's buffer) as one
     /// BSON document — top-level, or as the value of a pending name — with <c>_id</c> first in <see cref="IdentityMode.Id"/>.
-    /// On return the reader is on the item's EndObject. On failure an empty writer is left empty again.
+    /// On return the reader is on the item's EndObject. On failure an empty writer is left empty again; a writer that
+    /// already held other documents keeps the partial one, so a caller that wants to skip a bad item and carry on
+    /// converts into a writer of its own per item (or re-converts the page without it).
     /// </summary>
     public void WriteDocument(ref Utf8JsonReader reader, BsonWriter writer)
     {
@@ -104,6 +107,16 @@ public sealed partial class DynamoItemConverter
             if (reader.TokenType == JsonTokenType.EndObject) break;
             var isHash = reader.ValueTextEquals(_hashName);
             var isRange = !isHash && _rangeName is not null && reader.ValueTextEquals(_rangeName);
+            if (_identity == IdentityMode.Id && reader.ValueTextEquals("_id"u8))
+            {
+                if (!isHash || _rangeName is not null)
+                    throw new ConversionFault("an attribute named _id collides with the _id made from the table key (convert.key = fields would keep it)", reader.TokenStartIndex);
+                // A hash key named _id is the _id itself, already written first; a second _id field would shadow it.
+                seenHash = true;
+                Read(ref reader);
+                Skip(ref reader);
+                continue;
+            }
             WriteAttributeName(ref reader, writer);
             Read(ref reader);
             if (isHash || isRange)
@@ -158,9 +171,17 @@ public sealed partial class DynamoItemConverter
 
     private static void Read(ref Utf8JsonReader reader)
     {
-        if (!reader.Read())
-            throw new ConversionFault("the JSON ends inside the item (the whole item must be in the reader's buffer)", reader.BytesConsumed);
+        if (!reader.Read()) throw Truncated(ref reader);
     }
+
+    // TrySkip rather than Skip: Skip throws on a reader over partial data even when the value is complete.
+    private static void Skip(ref Utf8JsonReader reader)
+    {
+        if (!reader.TrySkip()) throw Truncated(ref reader);
+    }
+
+    private static ConversionFault Truncated(ref Utf8JsonReader reader) =>
+        new("the JSON ends inside the item (the whole item must be in the reader's buffer)", reader.BytesConsumed);
 
     private static string Found(ref Utf8JsonReader reader) => reader.TokenType switch
     {

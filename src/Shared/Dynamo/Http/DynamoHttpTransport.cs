@@ -11,18 +11,17 @@ namespace Replication.Dynamo.Http;
 public sealed class DynamoHttpTransport : IDisposable
 {
     private readonly HttpClient _http;
-    private readonly bool _ownsHttp;
     private readonly DynamoHttpOptions _options;
     private readonly DynamoRequestSigner _signer;
     private readonly ResiliencePipeline _retry;
 
+    /// <param name="handler">Replaces the socket handler (tests, proxies); not disposed by this transport.</param>
     public DynamoHttpTransport(DynamoHttpOptions options, HttpMessageHandler? handler = null)
     {
         if (options.MaxAttempts < 1) throw new ArgumentOutOfRangeException(nameof(options), $"MaxAttempts must be at least 1, was {options.MaxAttempts}");
         _options = options;
         Endpoints = DynamoEndpoints.For(options);
         _signer = new DynamoRequestSigner(Endpoints.SigningRegion, options.Clock);
-        _ownsHttp = true;
         _http = handler is null
             ? new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5), AutomaticDecompression = System.Net.DecompressionMethods.None })
             : new HttpClient(handler, disposeHandler: false);
@@ -108,8 +107,6 @@ public sealed class DynamoHttpTransport : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        if (_ownsHttp) _http.Dispose();
-    }
+    /// <summary>Disposes the HttpClient; a handler passed to the constructor stays the caller's.</summary>
+    public void Dispose() => _http.Dispose();
 }

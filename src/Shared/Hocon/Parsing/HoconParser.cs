@@ -62,7 +62,9 @@ internal sealed partial class HoconParser
     /// <param name="open">The '{' that opened the object; null for a root without braces.</param>
     private HoconObject ParseObjectBody(HoconPath path, HoconToken? open)
     {
-        var result = HoconObject.Empty(open?.Origin ?? new HoconOrigin(_context.Source, 1, 1));
+        var origin = open?.Origin ?? new HoconOrigin(_context.Source, 1, 1);
+        var fields = new OrderedDictionary<string, HoconValue>(StringComparer.Ordinal);
+        var absolute = _context.BasePath.Append(path);
         while (true)
         {
             SkipWhitespaceAndNewlines();
@@ -71,26 +73,24 @@ internal sealed partial class HoconParser
             {
                 if (open is null) throw HoconException.At(token.Origin, "unexpected '}' (no object is open here)");
                 _index++;
-                return new HoconObject(new OrderedDictionary<string, HoconValue>(result.Fields, StringComparer.Ordinal), open.Origin);
+                return new HoconObject(fields, origin);
             }
 
             if (token.Kind == HoconTokenKind.End)
             {
                 if (open is not null)
                     throw HoconException.At(token.Origin, $"expected '}}' to close the object opened at {open.Origin.Line}:{open.Origin.Column}");
-                return result;
+                return new HoconObject(fields, origin);
             }
 
             if (TryParseInclude(path, out var included))
             {
-                result = HoconMerge.MergeObjects(result, included, _context.BasePath.Append(path));
+                foreach (var (key, value) in included.Fields) Add(fields, key, value, absolute);
             }
             else
             {
                 var (key, value) = ParseField(path);
-                var absolute = _context.BasePath.Append(path);
-                var nested = (HoconObject)HoconObject.Nest(key, value);
-                result = HoconMerge.MergeObjects(result, nested, absolute);
+                Add(fields, key[0], HoconObject.Nest(key, value, from: 1), absolute);
             }
 
             SkipWhitespace();
@@ -112,6 +112,10 @@ internal sealed partial class HoconParser
             }
         }
     }
+
+    /// <summary>A repeated key merges with its earlier value, exactly as a later file merges with an earlier one.</summary>
+    private static void Add(OrderedDictionary<string, HoconValue> fields, string key, HoconValue value, HoconPath objectPath) =>
+        fields[key] = fields.TryGetValue(key, out var earlier) ? HoconMerge.Merge(earlier, value, objectPath.Append(key)) : value;
 
     private (HoconPath Key, HoconValue Value) ParseField(HoconPath objectPath)
     {

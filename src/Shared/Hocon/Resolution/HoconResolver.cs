@@ -86,7 +86,9 @@ internal sealed class HoconResolver
         if (substitution.IsSelfReference)
         {
             // The field refers to its own earlier value; with none, only the environment can answer.
-            found = substitution is { PriorCaptured: true, Prior: { } prior } ? Resolve(prior) : null;
+            found = substitution is { Prior: { } prior, PriorPath: { } priorPath }
+                ? Navigate(prior, substitution.LookupPath.Keys.Skip(priorPath.Length))
+                : null;
         }
         else
         {
@@ -105,10 +107,12 @@ internal sealed class HoconResolver
     }
 
     /// <summary>Walks the merged tree to <paramref name="path"/>, resolving only what is needed to step through.</summary>
-    private HoconValue? Lookup(HoconPath path)
+    private HoconValue? Lookup(HoconPath path) => Navigate(_root, path.Keys);
+
+    private HoconValue? Navigate(HoconValue start, IEnumerable<string> keys)
     {
-        HoconValue current = _root;
-        foreach (var key in path.Keys)
+        var current = start;
+        foreach (var key in keys)
         {
             if (current is not HoconObject)
             {

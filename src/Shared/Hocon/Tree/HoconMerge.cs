@@ -37,9 +37,8 @@ internal static class HoconMerge
     {
         switch (value)
         {
-            case HoconSubstitution substitution when !substitution.PriorCaptured
-                                                     && (substitution.LookupPath.Equals(path) || substitution.Path.Equals(path)):
-                return substitution.WithPrior(older);
+            case HoconSubstitution { PriorCaptured: false, IsSelfReference: true } substitution when substitution.LookupPath.StartsWith(path):
+                return substitution.WithPrior(older, path);
             case HoconObject obj when !obj.IsResolved:
             {
                 OrderedDictionary<string, HoconValue>? changed = null;

@@ -4,14 +4,14 @@ namespace Replication.Hocon;
 internal sealed class HoconSubstitution : HoconValue
 {
     public HoconSubstitution(HoconPath path, bool optional, HoconPath fieldPath, HoconPath includePrefix, HoconOrigin origin,
-        HoconValue? prior = null, bool priorCaptured = false) : base(origin)
+        HoconValue? prior = null, HoconPath? priorPath = null) : base(origin)
     {
         Path = path;
         Optional = optional;
         FieldPath = fieldPath;
         IncludePrefix = includePrefix;
         Prior = prior;
-        PriorCaptured = priorCaptured;
+        PriorPath = priorPath;
     }
 
     public HoconPath Path { get; }
@@ -24,17 +24,28 @@ internal sealed class HoconSubstitution : HoconValue
     /// <summary>Where the file holding the substitution was included; the path is looked up under it first.</summary>
     public HoconPath IncludePrefix { get; }
 
-    /// <summary>For a self-reference (`a = ${a} …`): the value the field had before this assignment (null = none).</summary>
+    /// <summary>
+    /// For a self-reference: the value that <see cref="PriorPath"/> had before the assignment holding this substitution.
+    /// The referenced value is found inside it at the rest of <see cref="LookupPath"/>.
+    /// </summary>
     public HoconValue? Prior { get; }
 
-    public bool PriorCaptured { get; }
+    /// <summary>Where <see cref="Prior"/> was taken; null while no earlier value has been met.</summary>
+    public HoconPath? PriorPath { get; }
 
+    public bool PriorCaptured => PriorPath is not null;
+
+    /// <summary>The path with the include fix-up applied: `${x}` in a file included at `a` means `${a.x}`.</summary>
     public HoconPath LookupPath => IncludePrefix.Append(Path);
 
-    /// <summary>A substitution of the field's own path (or of an enclosing path) means "the earlier value".</summary>
-    public bool IsSelfReference => FieldPath.StartsWith(LookupPath) || FieldPath.StartsWith(Path);
+    /// <summary>
+    /// A substitution of the field's own path, of an enclosing path, or of a path inside the field's own value looks at the
+    /// earlier value (`a = ${a} [x]`); anything else would be a cycle.
+    /// </summary>
+    public bool IsSelfReference => FieldPath.StartsWith(LookupPath) || LookupPath.StartsWith(FieldPath);
 
-    public HoconSubstitution WithPrior(HoconValue? prior) => new(Path, Optional, FieldPath, IncludePrefix, Origin, prior, priorCaptured: true);
+    public HoconSubstitution WithPrior(HoconValue older, HoconPath olderPath) =>
+        new(Path, Optional, FieldPath, IncludePrefix, Origin, older, olderPath);
 
     public override bool IsResolved => false;
 

@@ -20,8 +20,9 @@ internal sealed unsafe class OwnedBsonHandle : NativeHandle
     }
 
     /// <summary>Null stays null: libmongoc treats a NULL <c>opts</c>/<c>pipeline</c> as "none".</summary>
-    public static OwnedBsonHandle? CopyOrNull(ReadOnlyMemory<byte>? document) =>
-        document is { } d ? Copy(d.Span) : null;
+    public static OwnedBsonHandle? CopyOrNull(byte[]? document) => document is null ? null : Copy(document);
+
+    public static OwnedBsonHandle? CopyOrNull(ReadOnlyMemory<byte>? document) => document is { } d ? Copy(d.Span) : null;
 
     protected override void Free(IntPtr pointer) => LibBson.bson_destroy(pointer);
 }

@@ -21,4 +21,5 @@ public sealed record ChangeEvent(
     string? ToCollection = null)
 {
     public ResumeToken Token => new(ClusterTime, Position);
+    public ResumeToken InvalidateToken => new(ClusterTime, Position, IsInvalidate: true);
 }

@@ -44,10 +44,8 @@ public sealed class FindCommand : IMongoCommand
         if (projection is not null) results = results.Select(projection.Apply);
 
         var firstBatch = (int)(batchSize ?? DefaultFirstBatch);
-        if (limit > 0 && (batchSize is null || limit < firstBatch) ) firstBatch = (int)Math.Min(limit, int.MaxValue);
+        if (limit > 0 && limit < firstBatch) firstBatch = (int)limit;
         var cursor = new DocumentCursor($"{invocation.Database}.{name}", results.ToList());
-        return firstBatch == 0 && !singleBatch
-            ? CursorReply.First(invocation.Instance, cursor, -1)
-            : CursorReply.First(invocation.Instance, cursor, firstBatch, singleBatch);
+        return CursorReply.First(invocation.Instance, cursor, firstBatch, singleBatch);
     }
 }

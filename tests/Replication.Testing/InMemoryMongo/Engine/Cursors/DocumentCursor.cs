@@ -16,7 +16,7 @@ public sealed class DocumentCursor(string ns, IReadOnlyList<BsonDocument> result
     {
         var batch = new List<BsonDocument>();
         var bytes = 0;
-        while (_next < results.Count && (batchSize is not > 0 || batch.Count < batchSize))
+        while (_next < results.Count && (batchSize is null || batch.Count < batchSize))
         {
             var doc = results[_next];
             var size = BsonSize.Of(doc);

@@ -1,0 +1,49 @@
+namespace Replication.Actors;
+
+/// <summary>The stash of one actor cell; touched only on the actor's own turn.</summary>
+internal sealed class ActorStash(ActorCell cell) : IStash
+{
+    private readonly LinkedList<Envelope> _stashed = new();
+
+    public int Count => _stashed.Count;
+
+    public void Stash()
+    {
+        var current = cell.CurrentEnvelope
+            ?? throw new InvalidOperationException($"{cell.Self.Path}: Stash() can only be called while processing a message.");
+        if (_stashed.Count > 0 && ReferenceEquals(_stashed.Last!.Value.Message, current.Message) && current.Message is not ValueType)
+        {
+            throw new InvalidOperationException($"{cell.Self.Path}: the same message cannot be stashed twice.");
+        }
+
+        _stashed.AddLast(current);
+    }
+
+    public void Unstash()
+    {
+        if (_stashed.First is { } first)
+        {
+            _stashed.RemoveFirst();
+            cell.Prepend([first.Value]);
+        }
+    }
+
+    public void UnstashAll()
+    {
+        if (_stashed.Count == 0)
+        {
+            return;
+        }
+
+        var all = _stashed.ToArray();
+        _stashed.Clear();
+        cell.Prepend(all);
+    }
+
+    public IEnumerable<Envelope> Drain()
+    {
+        var all = _stashed.ToArray();
+        _stashed.Clear();
+        return all;
+    }
+}
