@@ -151,7 +151,7 @@ public sealed class TargetWriter(
     {
         var key = DescribeKey(write);
         logger.LogWarning("dead letter: table {Table} key {Key}: {Error}", table, key, error);
-        await checkpoints.AddDeadLetterAsync(new DeadLetter(table, collection.Name, key, phase, error, code, write.Document, write.SequenceNumber), cancellationToken).ConfigureAwait(false);
+        await checkpoints.AddDeadLetterAsync(new DeadLetterRecord(table, collection.Name, key, phase, error, code, write.Document, write.SequenceNumber), cancellationToken).ConfigureAwait(false);
     }
 
     private string DescribeKey(TargetWrite write)

@@ -75,7 +75,7 @@ public sealed record ShardCheckpoint(
     DateTimeOffset UpdatedAt);
 
 /// <summary>An item that could not be written, kept with the reason so nothing is silently dropped.</summary>
-public sealed record DeadLetter(
+public sealed record DeadLetterRecord(
     string Table,
     string Collection,
     string Key,
@@ -83,7 +83,11 @@ public sealed record DeadLetter(
     string Error,
     int? Code,
     ReadOnlyMemory<byte> Document,
-    string? SequenceNumber = null);
+    string? SequenceNumber = null)
+{
+    /// <summary>The source item as DynamoDB JSON, when it failed before it became BSON.</summary>
+    public string? SourceJson { get; init; }
+}
 
 /// <summary>
 /// The holder's claim on a unit of work, added to position writes as a condition so a node that lost its lease

@@ -8,7 +8,7 @@ public sealed partial class CheckpointStore
     // A dead letter must itself be writable: past this size the item is recorded without its body.
     private const int MaxStoredDocumentBytes = 15 * 1024 * 1024;
 
-    public async Task AddDeadLetterAsync(DeadLetter letter, CancellationToken cancellationToken = default)
+    public async Task AddDeadLetterAsync(DeadLetterRecord letter, CancellationToken cancellationToken = default)
     {
         var doc = new BsonDocument
         {
@@ -21,6 +21,7 @@ public sealed partial class CheckpointStore
             { "sequenceNumber", letter.SequenceNumber is null ? BsonNull.Value : letter.SequenceNumber },
             { "at", Now() },
         };
+        if (letter.SourceJson is not null) doc.Add("sourceJson", letter.SourceJson);
         if (letter.Document.Length is > 0 and <= MaxStoredDocumentBytes)
             doc.Add("document", new BsonBinary(letter.Document.ToArray()));
         else if (letter.Document.Length > 0)

@@ -23,6 +23,12 @@ public sealed class StreamRecordsPage : IDisposable
 {
     private readonly BsonDocumentSequence _documents;
 
+    /// <summary>A page whose records own their memory (e.g. from a source other than the DynamoDB Streams API).</summary>
+    public StreamRecordsPage(IReadOnlyList<StreamRecord> records, string? nextShardIterator)
+        : this(new BsonDocumentSequence(16), records, nextShardIterator, 0)
+    {
+    }
+
     internal StreamRecordsPage(BsonDocumentSequence documents, IReadOnlyList<StreamRecord> records, string? nextShardIterator, int responseBytes)
     {
         _documents = documents;

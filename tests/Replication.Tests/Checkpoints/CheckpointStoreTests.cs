@@ -144,8 +144,8 @@ public class CheckpointStoreTests : MongoServerTest
     {
         var store = Store;
         var item = new BsonDocument { { "_id", "k1" }, { "v", 1 } }.ToBytes();
-        await store.AddDeadLetterAsync(new DeadLetter("Orders", "orders", "id=k1", "stream", "document too large", 10334, item, "100000000000000000000"));
-        await store.AddDeadLetterAsync(new DeadLetter("Users", "users", "id=u1", "full-sync", "bad field", null, ReadOnlyMemory<byte>.Empty));
+        await store.AddDeadLetterAsync(new DeadLetterRecord("Orders", "orders", "id=k1", "stream", "document too large", 10334, item, "100000000000000000000"));
+        await store.AddDeadLetterAsync(new DeadLetterRecord("Users", "users", "id=u1", "full-sync", "bad field", null, ReadOnlyMemory<byte>.Empty));
 
         Assert.Equal(1, await store.CountDeadLettersAsync("Orders"));
         Assert.Equal(2, await store.CountDeadLettersAsync());

@@ -1,0 +1,137 @@
+using Microsoft.Extensions.Logging;
+using Replication.Actors;
+using Replication.Checkpoints;
+using Replication.Configuration;
+using Replication.Coordinator.Discovery;
+using Replication.Dynamo.Control;
+using Replication.Dynamo.Http;
+using Replication.ShardActors;
+using Replication.ShardActors.Tables;
+
+namespace Replication.Coordinator.Actors;
+
+/// <summary>The node's work is over (mode `full`, every table copied) or cannot go on; the host ends with this outcome.</summary>
+public sealed record ReplicationEnded(bool Success, string Message);
+
+/// <summary>
+/// Discovers the tables to replicate (all pages, then the filter), makes sure each has a stream with new images,
+/// records each in the checkpoint store and runs one TableActor per table. Re-discovers on a timer, so a table added
+/// to the source later is picked up and full-synced on its own.
+/// </summary>
+public sealed class CoordinatorActor : ReceiveActor, IWithTimers
+{
+    private static readonly TimeSpan StreamActivationTimeout = TimeSpan.FromMinutes(5);
+
+    private readonly ReplicationServices _services;
+    private readonly DynamoTableCatalog _catalog;
+    private readonly TableFilter _filter;
+    private readonly CollectionNaming _naming;
+    private readonly Action<ReplicationEnded> _ended;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly HashSet<string> _fullSyncDone = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
+
+    public CoordinatorActor(ReplicationServices services, DynamoTableCatalog catalog, Action<ReplicationEnded> ended)
+    {
+        _services = services;
+        _catalog = catalog;
+        _filter = new TableFilter(services.Settings.Filter.Include, services.Settings.Filter.Exclude);
+        _naming = new CollectionNaming(services.Settings.Renames);
+        _ended = ended;
+
+        ReceiveAsync<Discover>(_ => DiscoverAsync());
+        Receive<TableFullSyncDone>(done =>
+        {
+            _fullSyncDone.Add(done.Table);
+            if (services.Settings.Mode == SyncMode.Full && Context.Children.All(c => _fullSyncDone.Contains(c.Path.Name)))
+                _ended(new ReplicationEnded(true, $"full sync of {_fullSyncDone.Count} table(s) done"));
+        });
+        Receive<TableFailed>(failed => _ended(new ReplicationEnded(false, $"table '{failed.Table}': {failed.Reason}")));
+        Receive<Status.Failure>(failure => throw failure.Cause);
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ReplicationServices services, DynamoTableCatalog catalog, Action<ReplicationEnded> ended) =>
+        Replication.Actors.Props.Create(() => new CoordinatorActor(services, catalog, ended));
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, Timeout.InfiniteTimeSpan, cause =>
+    {
+        if (cause is DynamoResourceNotFoundException or DynamoTableNotFoundException)
+        {
+            Context.Log.LogWarning("a replicated table no longer exists; its replication stopped: {Error}", cause.Message);
+            return Directive.Stop;
+        }
+        return Directive.Restart;
+    }, new RestartBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2));
+
+    protected override void PreStart()
+    {
+        Self.Tell(new Discover());
+        Timers.StartPeriodicTimer("discover", new Discover(), _services.Settings.Incremental.ShardDiscoveryInterval);
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private async Task DiscoverAsync()
+    {
+        var names = await _catalog.ListTableNamesAsync(cancellationToken: _stopping.Token).ConfigureAwait(false);
+        ReportMissingExplicitTables(names);
+        foreach (var name in _filter.Apply(names))
+        {
+            if (Context.Child(name) is not null) continue;
+            DynamoTableInfo info;
+            try
+            {
+                info = _services.Settings.Mode == SyncMode.Full
+                    ? await _catalog.DescribeTableAsync(name, _stopping.Token).ConfigureAwait(false)
+                    : await _catalog.EnsureStreamAsync(name, StreamActivationTimeout, _stopping.Token).ConfigureAwait(false);
+            }
+            catch (StreamViewTypeException e)
+            {
+                _ended(new ReplicationEnded(false, e.Message));
+                return;
+            }
+            catch (DynamoTableNotFoundException e)
+            {
+                Context.Log.LogWarning("{Error}", e.Message); // deleted between listing and describing
+                continue;
+            }
+
+            string collection;
+            try
+            {
+                collection = _naming.CollectionFor(name);
+            }
+            catch (InvalidOperationException e)
+            {
+                _ended(new ReplicationEnded(false, e.Message));
+                return;
+            }
+            await _services.Checkpoints.RegisterTableAsync(new TableRegistration(name, collection, info.KeySchema, info.Stream.LatestStreamArn, info.Stream.ViewType), _stopping.Token).ConfigureAwait(false);
+            Context.Log.LogInformation("table {Table} → {Database}.{Collection} (about {Items} items)", name, _services.Target.Name, collection, info.ItemCount);
+            Context.ActorOf(TableActor.Props(_services, name, info.GlobalSecondaryIndexes, info.ItemCount), name);
+        }
+        if (Context.Children.Count == 0 && _missingReported.Add("(none)"))
+            Context.Log.LogWarning("no table matches replication.filter (include [{Include}], exclude [{Exclude}]); waiting for one to appear",
+                string.Join(", ", _services.Settings.Filter.Include), string.Join(", ", _services.Settings.Filter.Exclude));
+    }
+
+    /// <summary>A table named exactly (no wildcard) in filter.include that the source does not have is worth a clear word.</summary>
+    private void ReportMissingExplicitTables(IReadOnlyList<string> names)
+    {
+        foreach (var pattern in _services.Settings.Filter.Include.Where(p => !p.Contains('*')))
+        {
+            if (!names.Contains(pattern, StringComparer.Ordinal) && _missingReported.Add(pattern))
+                Context.Log.LogWarning("table '{Table}' named in replication.filter.include does not exist in the source (region {Region}{Endpoint})",
+                    pattern, _services.Settings.Source.DynamoDb.Region,
+                    _services.Settings.Source.DynamoDb.Endpoint.Length > 0 ? ", endpoint " + _services.Settings.Source.DynamoDb.Endpoint : "");
+        }
+    }
+
+    private sealed record Discover;
+}

@@ -1,0 +1,70 @@
+using System.CommandLine;
+using Microsoft.Extensions.Logging;
+using Replication.Configuration;
+using Replication.Coordinator.Hosting;
+using Replication.ShardActors.Tables;
+
+namespace Replication.Coordinator.Cli;
+
+/// <summary><c>replication run --config FILE [--set key=value …]</c>: runs a node until Ctrl-C, or until mode `full` is done.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("run", "Run a replication node with the given configuration");
+        command.Options.Add(CliOptions.Config);
+        command.Options.Add(CliOptions.Set);
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var loaded = CliOptions.LoadConfiguration(parse);
+            if (loaded is null) return ExitCodes.BadConfiguration;
+            using var loggers = CliOptions.Loggers();
+            var log = loggers.CreateLogger("replication");
+            foreach (var warning in loaded.Warnings) log.LogWarning("{Warning}", warning.Message);
+
+            await using var node = await ReplicationNode.StartAsync(loaded.Settings, loggers, cancellationToken).ConfigureAwait(false);
+            using var progress = new ProgressLog(node.System.EventStream, log);
+            log.LogInformation("replication '{Id}' running (mode {Mode}); checkpoints in {Database}", loaded.Settings.Id, loaded.Settings.Mode, loaded.Settings.CheckpointDatabase);
+
+            var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            await using var registration = cancellationToken.Register(() => stop.TrySetResult());
+            var finished = await Task.WhenAny(node.Completion, stop.Task).ConfigureAwait(false);
+            if (finished == node.Completion)
+            {
+                var ended = await node.Completion.ConfigureAwait(false);
+                if (ended.Success) log.LogInformation("{Message}", ended.Message);
+                else log.LogError("stopping: {Message}", ended.Message);
+                return ended.Success ? ExitCodes.Success : ExitCodes.ReplicationFailed;
+            }
+            log.LogInformation("stopping on request; positions are checkpointed and the next run resumes from them");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    /// <summary>Plain progress lines (at most one per table every few seconds) from the tables' progress events.</summary>
+    private sealed class ProgressLog : IDisposable
+    {
+        private readonly IDisposable _subscription;
+        private readonly Dictionary<string, DateTimeOffset> _lastLine = new();
+
+        public ProgressLog(Replication.Actors.EventStream events, ILogger log)
+        {
+            _subscription = events.Subscribe<TableProgress>(p =>
+            {
+                lock (_lastLine)
+                {
+                    var now = DateTimeOffset.UtcNow;
+                    var important = p.Phase != "full-sync";
+                    if (!important && _lastLine.TryGetValue(p.Table, out var last) && now - last < TimeSpan.FromSeconds(5)) return;
+                    _lastLine[p.Table] = now;
+                }
+                var of = p.EstimatedItems is > 0 ? $" of ~{p.EstimatedItems}" : "";
+                log.LogInformation("table {Table}: {Phase}, {Items}{Of} items written, {Dead} dead-lettered, segments {Done}/{Total}",
+                    p.Table, p.Phase, p.ItemsWritten, of, p.DeadLettered, p.SegmentsDone, p.TotalSegments);
+            });
+        }
+
+        public void Dispose() => _subscription.Dispose();
+    }
+}

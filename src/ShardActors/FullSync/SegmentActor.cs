@@ -1,0 +1,67 @@
+using Replication.Actors;
+using Replication.ShardActors.Tables;
+
+namespace Replication.ShardActors.FullSync;
+
+/// <summary>The segment has no more pages: every item was written or dead-lettered, and the position says so.</summary>
+public sealed record SegmentCopied(int Segment);
+
+/// <summary>
+/// A DB-syncer: copies one Scan segment of a table, resuming after the segment's last acknowledged page. A failure
+/// crashes the actor; its supervisor restarts it with back-off and it resumes from the checkpoint again.
+/// </summary>
+public sealed class SegmentActor : ReceiveActor
+{
+    private readonly ReplicationServices _services;
+    private readonly TableContext _table;
+    private readonly int _generation;
+    private readonly int _segment;
+    private readonly int _totalSegments;
+    private readonly CancellationTokenSource _stopping = new();
+
+    public SegmentActor(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments)
+    {
+        _services = services;
+        _table = table;
+        _generation = generation;
+        _segment = segment;
+        _totalSegments = totalSegments;
+
+        Receive<SegmentPageWritten>(page => Context.Parent.Tell(page));
+        Receive<Copied>(_ =>
+        {
+            Context.Parent.Tell(new SegmentCopied(_segment));
+            Context.Stop(Self);
+        });
+        Receive<Status.Failure>(failure => throw new SegmentCopyException(_table.Table, _segment, failure.Cause));
+    }
+
+    public static Props Props(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments) =>
+        Actors.Props.Create(() => new SegmentActor(services, table, generation, segment, totalSegments));
+
+    protected override void PreStart()
+    {
+        var self = Self;
+        var copier = new SegmentCopier(_services, _table, _generation, _segment, _totalSegments, Context.Log);
+        RunAsync(copier, self).PipeTo(self, success: () => new Copied());
+    }
+
+    private async Task RunAsync(SegmentCopier copier, IActorRef self)
+    {
+        // The position is read afresh on every (re)start: it is where the last acknowledged page ended.
+        var checkpoint = await _services.Checkpoints.GetTableAsync(_table.Table, _stopping.Token).ConfigureAwait(false);
+        var resumeAfter = checkpoint?.FullSync.Segments.GetValueOrDefault(_segment)?.LastEvaluatedKey;
+        await copier.RunAsync(resumeAfter, page => self.Tell(page), _stopping.Token).ConfigureAwait(false);
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private sealed record Copied;
+}
+
+public sealed class SegmentCopyException(string table, int segment, Exception inner)
+    : Exception($"table '{table}' segment {segment}: {inner.Message}", inner);

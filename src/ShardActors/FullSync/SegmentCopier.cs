@@ -1,0 +1,114 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Replication.Checkpoints;
+using Replication.Dynamo;
+using Replication.ShardActors.Apply;
+using Replication.ShardActors.Tables;
+
+namespace Replication.ShardActors.FullSync;
+
+/// <summary>Progress of one segment after a page was written and its position saved.</summary>
+public sealed record SegmentPageWritten(string Table, int Segment, long Items, long DeadLettered, int ScannedCount, bool Last);
+
+/// <summary>
+/// Copies one Scan segment: a reader pages through the segment (items arrive already converted to BSON) into a
+/// bounded queue, a writer bulk-writes each page and then checkpoints that page's LastEvaluatedKey — so memory stays
+/// at a few pages whatever the table size, and a restart resumes after the last acknowledged page.
+/// </summary>
+public sealed class SegmentCopier(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, ILogger logger)
+{
+    public async Task RunAsync(string? resumeAfterKey, Action<SegmentPageWritten> onPage, CancellationToken cancellationToken)
+    {
+        var settings = services.Settings.FullSync;
+        var queue = Channel.CreateBounded<ScanPage>(new BoundedChannelOptions(settings.QueueCapacity) { SingleReader = true, SingleWriter = true });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var reading = ReadAsync(resumeAfterKey, queue.Writer, stop.Token);
+        try
+        {
+            await WriteAsync(queue.Reader, onPage, stop.Token).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            try { await reading.ConfigureAwait(false); } catch (OperationCanceledException) { }
+            while (queue.Reader.TryRead(out var unread)) unread.Dispose();
+        }
+    }
+
+    private async Task ReadAsync(string? startKey, ChannelWriter<ScanPage> pages, CancellationToken cancellationToken)
+    {
+        var settings = services.Settings.FullSync;
+        try
+        {
+            var key = startKey;
+            while (true)
+            {
+                var page = await services.Scan.ScanAsync(new ScanSegmentRequest(table.Table)
+                {
+                    Segment = segment,
+                    TotalSegments = totalSegments,
+                    ExclusiveStartKeyJson = key,
+                    Limit = settings.PageSize > 0 ? settings.PageSize : null,
+                    ConsistentRead = settings.ConsistentRead,
+                }, table.Converter, cancellationToken).ConfigureAwait(false);
+                services.Metrics.ItemsScanned(table.Table, page.Count);
+                try
+                {
+                    await pages.WriteAsync(page, cancellationToken).ConfigureAwait(false);
+                }
+                catch
+                {
+                    page.Dispose();
+                    throw;
+                }
+                if (page.IsLastPage) break;
+                key = page.LastEvaluatedKeyJson;
+            }
+            pages.Complete();
+        }
+        catch (Exception e)
+        {
+            pages.Complete(e);
+            throw;
+        }
+    }
+
+    private async Task WriteAsync(ChannelReader<ScanPage> pages, Action<SegmentPageWritten> onPage, CancellationToken cancellationToken)
+    {
+        var writer = new TargetWriter(table.TargetIn(services.Target), services.Checkpoints, table.Table, "full-sync", table.Keys, logger);
+        await foreach (var page in pages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            using (page)
+            {
+                await ThrottleAsync(page.Count, cancellationToken).ConfigureAwait(false);
+                var writes = new TargetWrite[page.Documents.Count];
+                for (var i = 0; i < writes.Length; i++) writes[i] = new TargetWrite(TargetWriteKind.Insert, default, page.Documents[i]);
+                var summary = await writer.WriteAsync(writes, cancellationToken).ConfigureAwait(false);
+                foreach (var failure in page.Failures)
+                {
+                    await services.Checkpoints.AddDeadLetterAsync(new DeadLetterRecord(table.Table, table.Collection, failure.Error.ItemKey ?? "(unknown key)",
+                        "full-sync", failure.Error.Message, null, ReadOnlyMemory<byte>.Empty) { SourceJson = failure.ItemJson }, cancellationToken).ConfigureAwait(false);
+                }
+                var dead = summary.DeadLettered + page.Failures.Count;
+                // Only now, with the page acknowledged by MongoDB, may the segment's position move past it.
+                await services.Checkpoints.SaveSegmentPageAsync(table.Table, generation, segment, page.LastEvaluatedKeyJson, summary.Total - summary.DeadLettered,
+                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                services.Metrics.ItemsWritten(table.Table, summary.Total - summary.DeadLettered);
+                if (dead > 0) services.Metrics.DeadLettered(table.Table, dead);
+                onPage(new SegmentPageWritten(table.Table, segment, summary.Total - summary.DeadLettered, dead, page.ScannedCount, page.IsLastPage));
+            }
+        }
+    }
+
+    private async Task ThrottleAsync(int items, CancellationToken cancellationToken)
+    {
+        if (services.FullSyncLimiter is not { } limiter || items == 0) return;
+        var burst = services.Settings.FullSync.ItemsPerSecond;
+        for (var left = items; left > 0;)
+        {
+            var take = Math.Min(left, burst);
+            using var lease = await limiter.AcquireAsync(take, cancellationToken).ConfigureAwait(false);
+            left -= take;
+        }
+    }
+}

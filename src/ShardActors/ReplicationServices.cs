@@ -1,0 +1,47 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using Replication.Checkpoints;
+using Replication.Configuration;
+using Replication.Dynamo;
+using Replication.Metrics;
+using Replication.Mongo;
+using Replication.ShardActors.Streams;
+
+namespace Replication.ShardActors;
+
+/// <summary>
+/// The I/O the actors use, built once per node: the source's Scan and Streams clients, the target database, the
+/// checkpoint store, the shared full-sync rate limit, metrics and logging. Actors decide; these do the work.
+/// </summary>
+public sealed class ReplicationServices(
+    ReplicationSettings settings,
+    DynamoScanClient scan,
+    IStreamSource streams,
+    MongoDatabase target,
+    CheckpointStore checkpoints,
+    ReplicationMetrics metrics,
+    ILoggerFactory loggers,
+    TimeProvider? clock = null)
+{
+    public ReplicationSettings Settings => settings;
+    public DynamoScanClient Scan => scan;
+    public IStreamSource Streams => streams;
+    public MongoDatabase Target => target;
+    public CheckpointStore Checkpoints => checkpoints;
+    public ReplicationMetrics Metrics => metrics;
+    public ILoggerFactory Loggers => loggers;
+    public TimeProvider Clock => clock ?? TimeProvider.System;
+
+    /// <summary>One items-per-second budget shared by every segment of every table; null when unlimited.</summary>
+    public RateLimiter? FullSyncLimiter { get; } = settings.FullSync.ItemsPerSecond > 0
+        ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = settings.FullSync.ItemsPerSecond,
+            TokensPerPeriod = Math.Max(1, settings.FullSync.ItemsPerSecond / 10),
+            ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+            QueueLimit = int.MaxValue,
+            QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+            AutoReplenishment = true,
+        })
+        : null;
+}

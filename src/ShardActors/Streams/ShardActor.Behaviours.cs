@@ -1,0 +1,154 @@
+using Microsoft.Extensions.Logging;
+using Replication.Actors;
+using Replication.Checkpoints;
+using Replication.Dynamo;
+using Replication.Dynamo.Http;
+using Replication.ShardActors.Apply;
+
+namespace Replication.ShardActors.Streams;
+
+public sealed partial class ShardActor
+{
+    /// <summary>Polling a LATEST iterator for the first record written after the probe began.</summary>
+    private void Preparing()
+    {
+        Receive<Poll>(_ => Fetch(limit: 1));
+        ReceiveAsync<RecordsFetched>(async fetched =>
+        {
+            using var page = fetched.Page;
+            if (page.Records.Count > 0)
+            {
+                var first = page.Records[0].SequenceNumber;
+                await _services.Checkpoints.SaveStartPositionAsync(_table.Table, ShardId, first, cancellationToken: Stopping).ConfigureAwait(false);
+                _start = first;
+                _tableActor.Tell(new ShardPrepared(ShardId, first), Self);
+                Become(WaitingForIncremental);
+                return;
+            }
+            if (page.ShardClosed)
+            {
+                // Closed with nothing written since the probe began: all it holds predates the scan, which covers it.
+                await CloseAsync().ConfigureAwait(false);
+                return;
+            }
+            _iterator = page.NextShardIterator;
+            ScheduleAfter(page);
+        });
+        // The full sync ended before any record arrived: nothing was missed, so the live iterator simply continues.
+        Receive<BeginIncremental>(_ => Become(Processing));
+        Receive<IteratorRenewed>(OnIteratorRenewed);
+        Receive<Status.Failure>(OnFailure);
+    }
+
+    private void WaitingForIncremental()
+    {
+        ReceiveAsync<BeginIncremental>(_ => BeginProcessingAsync());
+        Receive<Status.Failure>(OnFailure);
+    }
+
+    private void Processing()
+    {
+        Receive<Poll>(_ => Fetch(_services.Settings.Incremental.RecordsLimit));
+        ReceiveAsync<RecordsFetched>(async fetched =>
+        {
+            using var page = fetched.Page;
+            if (page.Records.Count > 0) await ApplyAsync(page).ConfigureAwait(false);
+            if (page.ShardClosed)
+            {
+                await CloseAsync().ConfigureAwait(false);
+                return;
+            }
+            _iterator = page.NextShardIterator;
+            ScheduleAfter(page);
+        });
+        Receive<BeginIncremental>(_ => { });
+        Receive<IteratorRenewed>(OnIteratorRenewed);
+        Receive<Status.Failure>(OnFailure);
+    }
+
+    /// <summary>Done; stays alive as the parent of the shard's children.</summary>
+    private void Closed()
+    {
+        Receive<StartChildShards>(start =>
+        {
+            foreach (var child in start.Children)
+            {
+                if (Context.Child(child.ShardId) is null)
+                    Context.ActorOf(Props(_services, _table, _tableActor, child, ShardStartMode.Process), child.ShardId);
+            }
+        });
+        Receive<BeginIncremental>(_ => { });
+        Receive<Poll>(_ => { });
+    }
+
+    /// <summary>Stopped reading: the stream lost records this shard had not applied. The table decides what follows.</summary>
+    private void Stalled()
+    {
+        Receive<Poll>(_ => { });
+        Receive<BeginIncremental>(_ => { });
+    }
+
+    private async Task ApplyAsync(StreamRecordsPage page)
+    {
+        var plan = StreamBatchPlanner.Plan(page.Records);
+        var summary = await _writer.WriteAsync(plan.Writes, Stopping).ConfigureAwait(false);
+        foreach (var record in plan.Unconvertible)
+        {
+            var failure = record.ConversionFailure;
+            await _services.Checkpoints.AddDeadLetterAsync(new DeadLetterRecord(_table.Table, _table.Collection,
+                failure?.Error.ItemKey ?? "(unknown key)", "stream", failure?.Error.Message ?? "the record has no new image", null,
+                ReadOnlyMemory<byte>.Empty, record.SequenceNumber.ToString()) { SourceJson = failure?.ItemJson }, Stopping).ConfigureAwait(false);
+        }
+
+        // Every record of the page is now applied (collapsed into a later write of its key) or dead-lettered.
+        var last = page.Records[^1];
+        await _services.Checkpoints.SaveShardPositionAsync(_table.Table, ShardId, last.SequenceNumber, last.ApproximateCreationDateTime,
+            page.Records.Count, cancellationToken: Stopping).ConfigureAwait(false);
+        _lastApplied = last.SequenceNumber;
+        _services.Metrics.RecordsApplied(_table.Table, page.Records.Count);
+        var dead = summary.DeadLettered + plan.Unconvertible.Count;
+        if (dead > 0) _services.Metrics.DeadLettered(_table.Table, dead);
+        _services.Metrics.ShardPosition(_table.Table, ShardId, last.ApproximateCreationDateTime);
+    }
+
+    private async Task CloseAsync()
+    {
+        await _services.Checkpoints.FinishShardAsync(_table.Table, ShardId, ShardStatus.Done, cancellationToken: Stopping).ConfigureAwait(false);
+        Context.Log.LogInformation("table {Table} shard {Shard} is closed and fully applied", _table.Table, ShardId);
+        _services.Metrics.ShardFinished(_table.Table, ShardId);
+        _tableActor.Tell(new ShardClosed(ShardId), Self);
+        Become(Closed);
+    }
+
+    private void OnFailure(Status.Failure failure)
+    {
+        switch (failure.Cause)
+        {
+            case DynamoExpiredIteratorException:
+                // Iterators live 15 minutes; positions live forever. Re-acquire from the last applied record.
+                _services.Metrics.Error(_table.Table, "expired-iterator");
+                AcquireIteratorAsync().PipeTo(Self, success: iterator => new IteratorRenewed(iterator));
+                break;
+            case DynamoTrimmedDataAccessException trimmed:
+                _services.Metrics.Error(_table.Table, "trimmed-data");
+                Context.Log.LogError("table {Table} shard {Shard}: stream records were trimmed before they were applied: {Error}", _table.Table, ShardId, trimmed.Message);
+                _tableActor.Tell(new StreamGapDetected(ShardId, trimmed.Message), Self);
+                Become(Stalled);
+                break;
+            default:
+                _services.Metrics.Error(_table.Table, failure.Cause.GetType().Name);
+                throw new ShardProcessingException(_table.Table, ShardId, failure.Cause);
+        }
+    }
+
+    private void OnIteratorRenewed(IteratorRenewed renewed)
+    {
+        _iterator = renewed.Iterator;
+        SchedulePoll(TimeSpan.Zero);
+    }
+
+    private sealed record IteratorRenewed(string Iterator);
+}
+
+public sealed class ShardProcessingException(string table, string shardId, Exception inner)
+    : Exception($"table '{table}' shard {shardId}: {inner.Message}", inner);

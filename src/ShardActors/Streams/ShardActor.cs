@@ -1,0 +1,166 @@
+using Microsoft.Extensions.Logging;
+using Replication.Actors;
+using Replication.Checkpoints;
+using Replication.Dynamo;
+using Replication.ShardActors.Apply;
+using Replication.ShardActors.Tables;
+
+namespace Replication.ShardActors.Streams;
+
+/// <summary>
+/// Follows one stream shard. Before the full sync it learns where incremental sync must start (the first record after
+/// a LATEST iterator) and waits; then it reads with GetRecords — never faster than min-poll-interval, backing off
+/// while idle — applies each batch, and checkpoints the batch's last sequence number. When the shard closes it is
+/// marked Done and the shard's children are started as this actor's children.
+/// </summary>
+public sealed partial class ShardActor : ReceiveActor, IWithTimers
+{
+    private readonly ReplicationServices _services;
+    private readonly TableContext _table;
+    private readonly IActorRef _tableActor;
+    private readonly ShardDescription _shard;
+    private readonly TargetWriter _writer;
+    private readonly CancellationTokenSource _stopping = new();
+    private ShardStartMode _mode;
+    private string? _iterator;
+    private SequenceNumber? _start;
+    private SequenceNumber? _lastApplied;
+    private TimeSpan _idleDelay;
+    private bool _positionNeverLearned;
+    private DateTimeOffset _lastCall = DateTimeOffset.MinValue;
+
+    public ShardActor(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode)
+    {
+        _services = services;
+        _table = table;
+        _tableActor = tableActor;
+        _shard = shard;
+        _mode = mode;
+        _idleDelay = services.Settings.Incremental.MinPollInterval;
+        _writer = new TargetWriter(table.TargetIn(services.Target), services.Checkpoints, table.Table, "stream", table.Keys,
+            services.Loggers.CreateLogger<ShardActor>());
+        Starting();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode) =>
+        Actors.Props.Create(() => new ShardActor(services, table, tableActor, shard, mode));
+
+    private string ShardId => _shard.ShardId;
+    private string StreamArn => _table.StreamArn ?? throw new InvalidOperationException($"table '{_table.Table}' has no stream");
+    private CancellationToken Stopping => _stopping.Token;
+
+    protected override void PreStart() => Self.Tell(new Start());
+
+    protected override void PostRestart(Exception reason)
+    {
+        // A probe that crashed before it learned a position cannot probe again: a new LATEST iterator would skip the
+        // records written since the first one. Processing from the checkpoint (TRIM_HORIZON at worst) is always right.
+        _mode = ShardStartMode.Process;
+        base.PostRestart(reason);
+    }
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _services.Metrics.ShardFinished(_table.Table, ShardId);
+    }
+
+    private void Starting()
+    {
+        ReceiveAsync<Start>(async _ =>
+        {
+            var checkpoint = await _services.Checkpoints.GetShardAsync(_table.Table, ShardId, Stopping).ConfigureAwait(false);
+            if (checkpoint is null)
+            {
+                await _services.Checkpoints.RegisterShardAsync(_table.Table, StreamArn, ShardId, _shard.ParentShardId, ShardStatus.NotStarted, Stopping).ConfigureAwait(false);
+            }
+            else if (checkpoint.Status is ShardStatus.Done or ShardStatus.Skipped)
+            {
+                _tableActor.Tell(new ShardClosed(ShardId), Self);
+                Become(Closed);
+                return;
+            }
+            _start = checkpoint?.StartSequenceNumber;
+            _lastApplied = checkpoint?.SequenceNumber;
+            _positionNeverLearned = checkpoint is { Status: ShardStatus.Prepared, StartSequenceNumber: null };
+
+            if (_mode == ShardStartMode.Prepare && _start is null && _lastApplied is null)
+            {
+                _iterator = await _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.Latest, null, Stopping).ConfigureAwait(false);
+                Become(Preparing);
+                SchedulePoll(TimeSpan.Zero);
+                return;
+            }
+            if (_mode == ShardStartMode.Prepare)
+            {
+                // Already prepared by an earlier run; wait for the full sync like a freshly prepared shard.
+                _tableActor.Tell(new ShardPrepared(ShardId, _start), Self);
+                Become(WaitingForIncremental);
+                return;
+            }
+            await BeginProcessingAsync().ConfigureAwait(false);
+        });
+        Receive<Status.Failure>(failure => throw failure.Cause);
+    }
+
+    private async Task BeginProcessingAsync()
+    {
+        _iterator = await AcquireIteratorAsync().ConfigureAwait(false);
+        Become(Processing);
+        SchedulePoll(TimeSpan.Zero);
+    }
+
+    /// <summary>The iterator that resumes exactly after what was applied: never a stored iterator, only positions.</summary>
+    private Task<string> AcquireIteratorAsync()
+    {
+        if (_lastApplied is { } last)
+            return _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.AfterSequenceNumber, last, Stopping);
+        if (_start is { } start)
+            return _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.AtSequenceNumber, start, Stopping);
+        if (_positionNeverLearned)
+            Context.Log.LogWarning("table {Table} shard {Shard}: no start position was learned before the full sync; reading from TRIM_HORIZON (slower, never wrong)", _table.Table, ShardId);
+        return _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.TrimHorizon, null, Stopping);
+    }
+
+    private void SchedulePoll(TimeSpan delay)
+    {
+        // DynamoDB allows 5 GetRecords calls per second per shard: keep at least min-poll-interval between calls.
+        var sinceLast = _services.Clock.GetUtcNow() - _lastCall;
+        var floor = _services.Settings.Incremental.MinPollInterval - sinceLast;
+        var wait = delay > floor ? delay : floor;
+        if (wait <= TimeSpan.Zero) Self.Tell(new Poll());
+        else Timers.StartSingleTimer("poll", new Poll(), wait);
+    }
+
+    private void Fetch(int limit)
+    {
+        _lastCall = _services.Clock.GetUtcNow();
+        var iterator = _iterator ?? throw new InvalidOperationException("no shard iterator");
+        _services.Streams.GetRecordsAsync(iterator, _table.Converter, limit, Stopping)
+            .PipeTo(Self, success: page => new RecordsFetched(page));
+    }
+
+    private void ScheduleAfter(StreamRecordsPage page)
+    {
+        if (page.Records.Count == 0)
+        {
+            SchedulePoll(_idleDelay);
+            var doubled = _idleDelay * 2;
+            _idleDelay = doubled < _services.Settings.Incremental.MaxIdleBackoff ? doubled : _services.Settings.Incremental.MaxIdleBackoff;
+        }
+        else
+        {
+            _idleDelay = _services.Settings.Incremental.MinPollInterval;
+            SchedulePoll(TimeSpan.Zero);
+        }
+    }
+
+    private sealed record Start;
+
+    private sealed record Poll;
+
+    private sealed record RecordsFetched(StreamRecordsPage Page);
+}

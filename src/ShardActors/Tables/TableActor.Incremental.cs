@@ -1,0 +1,122 @@
+using Microsoft.Extensions.Logging;
+using Replication.Actors;
+using Replication.Checkpoints;
+using Replication.Configuration;
+using Replication.Dynamo;
+using Replication.ShardActors.Streams;
+
+namespace Replication.ShardActors.Tables;
+
+public sealed partial class TableActor
+{
+    private void StartIncremental()
+    {
+        Context.Log.LogInformation("table {Table}: incremental sync from stream {Stream}", _tableName, StreamArn);
+        // Probes that learned (or are still learning) a start position continue as this table's first shard actors.
+        foreach (var child in Context.Children) child.Tell(new BeginIncremental());
+        StartRunnableRoots();
+        Timers.StartPeriodicTimer("discover", new DiscoverShards(), _services.Settings.Incremental.ShardDiscoveryInterval);
+        Become(Incremental);
+        PublishProgress("incremental");
+    }
+
+    private void Incremental()
+    {
+        ReceiveAsync<ShardClosed>(async closed =>
+        {
+            _status[closed.ShardId] = ShardStatus.Done;
+            if (Sender is { } actor) _closedShardActors[closed.ShardId] = actor;
+            // A closed shard usually means children were just created: look now rather than at the next tick.
+            await RefreshShardsAsync().ConfigureAwait(false);
+            StartChildrenOf(closed.ShardId);
+        });
+        ReceiveAsync<DiscoverShards>(async _ =>
+        {
+            await RefreshShardsAsync().ConfigureAwait(false);
+            foreach (var id in _closedShardActors.Keys.ToArray()) StartChildrenOf(id);
+            StartRunnableRoots();
+        });
+        Receive<ShardPrepared>(_ => { });
+        Receive<StreamGapDetected>(gap => OnGap(gap));
+        Receive<Status.Failure>(failure => throw failure.Cause);
+    }
+
+    /// <summary>Adds shards the stream grew since the last look; new ones are registered as NotStarted.</summary>
+    private async Task RefreshShardsAsync()
+    {
+        var description = await _services.Streams.DescribeStreamAsync(StreamArn, Stopping).ConfigureAwait(false);
+        _describedShards = description.Shards;
+        foreach (var shard in description.Shards)
+        {
+            if (!_lineage.Add(new ShardDescriptor(shard.ShardId, shard.ParentShardId, shard.IsClosed))) continue;
+            if (_status.ContainsKey(shard.ShardId)) continue;
+            await _services.Checkpoints.RegisterShardAsync(_tableName, StreamArn, shard.ShardId, shard.ParentShardId, ShardStatus.NotStarted, Stopping).ConfigureAwait(false);
+            _status[shard.ShardId] = ShardStatus.NotStarted;
+        }
+    }
+
+    /// <summary>Children of a closed shard start under that shard's actor, so the actor tree mirrors the shard tree.</summary>
+    private void StartChildrenOf(string shardId)
+    {
+        if (!_closedShardActors.TryGetValue(shardId, out var parentActor)) return;
+        var children = _lineage.ChildrenOf(shardId)
+            .Where(c => !_started.Contains(c.ShardId) && StatusOf(c.ShardId) is not (ShardStatus.Done or ShardStatus.Skipped))
+            .Select(c => Described(c.ShardId))
+            .OfType<ShardDescription>()
+            .ToArray();
+        if (children.Length == 0) return;
+        foreach (var child in children) _started.Add(child.ShardId);
+        parentActor.Tell(new StartChildShards(children));
+    }
+
+    /// <summary>
+    /// Shards that may run and have no actor yet, whose parent has no live actor to start them: the tree's roots, or
+    /// children of a parent that finished in an earlier run. They run as this table's own children.
+    /// </summary>
+    private void StartRunnableRoots()
+    {
+        foreach (var shard in _lineage.Runnable(StatusOf))
+        {
+            if (_started.Contains(shard.ShardId)) continue;
+            if (shard.ParentShardId is { } parent && _closedShardActors.ContainsKey(parent)) continue;
+            if (Described(shard.ShardId) is not { } description) continue;
+            _started.Add(shard.ShardId);
+            Context.ActorOf(ShardActor.Props(_services, _table, Self, description, ShardStartMode.Process), shard.ShardId);
+        }
+    }
+
+    private ShardStatus StatusOf(string shardId) => _status.GetValueOrDefault(shardId, ShardStatus.NotStarted);
+
+    private ShardDescription? Described(string shardId) => _describedShards.FirstOrDefault(s => s.ShardId == shardId);
+
+    /// <summary>Records were lost from the stream before they were applied: re-sync the table, or stop, as configured.</summary>
+    private void OnGap(StreamGapDetected gap)
+    {
+        if (_services.Settings.Incremental.OnTrimmedData == TrimmedDataPolicy.Stop)
+        {
+            Context.Parent.Tell(new TableFailed(_tableName,
+                $"stream records of shard {gap.ShardId} were trimmed before they were applied ({gap.Reason}); " +
+                "replication.incremental.on-trimmed-data = stop. Reset the table (replication checkpoints reset) to re-sync it."));
+            Become(Idle);
+            return;
+        }
+        Context.Log.LogWarning("table {Table}: stream gap in shard {Shard}; starting a new full sync of the table", _tableName, gap.ShardId);
+        _services.Checkpoints.StartNewGenerationAsync(_tableName, Stopping)
+            .PipeTo(Self, success: generation => new Resync(generation));
+        Become(Resyncing);
+    }
+
+    private void Resyncing()
+    {
+        Receive<Resync>(_ => throw new TableResyncRequested(_tableName));
+        Receive<Status.Failure>(failure => throw failure.Cause);
+        ReceiveAny(_ => { });
+    }
+
+    private sealed record DiscoverShards;
+
+    private sealed record Resync(int Generation);
+}
+
+/// <summary>Thrown to have the supervisor restart the table actor, which then starts the new generation from scratch.</summary>
+public sealed class TableResyncRequested(string table) : Exception($"table '{table}' restarts for a re-sync");

@@ -1,0 +1,153 @@
+using Microsoft.Extensions.Logging;
+using Replication.Actors;
+using Replication.Checkpoints;
+using Replication.Configuration;
+using Replication.Dynamo;
+using Replication.Dynamo.Control;
+using Replication.Mongo;
+using Replication.ShardActors.FullSync;
+using Replication.ShardActors.Streams;
+
+namespace Replication.ShardActors.Tables;
+
+/// <summary>
+/// Owns one table. First (mode all/full) it fixes the stream's start positions and runs the full sync with one
+/// SegmentActor per Scan segment; then (mode all/incremental) it runs incremental sync with ShardActors spawned along
+/// the shard tree, a child only after its parent is finished. It discovers new shards on a timer and at once when a
+/// shard closes.
+/// </summary>
+public sealed partial class TableActor : ReceiveActor, IWithTimers
+{
+    private readonly ReplicationServices _services;
+    private readonly string _tableName;
+    private readonly long? _estimatedItems;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ShardLineage _lineage = new();
+    private readonly Dictionary<string, ShardStatus> _status = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, IActorRef> _closedShardActors = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _started = new(StringComparer.Ordinal);
+    private readonly HashSet<int> _segmentsDone = [];
+    private TableContext _table = null!;
+    private int _generation;
+    private int _totalSegments;
+    private long _itemsWritten;
+    private long _deadLettered;
+
+    public TableActor(ReplicationServices services, string tableName, IReadOnlyList<DynamoIndexInfo> globalIndexes, long? estimatedItems)
+    {
+        _services = services;
+        _tableName = tableName;
+        _globalIndexes = globalIndexes;
+        _estimatedItems = estimatedItems;
+        Starting();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(ReplicationServices services, string tableName, IReadOnlyList<DynamoIndexInfo>? globalIndexes = null, long? estimatedItems = null) =>
+        Actors.Props.Create(() => new TableActor(services, tableName, globalIndexes ?? [], estimatedItems))
+            .WithSupervisorStrategy(WorkerSupervision.Strategy);
+
+    private SyncMode Mode => _services.Settings.Mode;
+    private CancellationToken Stopping => _stopping.Token;
+
+    protected override void PreStart() => Self.Tell(new Start());
+
+    protected override void PostStop()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+
+    private void Starting()
+    {
+        ReceiveAsync<Start>(_ => StartAsync());
+        Receive<Status.Failure>(failure => throw failure.Cause);
+    }
+
+    private async Task StartAsync()
+    {
+        var checkpoint = await _services.Checkpoints.GetTableAsync(_tableName, Stopping).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"table '{_tableName}' has no checkpoint; the coordinator registers it before starting it");
+        _table = TableContext.From(checkpoint, _services.Settings.Convert);
+        _generation = checkpoint.Generation;
+
+        if (Mode != SyncMode.Full) await LearnShardsAsync(registerAs: checkpoint.FullSync.Status == FullSyncStatus.NotStarted && Mode == SyncMode.All).ConfigureAwait(false);
+
+        if (Mode == SyncMode.Incremental || checkpoint.FullSync.Status == FullSyncStatus.Done)
+        {
+            StartIncremental();
+            return;
+        }
+
+        if (checkpoint.FullSync.Status == FullSyncStatus.NotStarted)
+        {
+            // Positions first, scan second: every change made after this point is in the stream from a known place on.
+            if (Mode == SyncMode.All) SpawnStartPositionProbes();
+            await PrepareTargetAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            Context.Log.LogInformation("table {Table}: resuming its full sync", _tableName);
+        }
+
+        var running = await _services.Checkpoints.BeginFullSyncAsync(_tableName, _generation, _services.Settings.FullSync.Segments, Stopping).ConfigureAwait(false);
+        _totalSegments = running.FullSync.TotalSegments;
+        _itemsWritten = running.FullSync.ItemsWritten;
+        foreach (var (segment, state) in running.FullSync.Segments)
+        {
+            if (state.Status == SegmentStatus.Done) _segmentsDone.Add(segment);
+            else Context.ActorOf(SegmentActor.Props(_services, _table, _generation, segment, _totalSegments), $"segment-{segment}");
+        }
+        Become(FullSyncing);
+        if (_segmentsDone.Count == _totalSegments) Self.Tell(new AllSegmentsCopied());
+    }
+
+    /// <summary>Reads the shard tree and the shards' checkpoints; on a first start registers every shard (closed ones as Skipped).</summary>
+    private async Task LearnShardsAsync(bool registerAs)
+    {
+        var description = await _services.Streams.DescribeStreamAsync(StreamArn, Stopping).ConfigureAwait(false);
+        foreach (var shard in description.Shards)
+        {
+            _lineage.Add(new ShardDescriptor(shard.ShardId, shard.ParentShardId, shard.IsClosed));
+            if (registerAs)
+                await _services.Checkpoints.RegisterShardAsync(_tableName, StreamArn, shard.ShardId, shard.ParentShardId,
+                    shard.IsClosed ? ShardStatus.Skipped : ShardStatus.Prepared, Stopping).ConfigureAwait(false);
+        }
+        foreach (var shard in await _services.Checkpoints.ListShardsAsync(_tableName, Stopping).ConfigureAwait(false))
+            _status[shard.ShardId] = shard.Status;
+        _describedShards = description.Shards;
+    }
+
+    private IReadOnlyList<ShardDescription> _describedShards = [];
+
+    private string StreamArn => _table.StreamArn ?? throw new InvalidOperationException($"table '{_tableName}' has no stream; it is needed for mode {Mode}");
+
+    private void SpawnStartPositionProbes()
+    {
+        foreach (var shard in _describedShards.Where(s => !s.IsClosed))
+        {
+            _started.Add(shard.ShardId);
+            Context.ActorOf(ShardActor.Props(_services, _table, Self, shard, ShardStartMode.Prepare), shard.ShardId);
+        }
+    }
+
+    private async Task PrepareTargetAsync()
+    {
+        var target = _table.TargetIn(_services.Target);
+        if (_services.Settings.FullSync.DropTarget)
+        {
+            Context.Log.LogInformation("table {Table}: dropping target collection {Collection} before its full sync", _tableName, target.Namespace);
+            try { await target.DropAsync(Stopping).ConfigureAwait(false); }
+            catch (MongoCommandException e) when (e.Code == 26) { } // NamespaceNotFound: nothing to drop
+        }
+        var indexes = TargetIndexes.For(_services.Settings, _table, _globalIndexes);
+        if (indexes.Count > 0) await target.CreateIndexesAsync(indexes, Stopping).ConfigureAwait(false);
+    }
+
+    private readonly IReadOnlyList<DynamoIndexInfo> _globalIndexes;
+
+    private sealed record Start;
+
+    private sealed record AllSegmentsCopied;
+}
