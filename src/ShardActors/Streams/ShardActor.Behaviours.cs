@@ -129,6 +129,16 @@ public sealed partial class ShardActor
                 _services.Metrics.Error(_table.Table, "expired-iterator");
                 AcquireIteratorAsync().PipeTo(Self, success: iterator => new IteratorRenewed(iterator));
                 break;
+            case DynamoTrimmedDataAccessException when CannotHaveBeenTrimmed():
+                // A position younger than the stream's 24-hour retention cannot have lost records (DynamoDB Local reports
+                // this for an iterator that began on an empty shard). Replaying the shard from its oldest record applies
+                // a superset of what is needed, in order, and converges.
+                Context.Log.LogWarning("table {Table} shard {Shard}: the stream reported trimmed data for a position learned {Age} ago; re-reading the shard from TRIM_HORIZON",
+                    _table.Table, ShardId, _services.Clock.GetUtcNow() - _probeSince);
+                _probeSince = null;
+                _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.TrimHorizon, null, Stopping)
+                    .PipeTo(Self, success: iterator => new IteratorRenewed(iterator));
+                break;
             case DynamoTrimmedDataAccessException trimmed:
                 _services.Metrics.Error(_table.Table, "trimmed-data");
                 Context.Log.LogError("table {Table} shard {Shard}: stream records were trimmed before they were applied: {Error}", _table.Table, ShardId, trimmed.Message);
@@ -140,6 +150,11 @@ public sealed partial class ShardActor
                 throw new ShardProcessingException(_table.Table, ShardId, failure.Cause);
         }
     }
+
+    private static readonly TimeSpan StreamRetention = TimeSpan.FromHours(23);
+
+    private bool CannotHaveBeenTrimmed() =>
+        _lastApplied is null && _start is null && _probeSince is { } since && _services.Clock.GetUtcNow() - since < StreamRetention;
 
     private void OnIteratorRenewed(IteratorRenewed renewed)
     {

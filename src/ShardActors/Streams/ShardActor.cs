@@ -27,10 +27,14 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     private SequenceNumber? _lastApplied;
     private TimeSpan _idleDelay;
     private bool _positionNeverLearned;
+    private DateTimeOffset? _probeSince;
     private DateTimeOffset _lastCall = DateTimeOffset.MinValue;
 
-    public ShardActor(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode)
+    private readonly string? _latestIterator;
+
+    public ShardActor(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode, string? latestIterator = null)
     {
+        _latestIterator = latestIterator;
         _services = services;
         _table = table;
         _tableActor = tableActor;
@@ -44,8 +48,9 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode) =>
-        Actors.Props.Create(() => new ShardActor(services, table, tableActor, shard, mode));
+    /// <param name="latestIterator">For <see cref="ShardStartMode.Prepare"/>: the LATEST iterator the table took before its scan began.</param>
+    public static Props Props(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode, string? latestIterator = null) =>
+        Actors.Props.Create(() => new ShardActor(services, table, tableActor, shard, mode, latestIterator));
 
     private string ShardId => _shard.ShardId;
     private string StreamArn => _table.StreamArn ?? throw new InvalidOperationException($"table '{_table.Table}' has no stream");
@@ -87,16 +92,18 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
             _lastApplied = checkpoint?.SequenceNumber;
             _positionNeverLearned = checkpoint is { Status: ShardStatus.Prepared, StartSequenceNumber: null };
 
-            if (_mode == ShardStartMode.Prepare && _start is null && _lastApplied is null)
+            if (_mode == ShardStartMode.Prepare && _start is null && _lastApplied is null && _latestIterator is not null)
             {
-                _iterator = await _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.Latest, null, Stopping).ConfigureAwait(false);
+                _iterator = _latestIterator;
+                _probeSince = _services.Clock.GetUtcNow();
                 Become(Preparing);
                 SchedulePoll(TimeSpan.Zero);
                 return;
             }
             if (_mode == ShardStartMode.Prepare)
             {
-                // Already prepared by an earlier run; wait for the full sync like a freshly prepared shard.
+                // Prepared by an earlier run (or restarted without its iterator): wait for the full sync, then start from
+                // the learned position, or TRIM_HORIZON when none was learned.
                 _tableActor.Tell(new ShardPrepared(ShardId, _start), Self);
                 Become(WaitingForIncremental);
                 return;

@@ -83,7 +83,7 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
         if (checkpoint.FullSync.Status == FullSyncStatus.NotStarted)
         {
             // Positions first, scan second: every change made after this point is in the stream from a known place on.
-            if (Mode == SyncMode.All) SpawnStartPositionProbes();
+            if (Mode == SyncMode.All) await SpawnStartPositionProbesAsync().ConfigureAwait(false);
             await PrepareTargetAsync().ConfigureAwait(false);
         }
         else
@@ -123,21 +123,28 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
 
     private string StreamArn => _table.StreamArn ?? throw new InvalidOperationException($"table '{_tableName}' has no stream; it is needed for mode {Mode}");
 
-    private void SpawnStartPositionProbes()
+    /// <summary>
+    /// Takes a LATEST iterator on every open shard before the first Scan call, and hands each to a probe that waits for
+    /// the first record after it. Taking the iterators inside the probes would race the scan and could miss a change.
+    /// </summary>
+    private async Task SpawnStartPositionProbesAsync()
     {
         foreach (var shard in _describedShards.Where(s => !s.IsClosed))
         {
+            var latest = await _services.Streams.GetShardIteratorAsync(StreamArn, shard.ShardId, ShardIteratorType.Latest, null, Stopping).ConfigureAwait(false);
             _started.Add(shard.ShardId);
-            Context.ActorOf(ShardActor.Props(_services, _table, Self, shard, ShardStartMode.Prepare), shard.ShardId);
+            Context.ActorOf(ShardActor.Props(_services, _table, Self, shard, ShardStartMode.Prepare, latest), shard.ShardId);
         }
     }
 
     private async Task PrepareTargetAsync()
     {
         var target = _table.TargetIn(_services.Target);
-        if (_services.Settings.FullSync.DropTarget)
+        // A re-sync (generation > 0) must start empty: documents of items deleted during the stream gap would survive a
+        // copy that only inserts and replaces.
+        if (_services.Settings.FullSync.DropTarget || _generation > 0)
         {
-            Context.Log.LogInformation("table {Table}: dropping target collection {Collection} before its full sync", _tableName, target.Namespace);
+            Context.Log.LogInformation("table {Table}: dropping target collection {Collection} before its full sync (generation {Generation})", _tableName, target.Namespace, _generation);
             try { await target.DropAsync(Stopping).ConfigureAwait(false); }
             catch (MongoCommandException e) when (e.Code == 26) { } // NamespaceNotFound: nothing to drop
         }

@@ -84,23 +84,48 @@ public sealed partial class DynamoItemConverter
         if (raw) writer.WriteEndDocument();
     }
 
-    // SS, NS, BS: a JSON array of strings; inside Raw's {NS: […]} the numbers stay text.
+    // SS, NS, BS: a JSON array of strings; inside Raw's {NS: […]} the numbers stay text. A set has no order, and a Scan
+    // and a stream image may list one set differently: elements are written sorted by their text, so the same item
+    // always becomes the same document (replays and comparisons would flap otherwise).
     private static void WriteSet(ref Utf8JsonReader reader, BsonWriter writer, AttributeType type, ConvertMode mode)
     {
         if (reader.TokenType != JsonTokenType.StartArray) throw WrongToken(ref reader, type, "an array of strings");
-        writer.WriteStartArray();
+        using var scratch = new BsonWriter(256);
+        scratch.WriteStartDocument();
+        scratch.WriteName("s"u8);
+        scratch.WriteStartArray();
+        var sortKeys = new List<byte[]>();
         while (true)
         {
             Read(ref reader);
             if (reader.TokenType == JsonTokenType.EndArray) break;
+            sortKeys.Add(SetElementText(ref reader));
             switch (type)
             {
-                case AttributeType.SS: WriteString(ref reader, writer, type); break;
-                case AttributeType.NS: WriteNumber(ref reader, writer, mode); break;
-                default: WriteBinary(ref reader, writer, type); break;
+                case AttributeType.SS: WriteString(ref reader, scratch, type); break;
+                case AttributeType.NS: WriteNumber(ref reader, scratch, mode); break;
+                default: WriteBinary(ref reader, scratch, type); break;
             }
         }
+        scratch.WriteEndArray();
+        scratch.WriteEndDocument();
+
+        var elements = new List<(byte[] Key, BsonType Type, byte[] Value)>(sortKeys.Count);
+        var i = 0;
+        foreach (var element in new BsonDocumentReader(scratch.WrittenSpan)["s"].AsArray)
+            elements.Add((sortKeys[i++], element.Type, element.RawValue.ToArray()));
+        elements.Sort(static (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        writer.WriteStartArray();
+        foreach (var (_, elementType, value) in elements) writer.WriteRawValue(elementType, value);
         writer.WriteEndArray();
+    }
+
+    private static byte[] SetElementText(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String) return [];
+        if (!reader.ValueIsEscaped && !reader.HasValueSequence) return reader.ValueSpan.ToArray();
+        var buffer = new byte[reader.HasValueSequence ? reader.ValueSequence.Length : reader.ValueSpan.Length];
+        return buffer[..reader.CopyString(buffer)];
     }
 
     /// <summary>

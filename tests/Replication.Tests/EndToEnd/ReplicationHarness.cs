@@ -1,0 +1,175 @@
+using Amazon.DynamoDBv2;
+using Microsoft.Extensions.Logging;
+using Replication.Bson;
+using Replication.Configuration;
+using Replication.Coordinator.Hosting;
+using Replication.Dynamo;
+using Replication.Dynamo.Http;
+using Replication.Mongo;
+using Replication.ShardActors.Tables;
+using Replication.Testing.DynamoLocal;
+using Replication.Testing.InMemoryMongo.Wire;
+using Xunit.Abstractions;
+
+namespace Replication.Tests.EndToEnd;
+
+/// <summary>
+/// A real node against a real DynamoDB Local and the in-memory MongoDB server, with helpers to compare the target to
+/// the source under the configured mapping.
+/// </summary>
+public sealed class ReplicationHarness : IAsyncDisposable
+{
+    private readonly DynamoDbLocal _dynamo;
+    private readonly ITestOutputHelper _output;
+
+    public ReplicationHarness(DynamoDbLocal dynamo, ITestOutputHelper output)
+    {
+        _dynamo = dynamo;
+        _output = output;
+        Mongo = new InMemoryMongoServer();
+        Client = new MongoClient(Mongo.ConnectionString + "&serverSelectionTimeoutMS=5000");
+        Dynamo = dynamo.CreateClient();
+        Prefix = "e2e" + Guid.NewGuid().ToString("N")[..8];
+    }
+
+    public InMemoryMongoServer Mongo { get; }
+    public MongoClient Client { get; }
+    public IAmazonDynamoDB Dynamo { get; }
+    public string Prefix { get; }
+
+    public ReplicationSettings Settings(params string[] overrides)
+    {
+        string[] defaults =
+        [
+            $"replication.id={Prefix}",
+            $"replication.source.dynamodb.endpoint=\"{_dynamo.ServiceUrl}\"",
+            "replication.source.dynamodb.credentials.access-key-id=local",
+            "replication.source.dynamodb.credentials.secret-access-key=local",
+            $"replication.target.mongodb.uri=\"{Mongo.ConnectionString}&serverSelectionTimeoutMS=5000\"",
+            $"replication.filter.include=[\"{Prefix}*\"]",
+            "replication.full-sync.segments=3",
+            "replication.full-sync.page-size=20",
+            "replication.incremental.max-idle-backoff=300ms",
+            "replication.incremental.shard-discovery-interval=1s",
+        ];
+        return ReplicationConfiguration.Load(null, [.. defaults, .. overrides], new Dictionary<string, string>()).Settings;
+    }
+
+    public Task<ReplicationNode> StartNodeAsync(ReplicationSettings settings) =>
+        ReplicationNode.StartAsync(settings, LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(_output)).SetMinimumLevel(LogLevel.Information)));
+
+    public MongoCollection Target(ReplicationSettings settings, string table) => Client.GetDatabase(settings.Target.Database).GetCollection(table);
+
+    /// <summary>The source table scanned and converted exactly as the replication converts it, keyed by _id's JSON.</summary>
+    public async Task<Dictionary<string, BsonDocument>> SourceAsync(ReplicationSettings settings, string table)
+    {
+        using var transport = new DynamoHttpTransport(ReplicationNode.DynamoOptions(settings.Source.DynamoDb));
+        var scan = new DynamoScanClient(transport);
+        var info = await Dynamo.DescribeTableAsync(table);
+        var key = new Replication.Dynamo.Conversion.TableKeySchema(info.Table.KeySchema.First(k => k.KeyType == KeyType.HASH).AttributeName,
+            info.Table.KeySchema.FirstOrDefault(k => k.KeyType == KeyType.RANGE)?.AttributeName);
+        var converter = new Replication.Dynamo.Conversion.DynamoItemConverter(settings.Convert.Mode, settings.Convert.Key, key);
+        var result = new Dictionary<string, BsonDocument>();
+        string? start = null;
+        do
+        {
+            using var page = await scan.ScanAsync(new ScanSegmentRequest(table) { ExclusiveStartKeyJson = start, ConsistentRead = true }, converter);
+            foreach (var doc in page.Documents)
+            {
+                var parsed = BsonDocument.Parse(doc.Span);
+                result[IdOf(parsed)] = parsed;
+            }
+            start = page.LastEvaluatedKeyJson;
+        } while (start is not null);
+        return result;
+    }
+
+    public async Task<Dictionary<string, BsonDocument>> TargetAsync(ReplicationSettings settings, string table) =>
+        (await Target(settings, table).FindToListAsync(new BsonDocument())).ToDictionary(IdOf);
+
+    private static string IdOf(BsonDocument doc) => ExtendedJson.ToCanonical(new BsonDocument { { "_id", doc["_id"]! } }.ToBytes());
+
+    /// <summary>Polls until the target holds exactly the source's documents; on timeout, fails with the differences.</summary>
+    public async Task WaitUntilTargetEqualsSourceAsync(ReplicationSettings settings, string table, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromMinutes(3));
+        string difference;
+        while (true)
+        {
+            var source = await SourceAsync(settings, table);
+            var target = await TargetAsync(settings, table);
+            difference = Difference(source, target);
+            if (difference.Length == 0) return;
+            if (DateTimeOffset.UtcNow > deadline) break;
+            await Task.Delay(250);
+        }
+        Assert.Fail($"table {table}: target does not match source: {difference}");
+    }
+
+    private static string Difference(Dictionary<string, BsonDocument> source, Dictionary<string, BsonDocument> target)
+    {
+        var missing = source.Keys.Except(target.Keys).ToList();
+        var extra = target.Keys.Except(source.Keys).ToList();
+        var changed = source.Keys.Intersect(target.Keys).Where(k => !Canonical(source[k]).Equals(Canonical(target[k]))).ToList();
+        if (missing.Count + extra.Count + changed.Count == 0) return "";
+        var example = changed.Count == 0 ? "" :
+            $"; source {ExtendedJson.ToRelaxed(source[changed[0]].ToBytes())} vs target {ExtendedJson.ToRelaxed(target[changed[0]].ToBytes())}";
+        return $"{source.Count} source vs {target.Count} target documents; missing {missing.Count} (e.g. {missing.FirstOrDefault()}), " +
+               $"extra {extra.Count} (e.g. {extra.FirstOrDefault()}), different {changed.Count} (e.g. {changed.FirstOrDefault()}){example}";
+    }
+
+    /// <summary>DynamoDB maps have no order (a Scan and a stream image may list attributes differently): compare sorted.</summary>
+    public static BsonValue Canonical(BsonValue value) => value switch
+    {
+        BsonDocument d => new BsonDocument(d.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => KeyValuePair.Create(e.Key, Canonical(e.Value)))),
+        BsonArray a => new BsonArray(a.Select(Canonical)),
+        _ => value,
+    };
+
+    public async Task WaitForFullSyncAsync(ReplicationNode node, string table, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromMinutes(3));
+        while (DateTimeOffset.UtcNow < deadline)
+        {
+            var checkpoint = await node.Services.Checkpoints.GetTableAsync(table);
+            if (checkpoint?.FullSync.Status == Replication.Checkpoints.FullSyncStatus.Done) return;
+            await Task.Delay(200);
+        }
+        Assert.Fail($"the full sync of {table} did not finish in time");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Dynamo.Dispose();
+        await Client.DisposeAsync();
+        await Mongo.DisposeAsync();
+    }
+}
+
+/// <summary>Routes the node's logs into the test output, so a failing run shows what the node did.</summary>
+internal sealed class TestOutputLoggerProvider(ITestOutputHelper output) : ILoggerProvider
+{
+    public ILogger CreateLogger(string categoryName) => new Logger(output, categoryName);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(ITestOutputHelper output, string category) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            try
+            {
+                output.WriteLine($"{DateTime.UtcNow:HH:mm:ss.fff} {logLevel} {category}: {formatter(state, exception)}{(exception is null ? "" : " " + exception)}");
+            }
+            catch (InvalidOperationException)
+            {
+                // The test already finished; its output is closed.
+            }
+        }
+    }
+}
