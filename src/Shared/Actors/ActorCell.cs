@@ -48,6 +48,9 @@ internal sealed partial class ActorCell : IActorContext
 
     internal Envelope? CurrentEnvelope => _hasCurrent ? _current : null;
 
+    /// <summary>Counts processed user messages; tells the stash whether the current message was already stashed.</summary>
+    internal long CurrentMessageNumber { get; private set; }
+
     private bool CanProcessUserMessages => !_failed && _suspendCount == 0 && !_terminating && _actor is not null;
 
     internal void Start()
@@ -121,6 +124,7 @@ internal sealed partial class ActorCell : IActorContext
         var message = envelope.Message;
         _current = envelope;
         _hasCurrent = true;
+        CurrentMessageNumber++;
         var completed = true;
         try
         {
