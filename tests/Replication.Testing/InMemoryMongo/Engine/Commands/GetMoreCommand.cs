@@ -22,7 +22,7 @@ public sealed class GetMoreCommand : IMongoCommand
         if (!cursors.TryGet(id, out var cursor))
             throw new MongoCommandException(MongoErrorCode.CursorNotFound, $"cursor id {id} not found");
         var ns = $"{invocation.Database}.{collection}";
-        if (cursor.Namespace != ns && !(cursor.Namespace.EndsWith(".$cmd.aggregate", StringComparison.Ordinal) && ns.StartsWith(invocation.Database + ".", StringComparison.Ordinal)))
+        if (cursor.Namespace != ns)
             throw new MongoCommandException(MongoErrorCode.Unauthorized, $"Requested getMore on namespace '{ns}', but cursor belongs to a different namespace {cursor.Namespace}");
         lock (cursor.Gate)
         {

@@ -41,7 +41,11 @@ public static class ShellFormat
             case BsonString s: sb.Append('"').Append(s.Value).Append('"'); break;
             case BsonInt32 i: sb.Append(i.Value.ToString(CultureInfo.InvariantCulture)); break;
             case BsonInt64 l: sb.Append(l.Value.ToString(CultureInfo.InvariantCulture)); break;
-            case BsonDouble dbl: sb.Append(dbl.Value.ToString("R", CultureInfo.InvariantCulture)); break;
+            case BsonDouble dbl:
+                // The shell marks integral doubles with ".0" so they are not mistaken for integers.
+                sb.Append(dbl.Value.ToString("R", CultureInfo.InvariantCulture));
+                if (double.IsFinite(dbl.Value) && dbl.Value == Math.Floor(dbl.Value) && Math.Abs(dbl.Value) < 1e15) sb.Append(".0");
+                break;
             case BsonObjectId o: sb.Append("ObjectId('").Append(o.Value.ToString()).Append("')"); break;
             case BsonBoolean b: sb.Append(b.Value ? "true" : "false"); break;
             case BsonNull: sb.Append("null"); break;

@@ -1,0 +1,63 @@
+using Replication.Bson;
+using Replication.Testing.InMemoryMongo.Engine.Errors;
+using Replication.Testing.InMemoryMongo.Engine.Storage;
+
+namespace Replication.Testing.InMemoryMongo.Engine.Commands;
+
+/// <summary>collStats: document count and sizes (the BSON size of the documents), which tools use to estimate copy work.</summary>
+public sealed class CollStatsCommand : IMongoCommand
+{
+    public IReadOnlyList<string> Names { get; } = ["collStats"];
+
+    public BsonDocument Execute(CommandInvocation invocation)
+    {
+        var name = invocation.CollectionName;
+        var db = invocation.Instance.Catalog.Get(invocation.Database);
+        lock (db.Gate)
+        {
+            var collection = db.Find(name)
+                ?? throw new MongoCommandException(MongoErrorCode.NamespaceNotFound, $"Collection [{invocation.Database}.{name}] not found.");
+            var size = collection.Snapshot().Sum(d => (long)BsonSize.Of(d));
+            var count = collection.Count;
+            return new BsonDocument
+            {
+                { "ns", collection.FullName },
+                { "size", size },
+                { "count", count },
+                { "avgObjSize", count == 0 ? 0 : (int)(size / count) },
+                { "storageSize", size },
+                { "nindexes", collection.Indexes.Count },
+                { "indexNames", new BsonArray(collection.Indexes.Select(i => (BsonValue)i.Name)) },
+                { "capped", collection.Options["capped"] is BsonBoolean { Value: true } },
+            };
+        }
+    }
+}
+
+/// <summary>dbStats: collection, object and size totals of one database.</summary>
+public sealed class DbStatsCommand : IMongoCommand
+{
+    public IReadOnlyList<string> Names { get; } = ["dbStats", "dbstats"];
+
+    public BsonDocument Execute(CommandInvocation invocation)
+    {
+        var db = invocation.Instance.Catalog.Get(invocation.Database);
+        lock (db.Gate)
+        {
+            var collections = db.Collections.ToList();
+            var objects = collections.Sum(c => (long)c.Count);
+            var size = collections.Sum(c => c.Snapshot().Sum(d => (long)BsonSize.Of(d)));
+            return new BsonDocument
+            {
+                { "db", db.Name },
+                { "collections", collections.Count },
+                { "views", 0 },
+                { "objects", objects },
+                { "avgObjSize", objects == 0 ? 0.0 : (double)size / objects },
+                { "dataSize", (double)size },
+                { "storageSize", (double)size },
+                { "indexes", collections.Sum(c => c.Indexes.Count) },
+            };
+        }
+    }
+}
