@@ -156,6 +156,14 @@ public sealed class UpdateDeleteTests
     }
 
     [Fact]
+    public void Codes_without_a_name_report_a_Location_code_name()
+    {
+        var s = new EngineSession();
+        var reply = s.Fails(new BsonDocument { { "find", "c" }, { "projection", new BsonDocument { { "a", 1 }, { "b", 0 } } } }, 31254);
+        Assert.Equal(new BsonString("Location31254"), reply["codeName"]);
+    }
+
+    [Fact]
     public void Count_and_distinct()
     {
         var s = new EngineSession();

@@ -26,6 +26,7 @@ public sealed class MongoCommandException(MongoErrorCode code, string message, B
     public string CodeName => Code switch
     {
         MongoErrorCode.Location10334 => "BSONObjectTooLarge",
+        _ when !Enum.IsDefined(Code) => $"Location{(int)Code}",
         _ => Code.ToString(),
     };
 
