@@ -244,11 +244,15 @@ public sealed class BsonWriter : IDisposable
         WriteInt64Raw(millisecondsSinceEpoch);
     }
 
+    /// <summary>ASCII options are stored sorted, as the BSON specification requires ("mix" is written "imx").</summary>
     public void WriteRegularExpression(ReadOnlySpan<char> pattern, ReadOnlySpan<char> options)
     {
         BeginValue(BsonType.RegularExpression);
         WriteCString(pattern);
-        WriteCString(options);
+        Span<char> sorted = options.Length <= 32 ? stackalloc char[options.Length] : new char[options.Length];
+        options.CopyTo(sorted);
+        if (System.Text.Ascii.IsValid(options)) sorted.Sort();
+        WriteCString(sorted);
     }
 
     public void WriteDbPointer(ReadOnlySpan<char> ns, ObjectId id)

@@ -1,0 +1,65 @@
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace Replication.Tests.Bson.Corpus;
+
+/// <summary>
+/// One case of the corpus, identified by file, section and index so xunit can list every case as its own test;
+/// its display text is the file and the case's description.
+/// </summary>
+public sealed class CorpusCase : IXunitSerializable
+{
+    public const string Valid = "valid";
+    public const string DecodeErrors = "decodeErrors";
+    public const string ParseErrors = "parseErrors";
+    public static readonly string[] Sections = [Valid, DecodeErrors, ParseErrors];
+
+    public CorpusCase() { }
+
+    public CorpusCase(string file, string section, int index)
+    {
+        File = file;
+        Section = section;
+        Index = index;
+    }
+
+    public string File { get; private set; } = "";
+    public string Section { get; private set; } = "";
+    public int Index { get; private set; }
+
+    public JsonElement Data => BsonCorpus.Load(File).GetProperty(Section)[Index];
+    public string Description => Data.GetProperty("description").GetString() ?? "";
+
+    public string? Field(string name) => Data.TryGetProperty(name, out var v) ? v.GetString() : null;
+    public bool Flag(string name) => Data.TryGetProperty(name, out var v) && v.GetBoolean();
+
+    /// <summary>Every case of every *.json file, in file order.</summary>
+    public static IEnumerable<CorpusCase> All()
+    {
+        foreach (var file in BsonCorpus.FileNames)
+        {
+            var root = BsonCorpus.Load(file);
+            foreach (var section in Sections)
+            {
+                if (!root.TryGetProperty(section, out var cases)) continue;
+                for (var i = 0; i < cases.GetArrayLength(); i++) yield return new CorpusCase(file, section, i);
+            }
+        }
+    }
+
+    public void Deserialize(IXunitSerializationInfo info)
+    {
+        File = info.GetValue<string>(nameof(File));
+        Section = info.GetValue<string>(nameof(Section));
+        Index = info.GetValue<int>(nameof(Index));
+    }
+
+    public void Serialize(IXunitSerializationInfo info)
+    {
+        info.AddValue(nameof(File), File);
+        info.AddValue(nameof(Section), Section);
+        info.AddValue(nameof(Index), Index);
+    }
+
+    public override string ToString() => $"{File} [{Section} #{Index}] {Description}";
+}
