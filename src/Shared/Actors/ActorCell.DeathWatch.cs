@@ -62,11 +62,11 @@ internal sealed partial class ActorCell
         if (_watching?.Remove(actor) == true && !_terminating)
         {
             (_terminatedQueued ??= []).Add(actor);
-            _mailbox.PostUser(new Envelope(new Terminated(actor), actor));
+            _mailbox.PostUser(new Envelope(new QueuedTerminated(new Terminated(actor)), actor));
         }
     }
 
-    private bool AcceptTerminated(Terminated terminated) => _terminatedQueued?.Remove(terminated.ActorRef) == true;
+    private bool AcceptTerminated(QueuedTerminated queued) => _terminatedQueued?.Remove(queued.Terminated.ActorRef) == true;
 
     /// <summary>Tells watchers and the parent (once, even if it also watches) that this actor has stopped, and drops our own watches.</summary>
     private void NotifyDeath()
@@ -105,3 +105,9 @@ internal sealed partial class ActorCell
         _terminatedQueued = null;
     }
 }
+
+/// <summary>
+/// A Terminated queued by death watch, told apart from a Terminated another actor forwarded (which is delivered as
+/// is), so that an Unwatch can withdraw it while it waits in the mailbox.
+/// </summary>
+internal sealed record QueuedTerminated(Terminated Terminated);

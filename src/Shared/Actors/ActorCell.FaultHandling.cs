@@ -8,6 +8,7 @@ internal sealed partial class ActorCell
     private int _suspendCount;
     private bool _failed;
     private object? _failedMessage;
+    private Exception? _failureCause;
     private ActorCell? _escalatedFrom;
     private Exception? _awaitingRecreate;
     private Timer? _recreateTimer;
@@ -32,6 +33,7 @@ internal sealed partial class ActorCell
 
         _failed = true;
         _failedMessage = message;
+        _failureCause = cause;
         PostToChildren(Suspend.Instance);
         if (_parent is null)
         {
@@ -167,6 +169,13 @@ internal sealed partial class ActorCell
 
     private void FaultResume()
     {
+        // There is no instance to resume when construction failed; as in Akka, resuming it means creating one.
+        if (_actor is null && _failureCause is { } cause && !_terminating)
+        {
+            FaultRecreate(cause);
+            return;
+        }
+
         _failed = false;
         _failedMessage = null;
         foreach (var record in ChildRecords())

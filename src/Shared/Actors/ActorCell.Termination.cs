@@ -89,7 +89,7 @@ internal sealed partial class ActorCell
             }
         }
 
-        while (TryDequeueUser(out var envelope))
+        while (TryDequeueUser(out var envelope, out _))
         {
             ToDeadLetters(envelope);
         }
@@ -97,7 +97,7 @@ internal sealed partial class ActorCell
 
     private void ToDeadLetters(Envelope envelope)
     {
-        if (envelope.Message is not (TimerFired or Terminated))
+        if (envelope.Message is not (TimerFired or QueuedTerminated))
         {
             System.RecordDeadLetter(envelope.Message, envelope.Sender, Self);
         }

@@ -48,6 +48,9 @@ internal sealed partial class ActorCell : IActorContext
 
     internal Envelope? CurrentEnvelope => _hasCurrent ? _current : null;
 
+    /// <summary>Counts processed user messages; tells the stash whether the current message was already stashed.</summary>
+    internal long CurrentMessageNumber { get; private set; }
+
     private bool CanProcessUserMessages => !_failed && _suspendCount == 0 && !_terminating && _actor is not null;
 
     internal void Start()
@@ -79,12 +82,12 @@ internal sealed partial class ActorCell : IActorContext
                     continue;
                 }
 
-                if (_terminated || !CanProcessUserMessages || budget-- <= 0 || !TryDequeueUser(out var envelope))
+                if (_terminated || !CanProcessUserMessages || budget-- <= 0 || !TryDequeueUser(out var envelope, out var unstashed))
                 {
                     return false;
                 }
 
-                if (InvokeUser(envelope) is { } pending)
+                if (InvokeUser(envelope, unstashed) is { } pending)
                 {
                     _ = ContinueAfter(pending);
                     return true;
@@ -98,37 +101,30 @@ internal sealed partial class ActorCell : IActorContext
         }
     }
 
-    private bool TryDequeueUser(out Envelope envelope)
+    private bool TryDequeueUser(out Envelope envelope, out bool unstashed)
     {
-        if (_prepended is { Count: > 0 })
+        unstashed = _prepended is { Count: > 0 };
+        if (unstashed)
         {
-            envelope = _prepended.Dequeue();
+            envelope = _prepended!.Dequeue();
             return true;
         }
 
         return _mailbox.TryReadUser(out envelope);
     }
 
-    private Task? InvokeUser(Envelope envelope)
+    /// <param name="unstashed">An unstashed envelope already passed the timer and Terminated checks when it was first dequeued.</param>
+    private Task? InvokeUser(Envelope envelope, bool unstashed)
     {
-        var message = envelope.Message;
-        if (message is TimerFired fired)
-        {
-            if (_timers?.Accept(fired) is not { } timerMessage)
-            {
-                return null;
-            }
-
-            message = timerMessage;
-            envelope = new Envelope(timerMessage, null);
-        }
-        else if (message is Terminated terminated && !AcceptTerminated(terminated))
+        if (!unstashed && !Admit(ref envelope))
         {
             return null;
         }
 
+        var message = envelope.Message;
         _current = envelope;
         _hasCurrent = true;
+        CurrentMessageNumber++;
         var completed = true;
         try
         {
@@ -170,6 +166,32 @@ internal sealed partial class ActorCell : IActorContext
             {
                 ClearCurrent();
             }
+        }
+    }
+
+    /// <summary>Swaps a fired timer for its message; unwraps death-watch Terminated messages unless Unwatch withdrew them.</summary>
+    private bool Admit(ref Envelope envelope)
+    {
+        switch (envelope.Message)
+        {
+            case TimerFired fired:
+                if (_timers?.Accept(fired) is not { } timerMessage)
+                {
+                    return false;
+                }
+
+                envelope = new Envelope(timerMessage, null);
+                return true;
+            case QueuedTerminated queued:
+                if (!AcceptTerminated(queued))
+                {
+                    return false;
+                }
+
+                envelope = new Envelope(queued.Terminated, envelope.Sender);
+                return true;
+            default:
+                return true;
         }
     }
 

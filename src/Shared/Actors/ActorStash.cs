@@ -4,6 +4,7 @@ namespace Replication.Actors;
 internal sealed class ActorStash(ActorCell cell) : IStash
 {
     private readonly LinkedList<Envelope> _stashed = new();
+    private long _lastStashedMessageNumber = -1;
 
     public int Count => _stashed.Count;
 
@@ -11,11 +12,12 @@ internal sealed class ActorStash(ActorCell cell) : IStash
     {
         var current = cell.CurrentEnvelope
             ?? throw new InvalidOperationException($"{cell.Self.Path}: Stash() can only be called while processing a message.");
-        if (_stashed.Count > 0 && ReferenceEquals(_stashed.Last!.Value.Message, current.Message) && current.Message is not ValueType)
+        if (_lastStashedMessageNumber == cell.CurrentMessageNumber)
         {
             throw new InvalidOperationException($"{cell.Self.Path}: the same message cannot be stashed twice.");
         }
 
+        _lastStashedMessageNumber = cell.CurrentMessageNumber;
         _stashed.AddLast(current);
     }
 

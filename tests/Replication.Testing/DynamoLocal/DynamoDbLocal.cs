@@ -58,6 +58,23 @@ public sealed class DynamoDbLocal : IAsyncDisposable
     public static async Task<DynamoDbLocal> StartAsync(CancellationToken cancellationToken = default)
     {
         var (jar, library) = LocateJar();
+        // The free port is only probed, not held, so another process may take it first; a start that dies is retried on a new port.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortAsync(jar, library, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProcessExitedException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private sealed class ProcessExitedException(string message) : InvalidOperationException(message);
+
+    private static async Task<DynamoDbLocal> StartOnFreePortAsync(string jar, string library, CancellationToken cancellationToken)
+    {
         var port = FreePort();
         var start = new ProcessStartInfo("java")
         {
@@ -109,7 +126,7 @@ public sealed class DynamoDbLocal : IAsyncDisposable
             if (_process.HasExited)
             {
                 await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-                throw new InvalidOperationException($"DynamoDB Local exited with code {_process.ExitCode} while starting on port {Port}:\n{Output}");
+                throw new ProcessExitedException($"DynamoDB Local exited with code {_process.ExitCode} while starting on port {Port}:\n{Output}");
             }
             try
             {

@@ -284,6 +284,40 @@ public sealed class LifecycleTests : IAsyncLifetime
         Assert.Equal("after", await probe.ExpectMsgAsync<string>());
     }
 
+    private sealed class StashesTerminated : ReceiveActor, IWithStash
+    {
+        public StashesTerminated(IActorRef target, IActorRef probe)
+        {
+            Context.Watch(target);
+            Receive<Terminated>(_ =>
+            {
+                Stash.Stash();
+                probe.Tell("stashed", Self);
+            });
+            Receive<string>(s => s == "open", _ =>
+            {
+                Become(() => Receive<Terminated>(t => probe.Tell(t, Self)));
+                Stash.UnstashAll();
+            });
+        }
+
+        public IStash Stash { get; set; } = null!;
+    }
+
+    [Fact]
+    public async Task A_stashed_Terminated_is_delivered_when_unstashed()
+    {
+        var probe = new TestProbe(_system);
+        var target = _system.ActorOf(Props.Create(() => new Node(new ConcurrentQueue<string>(), 0, 0)), "stash-target");
+        var watcher = _system.ActorOf(Props.Create(() => new StashesTerminated(target, probe.Ref)), "stash-watcher");
+
+        _system.Stop(target);
+        Assert.Equal("stashed", await probe.ExpectMsgAsync<string>());
+        watcher.Tell("open");
+
+        Assert.Same(target, (await probe.ExpectMsgAsync<Terminated>()).ActorRef);
+    }
+
     private sealed record Progress(string Table, int Percent);
 
     [Fact]

@@ -244,6 +244,34 @@ public sealed class SupervisionTests : IAsyncLifetime
         Assert.Equal(2, journal.Count(e => e == "child:PostRestart"));
     }
 
+    private sealed class Attempts
+    {
+        public int Value;
+    }
+
+    private sealed class FailsToConstructOnce : ReceiveActor
+    {
+        public FailsToConstructOnce(Attempts attempts)
+        {
+            if (Interlocked.Increment(ref attempts.Value) == 1)
+            {
+                throw new InvalidOperationException("first construction fails");
+            }
+
+            Receive<string>(_ => Sender!.Tell("alive", Self));
+        }
+    }
+
+    [Fact]
+    public async Task Resuming_an_actor_that_failed_to_construct_creates_it()
+    {
+        var attempts = new Attempts();
+        var supervisor = Supervise(Props.Create(() => new FailsToConstructOnce(attempts)), _ => Directive.Resume);
+
+        Assert.Equal("alive", await supervisor.Ask<string>("ping", TestProbe.Patience));
+        Assert.Equal(2, Volatile.Read(ref attempts.Value));
+    }
+
     private sealed class BrokenConstructor : ReceiveActor
     {
         public BrokenConstructor() => throw new InvalidOperationException("cannot construct");

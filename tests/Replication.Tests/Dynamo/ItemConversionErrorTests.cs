@@ -82,6 +82,12 @@ public class ItemConversionErrorTests
         Assert.Contains("malformed JSON", ex.Message);
         Assert.Equal("a.x", ex.AttributePath);
         Assert.IsAssignableFrom<JsonException>(ex.InnerException);
+
+        // Broken before the key, so the id-mode scan-ahead is what trips on it.
+        var early = Failure("""{"a":{"L":[{"N":"1"},]},"id":{"S":"k"}}""", identity: IdentityMode.Id);
+        Assert.Contains("malformed JSON", early.Message);
+        Assert.Equal("a[0]", early.AttributePath);
+        Assert.Null(early.ItemKey);
     }
 
     [Fact]

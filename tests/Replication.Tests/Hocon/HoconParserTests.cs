@@ -75,7 +75,9 @@ public sealed class HoconParserTests
     [Fact]
     public void Literals_have_their_json_types()
     {
-        var root = Parse("t = true\nf = false\nn = null\ni = 42\nd = -1.5e3\ns = hello\nv = 1.2.3").Root;
+        var root = Parse("t = true\nf = false\nn = null\ni = 42\nd = -1.5e3\ns = hello\nv = 1.2.3\np = .33\nz = 012").Root;
+        Assert.Equal(".33", Assert.IsType<HoconNumber>(root.Fields["p"]).Text);
+        Assert.IsType<HoconString>(root.Fields["z"]);
         Assert.IsType<HoconBoolean>(root.Fields["t"]);
         Assert.IsType<HoconBoolean>(root.Fields["f"]);
         Assert.IsType<HoconNull>(root.Fields["n"]);

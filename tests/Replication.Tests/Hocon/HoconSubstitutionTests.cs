@@ -86,9 +86,9 @@ public sealed class HoconSubstitutionTests
     public void Self_reference_reaches_the_earlier_value_across_layers()
     {
         var reference = HoconDocument.ParseText("p = [r]\no { a = 1 }\ns = base", "reference.conf");
-        var app = HoconDocument.ParseText("p = ${p} [u]\no = ${o} { b = 2 }\ns = ${s}-more", "app.conf");
+        var app = HoconDocument.ParseText("p = ${p} [u]\no = ${o} { b = 2 }\ns = ${s}-more\np += v", "app.conf");
         var config = HoconConfig.Resolve([reference, app], _ => null);
-        Assert.Equal(["r", "u"], config.GetStringList("p"));
+        Assert.Equal(["r", "u", "v"], config.GetStringList("p"));
         Assert.Equal(1, config.GetInt("o.a"));
         Assert.Equal(2, config.GetInt("o.b"));
         Assert.Equal("base-more", config.GetString("s"));

@@ -121,6 +121,7 @@ public sealed class ChangeStreamTests
         s.Insert("c", Enumerable.Range(1, 50).Select(i => new BsonDocument { { "_id", i } }).ToArray());
         var reply = s.Fails(Watch("c", new BsonDocument { { "resumeAfter", first["_id"]! } }), 286);
         Assert.Equal(new BsonString("ChangeStreamHistoryLost"), reply["codeName"]);
+        Assert.Equal(new BsonArray { "NonResumableChangeStreamError" }, reply["errorLabels"]);
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class HandshakeTests
         Assert.Equal(new BsonInt32(48000000), reply["maxMessageSizeBytes"]);
         Assert.Equal(new BsonInt32(100000), reply["maxWriteBatchSize"]);
         Assert.Equal(new BsonInt32(30), reply["logicalSessionTimeoutMinutes"]);
-        Assert.Equal(new BsonInt64(7), reply["connectionId"]);
+        Assert.Equal(new BsonInt32(7), reply["connectionId"]);
         Assert.IsType<BsonObjectId>(reply["electionId"]);
         Assert.IsType<BsonDateTime>(reply["localTime"]);
         Assert.IsType<BsonDocument>(reply["lastWrite"]);

@@ -119,6 +119,29 @@ public sealed class InsertFindTests
     }
 
     [Fact]
+    public void Idle_cursors_are_closed_after_the_idle_timeout()
+    {
+        var s = new EngineSession(new Replication.Testing.InMemoryMongo.Engine.MongoEngineOptions { CursorIdleTimeout = TimeSpan.Zero });
+        s.Insert("c", Enumerable.Range(0, 5).Select(i => new BsonDocument { { "_id", i } }).ToArray());
+        var abandoned = EngineSession.CursorId(s.Ok(new BsonDocument { { "find", "c" }, { "batchSize", 1 } }));
+        // Opening another cursor sweeps the idle ones.
+        s.Ok(new BsonDocument { { "find", "c" }, { "batchSize", 1 } });
+        s.Fails(new BsonDocument { { "getMore", abandoned }, { "collection", "c" } }, 43);
+    }
+
+    [Fact]
+    public void CollStats_and_dbStats_report_counts_and_sizes()
+    {
+        var s = new EngineSession();
+        s.Insert("c", new BsonDocument { { "_id", 1 } }, new BsonDocument { { "_id", 2 } });
+        var coll = s.Ok(new BsonDocument { { "collStats", "c" } });
+        Assert.Equal(new BsonInt32(2), coll["count"]);
+        Assert.Equal(new BsonInt64(2 * 14), coll["size"]);
+        Assert.Equal(new BsonInt64(2), s.Ok(new BsonDocument { { "dbStats", 1 } })["objects"]);
+        s.Fails(new BsonDocument { { "collStats", "missing" } }, 26);
+    }
+
+    [Fact]
     public void Find_applies_filter_sort_skip_limit_and_projection()
     {
         var s = new EngineSession();

@@ -105,6 +105,16 @@ public sealed class UpdateDeleteTests
     }
 
     [Fact]
+    public void Positional_paths_are_refused_rather_than_written_as_literal_field_names()
+    {
+        var s = new EngineSession();
+        s.Insert("c", new BsonDocument { { "_id", 1 }, { "a", new BsonArray { 1 } } });
+        var reply = s.Ok(new BsonDocument { { "update", "c" }, { "updates", new BsonArray { Update(new BsonDocument { { "a", 1 } }, Set(new BsonDocument { { "a.$", 2 } })) } } });
+        Assert.Equal(new BsonInt32(2), ((BsonDocument)((BsonArray)reply["writeErrors"]!)[0])["code"]);
+        Assert.Equal(new BsonDocument { { "_id", 1 }, { "a", new BsonArray { 1 } } }, s.FindAll("c")[0]);
+    }
+
+    [Fact]
     public void Delete_with_limit_one_removes_one_and_limit_zero_all()
     {
         var s = new EngineSession();
@@ -143,6 +153,14 @@ public sealed class UpdateDeleteTests
 
         var none = s.Ok(new BsonDocument { { "findAndModify", "c" }, { "query", new BsonDocument { { "_id", 99 } } }, { "remove", true } });
         Assert.Equal(BsonNull.Value, none["value"]);
+    }
+
+    [Fact]
+    public void Codes_without_a_name_report_a_Location_code_name()
+    {
+        var s = new EngineSession();
+        var reply = s.Fails(new BsonDocument { { "find", "c" }, { "projection", new BsonDocument { { "a", 1 }, { "b", 0 } } } }, 31254);
+        Assert.Equal(new BsonString("Location31254"), reply["codeName"]);
     }
 
     [Fact]

@@ -101,4 +101,40 @@ public sealed class ChangeStreamTests : MongoServerTest
         });
         Assert.False(stream.ResumeToken.IsEmpty);
     }
+
+    [Fact]
+    public async Task A_stream_survives_a_dropped_connection_by_resuming_or_fails_retryably()
+    {
+        var collection = Collection();
+        await using var stream = await collection.WatchAsync(Fast());
+        await collection.InsertOneAsync(new BsonDocument { { "_id", 1 } });
+        Assert.Single(await TakeAsync(stream, 1));
+
+        Server.KillConnections();
+        await InsertRetryingAsync(collection, new BsonDocument { { "_id", 2 } });
+        try
+        {
+            var change = Assert.Single(await TakeAsync(stream, 1));
+            Assert.Equal(new BsonInt32(2), ((BsonDocument)change.ToBsonDocument()["documentKey"]!)["_id"]);
+        }
+        catch (MongoException e)
+        {
+            Assert.True(e.IsRetryable, e.ToString());
+        }
+    }
+
+    private static async Task InsertRetryingAsync(MongoCollection collection, BsonDocument document)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await collection.InsertOneAsync(document);
+                return;
+            }
+            catch (MongoConnectionException) when (attempt < 5)
+            {
+            }
+        }
+    }
 }

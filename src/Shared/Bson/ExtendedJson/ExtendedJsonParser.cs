@@ -207,7 +207,8 @@ internal ref struct ExtendedJsonParser
                 break;
             case Key.NumberDecimal:
             {
-                var text = RequireString("$numberDecimal");
+                Span<char> buffer = stackalloc char[ShortTextLength];
+                var text = Decode(RequireStringUtf8("$numberDecimal"), buffer);
                 if (!Decimal128.TryParse(text, out var d)) throw Error($"$numberDecimal '{text}' is not a decimal128 that can be stored exactly");
                 _writer.WriteDecimal128(d);
                 break;
@@ -398,7 +399,8 @@ internal ref struct ExtendedJsonParser
             if (Next() != JsonTokenType.EndObject) throw Error("$date as an object must be {\"$numberLong\": \"<milliseconds>\"} only");
             return ms;
         }
-        var text = RequireString("$date");
+        Span<char> buffer = stackalloc char[ShortTextLength];
+        var text = Decode(RequireStringUtf8("$date"), buffer);
         if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var time)
             || text.Length < 10 || text[4] != '-')
             throw Error($"$date '{text}' is not an ISO-8601 date-time");
@@ -412,7 +414,8 @@ internal ref struct ExtendedJsonParser
 
     private ObjectId ReadObjectIdText()
     {
-        var text = RequireString("$oid");
+        Span<char> buffer = stackalloc char[ShortTextLength];
+        var text = Decode(RequireStringUtf8("$oid"), buffer);
         if (!ObjectId.TryParse(text, out var id)) throw Error($"$oid '{text}' is not 24 hexadecimal digits");
         return id;
     }
@@ -479,6 +482,13 @@ internal ref struct ExtendedJsonParser
         if (_reader.TokenType != JsonTokenType.String) throw Error($"{what} must be a string, not {_reader.TokenType}");
         return Encoding.UTF8.GetString(Unescaped());
     }
+
+    // Values of wrappers that are short text ($oid, $date, $numberDecimal) are decoded on the stack; longer text
+    // cannot be valid for them, so it is only copied out to be named in the error.
+    private const int ShortTextLength = 96;
+
+    private static ReadOnlySpan<char> Decode(ReadOnlySpan<byte> utf8, Span<char> buffer) =>
+        utf8.Length > buffer.Length ? Encoding.UTF8.GetString(utf8) : buffer[..Encoding.UTF8.GetChars(utf8, buffer)];
 
     private ReadOnlySpan<byte> RequireStringUtf8(string what)
     {

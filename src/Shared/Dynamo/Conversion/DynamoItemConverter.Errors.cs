@@ -16,7 +16,8 @@ public sealed partial class DynamoItemConverter
         return failure switch
         {
             ConversionFault fault => new ItemConversionException(fault.Message, itemKey, fault.AttributePath ?? AttributePath.Locate(start, fault.TokenOffset), failure),
-            JsonException json => new ItemConversionException($"malformed JSON: {json.Message}", itemKey, AttributePath.Locate(start, reader.BytesConsumed), failure),
+            // The replay breaks at the same byte as the conversion did, wherever that was (the key scan-ahead included).
+            JsonException json => new ItemConversionException($"malformed JSON: {json.Message}", itemKey, AttributePath.Locate(start, long.MaxValue), failure),
             _ => new ItemConversionException(failure.Message, itemKey, AttributePath.Locate(start, reader.TokenStartIndex), failure),
         };
     }

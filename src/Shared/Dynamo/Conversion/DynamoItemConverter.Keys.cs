@@ -44,6 +44,7 @@ public sealed partial class DynamoItemConverter
     }
 
     // _id: the hash key's value, or {hash: v, range: v} in schema order whatever the attribute order of the item.
+    // It is the plain (typed) value in every convert mode, Raw included, so an item's _id never depends on the mode.
     private void WriteIdValue(ref Utf8JsonReader hash, ref Utf8JsonReader range, BsonWriter writer)
     {
         if (_rangeName is null)

@@ -6,6 +6,7 @@ namespace Replication.Dynamo.Conversion;
 /// <summary>
 /// Renders an item key as short readable text, <c>id=abc, sort=5</c>, for error messages, logs and dead letters.
 /// Strings print bare unless empty or holding the separators; binary prints as <c>base64:…</c>; long values are cut.
+/// Malformed input throws the reader's JsonException or an InvalidOperationException.
 /// </summary>
 public static class DynamoKeyText
 {

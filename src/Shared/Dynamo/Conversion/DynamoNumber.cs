@@ -20,10 +20,6 @@ internal enum NumberKind : byte
 /// </summary>
 internal readonly struct DynamoNumber
 {
-    private const int MaxDecimalDigits = 34;
-    private const int MinDecimalExponent = -6176;
-    private const int MaxDecimalExponent = 6111;
-
     private DynamoNumber(NumberKind kind, long integer, Decimal128 @decimal)
     {
         Kind = kind;
@@ -56,10 +52,8 @@ internal readonly struct DynamoNumber
         var last = total - 1;
         while (DigitAt(intDigits, fracDigits, last) == 0) last--;
         var significant = last - first + 1;
-        var trailingZeros = total - 1 - last;
-        // Exponents of the last written digit and of the last significant digit.
-        var writtenExponent = exponent - fracDigits.Length;
-        var significantExponent = writtenExponent + trailingZeros;
+        // The exponent of the last significant digit.
+        var significantExponent = exponent - fracDigits.Length + (total - 1 - last);
 
         if (significantExponent >= 0 && significant + significantExponent <= 19)
         {
@@ -68,18 +62,11 @@ internal readonly struct DynamoNumber
             if (TryInteger(negative, magnitude, out number)) return true;
         }
 
-        // Keep the digits as written ("0.10" stays 0.10) when they fit, else only the significant ones.
-        if (total - first <= MaxDecimalDigits && writtenExponent is >= MinDecimalExponent and <= MaxDecimalExponent)
-        {
-            number = new DynamoNumber(NumberKind.Decimal128, 0, Encode(negative, Coefficient(intDigits, fracDigits, first, total - 1), (int)writtenExponent));
-            return true;
-        }
-        if (significant <= MaxDecimalDigits && significantExponent is >= MinDecimalExponent and <= MaxDecimalExponent)
-        {
-            number = new DynamoNumber(NumberKind.Decimal128, 0, Encode(negative, Coefficient(intDigits, fracDigits, first, last), (int)significantExponent));
-            return true;
-        }
-        number = new DynamoNumber(NumberKind.Text, 0, default);
+        // Decimal128's own exact parse keeps the digits as written ("0.10" stays 0.10) and refuses anything it would
+        // have to round: more than 34 significant digits.
+        number = Decimal128.TryParseExact(text, out var exact)
+            ? new DynamoNumber(NumberKind.Decimal128, 0, exact)
+            : new DynamoNumber(NumberKind.Text, 0, default);
         return true;
     }
 
@@ -152,26 +139,10 @@ internal readonly struct DynamoNumber
         return false;
     }
 
-    // BID layout for a coefficient below 2^113 (34 digits always are): sign, 14-bit biased exponent, 113-bit coefficient.
-    private static Decimal128 Encode(bool negative, UInt128 coefficient, int exponent)
-    {
-        var high = (negative ? 1UL << 63 : 0UL) | ((ulong)(exponent - MinDecimalExponent) << 49) | (ulong)(coefficient >> 64);
-        return new Decimal128(high, (ulong)coefficient);
-    }
-
     private static ulong Accumulate(ReadOnlySpan<byte> intDigits, ReadOnlySpan<byte> fracDigits, int from, int to)
     {
         ulong value = 0;
         for (var k = from; k <= to; k++) value = value * 10 + DigitAt(intDigits, fracDigits, k);
-        return value;
-    }
-
-    private static UInt128 Coefficient(ReadOnlySpan<byte> intDigits, ReadOnlySpan<byte> fracDigits, int from, int to)
-    {
-        // Nineteen digits fit a ulong; only longer coefficients pay for 128-bit arithmetic.
-        var split = Math.Min(to, from + 18);
-        UInt128 value = Accumulate(intDigits, fracDigits, from, split);
-        for (var k = split + 1; k <= to; k++) value = value * 10 + DigitAt(intDigits, fracDigits, k);
         return value;
     }
 

@@ -263,7 +263,8 @@ internal sealed partial class HoconParser
         _ => new HoconString(token.Text, token.Origin),
     };
 
-    [GeneratedRegex(@"^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
+    // JSON numbers, plus a leading-dot fraction (`.33`) as Lightbend config reads it.
+    [GeneratedRegex(@"^-?((0|[1-9][0-9]*)(\.[0-9]+)?|\.[0-9]+)([eE][+-]?[0-9]+)?$", RegexOptions.CultureInvariant)]
     private static partial Regex JsonNumber();
 
     internal static bool IsNumber(string text) => JsonNumber().IsMatch(text) && double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out _);

@@ -4,7 +4,7 @@ public sealed class HoconArray : HoconValue
 {
     public HoconArray(IReadOnlyList<HoconValue> items, HoconOrigin origin) : base(origin)
     {
-        Items = items;
+        Items = [.. items];
         IsResolved = items.All(item => item.IsResolved);
     }
 

@@ -39,6 +39,12 @@ internal static class HoconMerge
         {
             case HoconSubstitution { PriorCaptured: false, IsSelfReference: true } substitution when substitution.LookupPath.StartsWith(path):
                 return substitution.WithPrior(older, path);
+            case HoconSubstitution { Prior: { } prior, PriorPath: { } priorPath } substitution:
+            {
+                // An earlier value from the same layer may itself refer back past the layer (`p = ${p} [u]` twice in one file).
+                var captured = CaptureSelfReferences(prior, path, older);
+                return ReferenceEquals(captured, prior) ? substitution : substitution.WithPrior(captured, priorPath);
+            }
             case HoconObject obj when !obj.IsResolved:
             {
                 OrderedDictionary<string, HoconValue>? changed = null;

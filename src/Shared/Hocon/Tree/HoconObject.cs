@@ -5,7 +5,13 @@ public sealed class HoconObject : HoconValue
 {
     private readonly OrderedDictionary<string, HoconValue> _fields;
 
-    public HoconObject(OrderedDictionary<string, HoconValue> fields, HoconOrigin origin) : base(origin)
+    public HoconObject(IEnumerable<KeyValuePair<string, HoconValue>> fields, HoconOrigin origin)
+        : this(new OrderedDictionary<string, HoconValue>(fields, StringComparer.Ordinal), origin)
+    {
+    }
+
+    /// <summary>Takes ownership of <paramref name="fields"/>: the caller must not change it afterwards.</summary>
+    internal HoconObject(OrderedDictionary<string, HoconValue> fields, HoconOrigin origin) : base(origin)
     {
         _fields = fields;
         IsResolved = fields.Values.All(value => value.IsResolved);
@@ -32,13 +38,6 @@ public sealed class HoconObject : HoconValue
         }
 
         return current;
-    }
-
-    internal HoconObject With(string key, HoconValue value)
-    {
-        var fields = new OrderedDictionary<string, HoconValue>(_fields, StringComparer.Ordinal);
-        fields[key] = value;
-        return new HoconObject(fields, Origin);
     }
 
     /// <summary>Wraps <paramref name="value"/> in one object per key of <paramref name="path"/>: `a.b = 1` is `a { b = 1 }`.</summary>

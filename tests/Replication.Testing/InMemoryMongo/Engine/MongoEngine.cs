@@ -84,6 +84,7 @@ public sealed class MongoEngine
         };
         if (e.ExtraInfo is not null)
             foreach (var (name, value) in e.ExtraInfo) reply[name] = value;
+        if (e.ErrorLabels.Count > 0) reply["errorLabels"] = new BsonArray(e.ErrorLabels.Select(l => (BsonValue)l));
         return reply;
     }
 }

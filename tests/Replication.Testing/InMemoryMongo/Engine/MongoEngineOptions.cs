@@ -14,4 +14,7 @@ public sealed record MongoEngineOptions
 
     /// <summary>How long a getMore on a change stream waits for events when the client sends no <c>maxTimeMS</c>.</summary>
     public TimeSpan DefaultAwaitTime { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A cursor left unused this long is closed (mongod's cursorTimeoutMillis, 10 minutes by default).</summary>
+    public TimeSpan CursorIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }

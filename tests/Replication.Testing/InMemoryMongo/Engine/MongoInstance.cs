@@ -13,13 +13,14 @@ public sealed class MongoInstance
         Clock = new ClusterClock();
         ChangeLog = new ChangeLog(Clock, options.ChangeLogCapacity);
         Catalog = new Catalog(ChangeLog);
+        Cursors = new CursorRegistry(options.CursorIdleTimeout);
     }
 
     public MongoEngineOptions Options { get; }
     public ClusterClock Clock { get; }
     public ChangeLog ChangeLog { get; }
     public Catalog Catalog { get; }
-    public CursorRegistry Cursors { get; } = new();
+    public CursorRegistry Cursors { get; }
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>The replica set term's election id, fixed for the server's life as a single-node set never re-elects.</summary>

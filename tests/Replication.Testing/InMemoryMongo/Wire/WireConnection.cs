@@ -87,9 +87,16 @@ internal sealed class WireConnection : IAsyncDisposable
         }
 
         await AwaitTopologyChangeAsync(request).ConfigureAwait(false);
-        var reply = _engine.Execute(request.Command, request.Sequences, _context).ToBytes();
+        // A getMore on a change stream (an awaitData cursor) blocks in the engine until events arrive or its await
+        // time passes; that wait gets a thread of its own instead of parking a thread-pool thread per open stream.
+        var reply = request.CommandName == "getMore"
+            ? await Task.Factory.StartNew(() => Execute(request), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)
+                .ConfigureAwait(false)
+            : Execute(request);
         return request.ExpectsReply ? WireReplyEncoder.Encode(request, _nextRequestId(), reply) : null;
     }
+
+    private byte[] Execute(WireRequest request) => _engine.Execute(request.Command, request.Sequences, _context).ToBytes();
 
     /// <summary>
     /// An awaitable hello (topologyVersion + maxAwaitTimeMS) is answered only when the topology changes or the time

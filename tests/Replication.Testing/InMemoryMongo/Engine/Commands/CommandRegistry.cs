@@ -20,6 +20,6 @@ public sealed class CommandRegistry
         new KillCursorsCommand(), new UpdateCommand(), new DeleteCommand(), new FindAndModifyCommand(), new CountCommand(),
         new DistinctCommand(), new CreateCommand(), new ListCollectionsCommand(), new ListIndexesCommand(),
         new CreateIndexesCommand(), new DropIndexesCommand(), new DropCommand(), new DropDatabaseCommand(),
-        new RenameCollectionCommand(), new AggregateCommand(),
+        new RenameCollectionCommand(), new AggregateCommand(), new CollStatsCommand(), new DbStatsCommand(),
     ]);
 }

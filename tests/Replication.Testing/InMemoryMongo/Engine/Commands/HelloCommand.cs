@@ -40,7 +40,8 @@ public sealed class HelloCommand : IMongoCommand
             { "maxWriteBatchSize", 100_000 },
             { "localTime", new BsonDateTime(now) },
             { "logicalSessionTimeoutMinutes", 30 },
-            { "connectionId", invocation.Context.ConnectionId },
+            // mongod appends its 64-bit connection id as the smallest number type that holds it.
+            { "connectionId", invocation.Context.ConnectionId is >= int.MinValue and <= int.MaxValue ? new BsonInt32((int)invocation.Context.ConnectionId) : new BsonInt64(invocation.Context.ConnectionId) },
             { "minWireVersion", 0 },
             { "maxWireVersion", 17 },
             { "readOnly", false },

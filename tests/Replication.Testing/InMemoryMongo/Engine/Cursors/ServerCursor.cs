@@ -8,6 +8,12 @@ public abstract class ServerCursor(string ns)
     public long Id { get; internal set; }
     public string Namespace { get; } = ns;
 
+    /// <summary>When the cursor was last opened or continued (Environment.TickCount64), for the idle timeout.</summary>
+    public long LastUsedTicks => Interlocked.Read(ref _lastUsedTicks);
+    private long _lastUsedTicks = Environment.TickCount64;
+
+    internal void Touch() => Interlocked.Exchange(ref _lastUsedTicks, Environment.TickCount64);
+
     /// <summary>A lock the caller holds while reading a batch, so concurrent getMores on one cursor are serialised.</summary>
     public Lock Gate { get; } = new();
 

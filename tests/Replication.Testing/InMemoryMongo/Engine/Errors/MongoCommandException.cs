@@ -12,10 +12,21 @@ public sealed class MongoCommandException(MongoErrorCode code, string message, B
     public MongoErrorCode Code { get; } = code;
     public BsonDocument? ExtraInfo { get; } = extraInfo;
 
+    /// <summary>
+    /// The errorLabels MongoDB attaches, which drivers act on: a change stream must not try to resume after
+    /// ChangeStreamHistoryLost, so the server labels it NonResumableChangeStreamError.
+    /// </summary>
+    public IReadOnlyList<string> ErrorLabels => Code switch
+    {
+        MongoErrorCode.ChangeStreamHistoryLost => ["NonResumableChangeStreamError"],
+        _ => [],
+    };
+
     /// <summary>MongoDB's codeName; codes without a name of their own are reported as "Location&lt;code&gt;".</summary>
     public string CodeName => Code switch
     {
         MongoErrorCode.Location10334 => "BSONObjectTooLarge",
+        _ when !Enum.IsDefined(Code) => $"Location{(int)Code}",
         _ => Code.ToString(),
     };
 

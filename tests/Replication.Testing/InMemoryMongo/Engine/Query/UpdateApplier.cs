@@ -34,6 +34,8 @@ public sealed class UpdateApplier
             foreach (var (path, operand) in fieldDoc)
             {
                 if (path.Length == 0) throw MongoCommandException.FailedToParse("An empty update path is not valid.");
+                if (path.Split('.').Any(part => part.StartsWith('$')))
+                    throw MongoCommandException.BadValue($"positional and array-filter paths are not supported by the in-memory server: '{path}'");
                 _operations.Add((op, path, operand));
             }
         }
@@ -94,7 +96,7 @@ public sealed class UpdateApplier
     private UpdateOutcome Replace(BsonDocument current)
     {
         var id = current["_id"]!;
-        if (_replacement!["_id"] is { } newId && !Comparer.Equals(newId, id) || _replacement["_id"] is { } same && same.Type != id.Type)
+        if (_replacement!["_id"] is { } newId && !Comparer.Equals(newId, id))
             throw new MongoCommandException(MongoErrorCode.ImmutableField,
                 $"After applying the update, the (immutable) field '_id' was found to have been altered to _id: {ShellFormat.Of(_replacement["_id"]!)}");
         var doc = new BsonDocument { { "_id", id } };

@@ -123,8 +123,11 @@ public sealed class Collection
         Name = name;
     }
 
+    private static readonly List<(IndexDefinition Index, string Key)> NoKeys = [];
+
     private List<(IndexDefinition Index, string Key)> CheckUnique(BsonDocument document, string idKey)
     {
+        if (_uniqueKeys.Count == 0) return NoKeys;
         var result = new List<(IndexDefinition, string)>();
         foreach (var (index, keys) in _uniqueKeys)
         {
