@@ -37,7 +37,7 @@ public sealed class DynamoScanClient(DynamoHttpTransport transport)
         var documents = new BsonDocumentSequence(Math.Max(256, response.Length));
         try
         {
-            var reader = new Utf8JsonReader(response);
+            var reader = new Utf8JsonReader(response, DynamoItemConverter.ReaderOptions);
             Expect(ref reader, JsonTokenType.StartObject, tableName);
             List<ItemConversionFailure>? failures = null;
             int count = 0, scanned = 0;

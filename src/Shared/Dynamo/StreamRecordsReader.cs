@@ -15,7 +15,7 @@ internal static class StreamRecordsReader
         {
             var pending = new List<Pending>();
             string? next = null;
-            var reader = new Utf8JsonReader(response);
+            var reader = new Utf8JsonReader(response, DynamoItemConverter.ReaderOptions);
             ExpectRead(ref reader, JsonTokenType.StartObject);
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
