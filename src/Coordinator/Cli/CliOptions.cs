@@ -45,12 +45,12 @@ internal static class CliOptions
         return null;
     }
 
-    public static ILoggerFactory Loggers() => LoggerFactory.Create(builder => builder
+    public static ILoggerFactory Loggers(LogLevel minimum = LogLevel.Information) => LoggerFactory.Create(builder => builder
         .AddSimpleConsole(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
         })
-        .SetMinimumLevel(LogLevel.Information)
+        .SetMinimumLevel(minimum)
         .AddFilter("Replication.Actors", LogLevel.Warning));
 }

@@ -18,17 +18,23 @@ internal static class RunCommand
         {
             var loaded = CliOptions.LoadConfiguration(parse);
             if (loaded is null) return ExitCodes.BadConfiguration;
-            using var loggers = CliOptions.Loggers();
+            var live = LiveProgressView.IsAvailable;
+            // With the live view on screen, only warnings and errors are logged, so lines do not tear the table.
+            using var loggers = CliOptions.Loggers(live ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information);
             var log = loggers.CreateLogger("replication");
             foreach (var warning in loaded.Warnings) log.LogWarning("{Warning}", warning.Message);
 
             await using var node = await ReplicationNode.StartAsync(loaded.Settings, loggers, cancellationToken).ConfigureAwait(false);
-            using var progress = new ProgressLog(node.System.EventStream, log);
+            var tracker = new ProgressTracker();
+            using var tracking = node.System.EventStream.Subscribe<TableProgress>(tracker.Record);
+            using var progress = live ? null : new ProgressLog(node.System.EventStream, log);
             log.LogInformation("replication '{Id}' running (mode {Mode}); checkpoints in {Database}", loaded.Settings.Id, loaded.Settings.Mode, loaded.Settings.CheckpointDatabase);
 
             var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await using var registration = cancellationToken.Register(() => stop.TrySetResult());
-            var finished = await Task.WhenAny(node.Completion, stop.Task).ConfigureAwait(false);
+            var ending = Task.WhenAny(node.Completion, stop.Task);
+            if (live) await LiveProgressView.RunAsync(tracker, ending).ConfigureAwait(false);
+            var finished = await ending.ConfigureAwait(false);
             if (finished == node.Completion)
             {
                 var ended = await node.Completion.ConfigureAwait(false);
