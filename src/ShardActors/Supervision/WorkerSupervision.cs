@@ -1,5 +1,4 @@
 using Replication.Actors;
-using Replication.Checkpoints;
 using Replication.Dynamo.Http;
 
 namespace Replication.ShardActors;
@@ -18,12 +17,8 @@ public static class WorkerSupervision
         backoff: new RestartBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2));
 
     private static Directive Decide(Exception cause) =>
-        Unwrap(cause) switch
-        {
-            DynamoResourceNotFoundException => Directive.Escalate,
-            CheckpointConflictException => Directive.Restart,
-            _ => Directive.Restart,
-        };
+        IsTableGone(cause) ? Directive.Escalate : Directive.Restart;
 
-    private static Exception Unwrap(Exception e) => e.InnerException is { } inner && e is not DynamoResourceNotFoundException ? Unwrap(inner) : e;
+    private static bool IsTableGone(Exception? e) =>
+        e is not null && (e is DynamoResourceNotFoundException || IsTableGone(e.InnerException));
 }

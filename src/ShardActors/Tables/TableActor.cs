@@ -27,6 +27,8 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, IActorRef> _closedShardActors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _started = new(StringComparer.Ordinal);
     private readonly HashSet<int> _segmentsDone = [];
+    private readonly IReadOnlyList<DynamoIndexInfo> _globalIndexes;
+    private IReadOnlyList<ShardDescription> _describedShards = [];
     private TableContext _table = null!;
     private int _generation;
     private int _totalSegments;
@@ -119,8 +121,6 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
         _describedShards = description.Shards;
     }
 
-    private IReadOnlyList<ShardDescription> _describedShards = [];
-
     private string StreamArn => _table.StreamArn ?? throw new InvalidOperationException($"table '{_tableName}' has no stream; it is needed for mode {Mode}");
 
     /// <summary>
@@ -151,8 +151,6 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
         var indexes = TargetIndexes.For(_services.Settings, _table, _globalIndexes);
         if (indexes.Count > 0) await target.CreateIndexesAsync(indexes, Stopping).ConfigureAwait(false);
     }
-
-    private readonly IReadOnlyList<DynamoIndexInfo> _globalIndexes;
 
     private sealed record Start;
 
