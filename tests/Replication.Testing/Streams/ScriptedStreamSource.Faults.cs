@@ -20,6 +20,11 @@ public sealed partial class ScriptedStreamSource
         AddFault(shardId, () => new DynamoTrimmedDataAccessException("GetRecords", HttpStatusCode.BadRequest,
             $"The operation attempted to read past the oldest stream record in a shard (injected for shard {shardId})"));
 
+    /// <summary>The next GetRecords call on the shard fails with a server error, as one that outlived the client's retries would.</summary>
+    public void ServerErrorOnNextCall(string shardId) =>
+        AddFault(shardId, () => new DynamoServerException("GetRecords", "InternalServerError", HttpStatusCode.InternalServerError,
+            $"Internal server error (injected for shard {shardId})"));
+
     /// <summary>Every GetRecords call so far, in the order they were made.</summary>
     public IReadOnlyList<GetRecordsCall> Calls
     {

@@ -91,4 +91,31 @@ public sealed class ShardFaultTests(ITestOutputHelper output)
         Assert.Equal(h.Stream.CallsOf(a).Where(c => c.Order < trimmedCall.Order).SelectMany(c => c.Returned).Max(), checkpoint.SequenceNumber);
         Assert.DoesNotContain(h.Stream.CallsOf(a), c => c.Order > trimmedCall.Order);
     }
+
+    [Fact]
+    public async Task A_shard_actor_that_fails_restarts_from_its_checkpoint_and_its_child_still_waits_for_it()
+    {
+        await using var h = new ShardTreeHarness(output, "replication.incremental.records-limit=3");
+        var script = new StreamScript(h.Stream);
+        var a = h.Stream.OpenShard();
+        script.PutMany(a, "k", 30, version: 1);
+        var b = h.Stream.Split(a, children: 1)[0];
+        script.PutMany(b, "k", 5, version: 2);
+        var fifth = h.Stream.SequenceNumbersOf(a)[4];
+
+        await h.StartAsync();
+        await ShardTreeHarness.WaitUntilAsync(async () => await h.ShardAsync(a) is { SequenceNumber: { } s } && s >= fifth, "shard A passed its fifth record");
+        h.Stream.ServerErrorOnNextCall(a);
+        await h.WaitForTargetAsync(script.Expected);
+        await h.WaitForShardAsync(a, ShardStatus.Done);
+
+        var failedCall = Assert.Single(h.Stream.CallsOf(a), c => c.Fault is not null);
+        var appliedBefore = h.Stream.CallsOf(a).Where(c => c.Order < failedCall.Order).SelectMany(c => c.Returned).Max();
+        var resumed = h.Stream.IteratorRequests.Where(r => r.ShardId == a && r.Order > failedCall.Order).MinBy(r => r.Order)!;
+        Assert.Equal(ShardIteratorType.AfterSequenceNumber, resumed.Type);
+        Assert.Equal(appliedBefore, resumed.SequenceNumber);
+        StreamCallEvidence.EveryRecordWasRead(h.Stream, a);
+        StreamCallEvidence.ChildReadOnlyAfterParent(h.Stream, a, b);
+        Assert.Equal(30, (await h.ShardAsync(a))!.RecordsApplied);
+    }
 }
