@@ -30,6 +30,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
 
     private readonly ITestOutputHelper _output;
     private readonly DynamoHttpTransport _unusedScanTransport;
+    private readonly RefusingHandler _scanHandler = new();
     private readonly List<object> _unhandled = [];
     private ActorSystem? _system;
     private ReplicationMetrics? _metrics;
@@ -43,7 +44,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         [
             "replication.id=splits",
             "replication.mode=incremental",
-            // Incremental mode never scans; the Scan client points at a port nothing listens on, so a call would fail loudly.
+            // Incremental mode never scans: the Scan client goes through a handler that refuses and counts every request.
             "replication.source.dynamodb.endpoint=\"http://127.0.0.1:9\"",
             "replication.source.dynamodb.credentials.access-key-id=local",
             "replication.source.dynamodb.credentials.secret-access-key=local",
@@ -63,7 +64,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
             ServiceUrl = new Uri(Settings.Source.DynamoDb.Endpoint),
             Credentials = DynamoCredentialSource.FromKeys("local", "local"),
             MaxAttempts = 1,
-        });
+        }, _scanHandler);
     }
 
     public InMemoryMongoServer Mongo { get; }
@@ -72,6 +73,9 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     public CheckpointStore Checkpoints { get; }
     public ScriptedStreamSource Stream { get; }
     public IActorRef? TableActor { get; private set; }
+
+    /// <summary>Requests the Scan client made: mode incremental must make none.</summary>
+    public int ScanRequests => _scanHandler.Requests;
 
     public MongoCollection Target => Client.GetDatabase(Settings.Target.Database).GetCollection("orders");
 
@@ -167,8 +171,23 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     {
         await StopAsync();
         _unusedScanTransport.Dispose();
+        _scanHandler.Dispose();
         await Client.DisposeAsync();
         await Mongo.DisposeAsync();
+    }
+}
+
+/// <summary>Counts and refuses every request: the DynamoDB data plane is not there in these tests.</summary>
+internal sealed class RefusingHandler : HttpMessageHandler
+{
+    private int _requests;
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _requests);
+        throw new HttpRequestException($"no DynamoDB endpoint in this test ({request.RequestUri})");
     }
 }
 

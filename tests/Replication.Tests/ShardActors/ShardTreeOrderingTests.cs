@@ -39,6 +39,7 @@ public sealed class ShardTreeOrderingTests(ITestOutputHelper output)
         StreamCallEvidence.ChildReadOnlyAfterParent(h.Stream, a, b);
         StreamCallEvidence.ChildReadOnlyAfterParent(h.Stream, a, c);
         Assert.Equal(3, (await h.TargetVersionsAsync())["shared"]);
+        Assert.Equal(0, h.ScanRequests);
     }
 
     [Fact]
