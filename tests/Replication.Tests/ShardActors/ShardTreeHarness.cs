@@ -1,0 +1,223 @@
+using Microsoft.Extensions.Logging;
+using Replication.Actors;
+using Replication.Bson;
+using Replication.Checkpoints;
+using Replication.Configuration;
+using Replication.Dynamo;
+using Replication.Dynamo.Conversion;
+using Replication.Dynamo.Http;
+using Replication.Metrics;
+using Replication.Mongo;
+using Replication.ShardActors;
+using Replication.ShardActors.Tables;
+using Replication.Testing.InMemoryMongo.Wire;
+using Replication.Testing.Streams;
+using Replication.Tests.EndToEnd;
+using Xunit.Abstractions;
+
+namespace Replication.Tests.ShardActors;
+
+/// <summary>
+/// The real TableActor in an actor system, reading a <see cref="ScriptedStreamSource"/> and writing to the in-memory
+/// MongoDB server through libmongoc, in mode incremental (no Scan). A "node" can be stopped and started again over the
+/// same checkpoint database, as a restart would.
+/// </summary>
+public sealed class ShardTreeHarness : IAsyncDisposable
+{
+    public const string Table = "Orders";
+
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(60);
+
+    private readonly ITestOutputHelper _output;
+    private readonly DynamoHttpTransport _unusedScanTransport;
+    private readonly RefusingHandler _scanHandler = new();
+    private readonly List<object> _unhandled = [];
+    private ActorSystem? _system;
+    private ReplicationMetrics? _metrics;
+
+    public ShardTreeHarness(ITestOutputHelper output, params string[] overrides)
+    {
+        _output = output;
+        Mongo = new InMemoryMongoServer();
+        Client = new MongoClient(Mongo.ConnectionString + "&serverSelectionTimeoutMS=5000");
+        string[] defaults =
+        [
+            "replication.id=splits",
+            "replication.mode=incremental",
+            // Incremental mode never scans: the Scan client goes through a handler that refuses and counts every request.
+            "replication.source.dynamodb.endpoint=\"http://127.0.0.1:9\"",
+            "replication.source.dynamodb.credentials.access-key-id=local",
+            "replication.source.dynamodb.credentials.secret-access-key=local",
+            $"replication.target.mongodb.uri=\"{Mongo.ConnectionString}&serverSelectionTimeoutMS=5000\"",
+            "replication.incremental.min-poll-interval=200ms",
+            "replication.incremental.max-idle-backoff=200ms",
+            "replication.incremental.shard-discovery-interval=500ms",
+            "replication.incremental.records-limit=5",
+        ];
+        var configuration = ReplicationConfiguration.Load(null, [.. defaults, .. overrides], new Dictionary<string, string>());
+        Assert.Empty(configuration.Warnings);
+        Settings = configuration.Settings;
+        Checkpoints = new CheckpointStore(Client.GetDatabase(Settings.CheckpointDatabase), Settings.DeadLetterCollection);
+        Stream = new ScriptedStreamSource(Table, new TableKeySchema("id", null));
+        _unusedScanTransport = new DynamoHttpTransport(new DynamoHttpOptions
+        {
+            ServiceUrl = new Uri(Settings.Source.DynamoDb.Endpoint),
+            Credentials = DynamoCredentialSource.FromKeys("local", "local"),
+            MaxAttempts = 1,
+        }, _scanHandler);
+    }
+
+    public InMemoryMongoServer Mongo { get; }
+    public MongoClient Client { get; }
+    public ReplicationSettings Settings { get; }
+    public CheckpointStore Checkpoints { get; }
+    public ScriptedStreamSource Stream { get; }
+    public IActorRef? TableActor { get; private set; }
+
+    /// <summary>Requests the Scan client made: mode incremental must make none.</summary>
+    public int ScanRequests => _scanHandler.Requests;
+
+    public MongoCollection Target => Client.GetDatabase(Settings.Target.Database).GetCollection("orders");
+
+    /// <summary>Messages the table sent its parent (the guardian here) that nobody handled: TableFailed, TableFullSyncDone.</summary>
+    public IReadOnlyList<object> TableReports
+    {
+        get { lock (_unhandled) return _unhandled.ToArray(); }
+    }
+
+    /// <summary>Registers the table as the coordinator would (once; again is harmless) and starts its actor in a new system.</summary>
+    public async Task StartAsync()
+    {
+        if (_system is not null) throw new InvalidOperationException("the node is already running");
+        await Checkpoints.EnsureIndexesAsync();
+        await Checkpoints.RegisterTableAsync(new TableRegistration(Table, "orders", Stream.KeySchema, Stream.StreamArn, "NEW_AND_OLD_IMAGES"));
+        var loggers = LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(_output)).SetMinimumLevel(LogLevel.Information));
+        _metrics = new ReplicationMetrics();
+        var services = new ReplicationServices(Settings, new DynamoScanClient(_unusedScanTransport), Stream,
+            Client.GetDatabase(Settings.Target.Database), Checkpoints, _metrics, loggers);
+        _system = ActorSystem.Create("splits", ActorSystemSettings.Default, loggers);
+        _system.EventStream.Subscribe<UnhandledMessage>(m =>
+        {
+            lock (_unhandled) _unhandled.Add(m.Message);
+        });
+        TableActor = _system.ActorOf(Replication.ShardActors.Tables.TableActor.Props(services, Table), Table);
+    }
+
+    /// <summary>Stops every actor; when this returns no handler is running, so the checkpoints are what a crash would leave at best.</summary>
+    public async Task StopAsync()
+    {
+        if (_system is null) return;
+        await _system.Terminate();
+        _system = null;
+        TableActor = null;
+        _metrics?.Dispose();
+        _metrics = null;
+    }
+
+    public async Task<ShardCheckpoint?> ShardAsync(string shardId) => await Checkpoints.GetShardAsync(Table, shardId);
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails naming <paramref name="what"/> after a generous timeout.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? DefaultTimeout);
+        while (!await condition())
+        {
+            if (DateTimeOffset.UtcNow > deadline) Assert.Fail($"timed out waiting until {what}");
+            await Task.Delay(50);
+        }
+    }
+
+    public static Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? timeout = null) =>
+        WaitUntilAsync(() => Task.FromResult(condition()), what, timeout);
+
+    public Task WaitForShardAsync(string shardId, ShardStatus status, SequenceNumber? sequenceNumber = null) =>
+        WaitUntilAsync(async () => await ShardAsync(shardId) is { } s && s.Status == status && (sequenceNumber is null || s.SequenceNumber == sequenceNumber),
+            $"shard {shardId} is {status}{(sequenceNumber is null ? "" : " at " + sequenceNumber)}");
+
+    /// <summary>Polls until the target holds exactly the documents of <paramref name="expected"/> (id → the item's version v).</summary>
+    public async Task WaitForTargetAsync(IReadOnlyDictionary<string, int> expected)
+    {
+        var deadline = DateTimeOffset.UtcNow + DefaultTimeout;
+        while (true)
+        {
+            var actual = await TargetVersionsAsync();
+            var difference = Difference(expected, actual);
+            if (difference.Length == 0) return;
+            if (DateTimeOffset.UtcNow > deadline) Assert.Fail($"the target does not match the stream: {difference}");
+            await Task.Delay(100);
+        }
+    }
+
+    public async Task<Dictionary<string, int>> TargetVersionsAsync()
+    {
+        var documents = await Target.FindToListAsync(new BsonDocument());
+        return documents.ToDictionary(d => ((BsonString)d["_id"]!).Value, d => d["v"] is BsonInt32 v ? v.Value : -1);
+    }
+
+    private static string Difference(IReadOnlyDictionary<string, int> expected, Dictionary<string, int> actual)
+    {
+        var missing = expected.Keys.Except(actual.Keys).Order().ToArray();
+        var extra = actual.Keys.Except(expected.Keys).Order().ToArray();
+        var changed = expected.Keys.Intersect(actual.Keys).Where(k => expected[k] != actual[k]).Order().Select(k => $"{k}: v{actual[k]} instead of v{expected[k]}").ToArray();
+        return missing.Length + extra.Length + changed.Length == 0 ? "" :
+            $"missing [{string.Join(", ", missing)}], extra [{string.Join(", ", extra)}], different [{string.Join(", ", changed)}]";
+    }
+
+    public static string Key(string id) => $$$"""{"id":{"S":"{{{id}}}"}}""";
+
+    public static string Item(string id, int version, string shardId) => $$$"""{"id":{"S":"{{{id}}}"},"v":{"N":"{{{version}}}"},"writtenIn":{"S":"{{{shardId}}}"}}""";
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        _unusedScanTransport.Dispose();
+        _scanHandler.Dispose();
+        await Client.DisposeAsync();
+        await Mongo.DisposeAsync();
+    }
+}
+
+/// <summary>Counts and refuses every request: the DynamoDB data plane is not there in these tests.</summary>
+internal sealed class RefusingHandler : HttpMessageHandler
+{
+    private int _requests;
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _requests);
+        throw new HttpRequestException($"no DynamoDB endpoint in this test ({request.RequestUri})");
+    }
+}
+
+/// <summary>A test's script of writes to a <see cref="ScriptedStreamSource"/>, with the state the target must end in.</summary>
+public sealed class StreamScript(ScriptedStreamSource stream)
+{
+    private readonly Dictionary<string, int> _expected = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, int> Expected => _expected;
+
+    public SequenceNumber Put(string shardId, string id, int version)
+    {
+        var sequence = _expected.ContainsKey(id)
+            ? stream.Modify(shardId, ShardTreeHarness.Key(id), ShardTreeHarness.Item(id, version, shardId))
+            : stream.Insert(shardId, ShardTreeHarness.Key(id), ShardTreeHarness.Item(id, version, shardId));
+        _expected[id] = version;
+        return sequence;
+    }
+
+    public SequenceNumber Delete(string shardId, string id)
+    {
+        _expected.Remove(id);
+        return stream.Remove(shardId, ShardTreeHarness.Key(id));
+    }
+
+    /// <summary>Writes <paramref name="count"/> distinct keys (prefix0, prefix1, …) at <paramref name="version"/>.</summary>
+    public SequenceNumber PutMany(string shardId, string prefix, int count, int version)
+    {
+        SequenceNumber last = default;
+        for (var i = 0; i < count; i++) last = Put(shardId, prefix + i, version);
+        return last;
+    }
+}
