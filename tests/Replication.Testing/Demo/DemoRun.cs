@@ -82,7 +82,7 @@ public sealed partial class DemoRun(DemoOptions options)
         var churning = churn.RunAsync(options.ChangesPerSecond,
             () => churnStarted.Elapsed < options.ChurnDuration || fullSyncsDoneAt is not { } done || churnStarted.Elapsed - done < ChurnAfterFullSync,
             stopChurn.Token);
-        Detail($"writing ~{options.ChangesPerSecond} changes/s to the source (inserts, updates, deletes) during and after the full sync");
+        Detail($"writing up to {options.ChangesPerSecond} changes/s to the source (inserts, updates, deletes) during and after the full sync");
         try
         {
             await WaitForFullSyncsAsync(checkpoints, replication, cancellationToken).ConfigureAwait(false);
@@ -131,8 +131,9 @@ public sealed partial class DemoRun(DemoOptions options)
         Step("stopping replication with SIGINT (Ctrl-C)");
         var (exitCode, how) = await replication.StopAsync(StopPatience).ConfigureAwait(false);
         Detail($"replication {how}, exit code {exitCode}");
-        // 130 = 128 + SIGINT: the conventional exit status of a program that ended on Ctrl-C, as `replication run` does.
-        if (exitCode is not (0 or 130)) problems.Add($"replication exited with code {exitCode} ({how})");
+        // 130 and 143 (128 + SIGINT, SIGTERM): how `replication run` reports a requested stop; only a kill or another code is a problem.
+        if (exitCode is not (0 or 130 or 143) || how.StartsWith("killed", StringComparison.Ordinal))
+            problems.Add($"replication exited with code {exitCode} ({how})");
         return new DemoResult(settings, tables, differences, churned, changesApplied, problems);
     }
 
@@ -145,7 +146,9 @@ public sealed partial class DemoRun(DemoOptions options)
             var took = t.FullSync is { StartedAt: { } s, FinishedAt: { } f } ? $"{(f - s).TotalSeconds:0.0} s" : "?";
             Console.WriteLine($"  {t.Table,-12} → {result.Settings.Target.Database}.{t.Collection}: full sync copied {t.FullSync.ItemsWritten} items in {took} ({t.FullSync.TotalSegments} segments)");
         }
-        Console.WriteLine($"  source changes written by the demo: {result.Churned.Total}; stream records applied by replication: {result.ChangesApplied}");
+        Console.WriteLine($"  source changes written by the demo: {result.Churned.Total} ({result.Churned.Inserts} inserts, {result.Churned.Updates} updates, {result.Churned.Deletes} deletes)");
+        // Changes made before the stream start positions were learned reach the target through the Scan instead.
+        Console.WriteLine($"  stream records applied by replication: {result.ChangesApplied} (earlier changes arrived with the full sync's Scan)");
         var management = result.Settings.Management;
         Console.WriteLine($"  management endpoint: http://{management.Hostname}:{management.Port} (not yet served: the HTTP endpoints come with the cluster issue)");
         Console.WriteLine($"  demo took {_clock.Elapsed.TotalSeconds:0} s");

@@ -72,15 +72,12 @@ public sealed partial class ReplicationProcess : IAsyncDisposable
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);
 
+    /// <summary>An unfinished demo (failure, Ctrl-C) still stops the child the polite way first, so it never outlives the demo.</summary>
     public async ValueTask DisposeAsync()
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                await _process.WaitForExitAsync().ConfigureAwait(false);
-            }
+            if (!_process.HasExited) await StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
         catch (InvalidOperationException)
         {
