@@ -65,6 +65,12 @@ build() {
   dotnet build "$ROOT/Replication.sln" -c "$CONFIG" -nologo -clp:ErrorsOnly -v:quiet
 }
 
+build_demo() {
+  # Only what the demo runs: the driver (Replication.Testing) and, through its reference, the `replication` executable.
+  say "dotnet build demo ($CONFIG)"
+  dotnet build "$ROOT/tests/Replication.Testing/Replication.Testing.csproj" -c "$CONFIG" -nologo -clp:ErrorsOnly -v:quiet
+}
+
 run_tests() {
   local results="$ROOT/TestResults"
   rm -rf "$results"
@@ -94,7 +100,8 @@ usage() {
   cat <<USAGE
 usage: ./build.sh <command>
   test    install what is missing, build Release, run every test, print a summary line
-  demo    replicate a sample DynamoDB Local table into the in-memory MongoDB server and verify the result
+  demo    replicate sample DynamoDB Local tables into the in-memory MongoDB test server with the real
+          'replication' executable while changing the source, then verify target = source
   bench   run the benchmarks (bench/) and write bench/results/latest.json
   build   install what is missing and build Release
 USAGE
@@ -113,8 +120,10 @@ case "$cmd" in
     build
     ;;
   demo)
-    if [ -x "$ROOT/bench/demo.sh" ]; then prerequisites; build; exec "$ROOT/bench/demo.sh" "$@"; fi
-    fail "demo: not built yet — the end-to-end demo arrives with the DynamoDB → MongoDB replication (issue 6)"
+    prerequisites
+    build_demo
+    exec "$ROOT/tests/Replication.Testing/bin/$CONFIG/net10.0/Replication.Testing" demo \
+      --replication "$ROOT/src/Coordinator/bin/$CONFIG/net10.0/replication" --config "$ROOT/hocon/demo.conf" "$@"
     ;;
   bench)
     if [ -x "$ROOT/bench/run.sh" ]; then prerequisites; build; exec "$ROOT/bench/run.sh" "$@"; fi

@@ -1,15 +1,18 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using Replication.Testing.Demo;
 using Replication.Testing.InMemoryMongo.Wire;
 
 namespace Replication.Testing;
 
 public static class Program
 {
-    private const string Usage = "usage: Replication.Testing mongod [--port N] [--bind 127.0.0.1]";
+    private const string Usage = "usage: Replication.Testing mongod [--port N] [--bind 127.0.0.1]\n" +
+                                 "       Replication.Testing demo [options]   (--help for the options)";
 
     public static async Task<int> Main(string[] args)
     {
+        if (args.Length > 0 && args[0] == "demo") return await RunDemoAsync(args[1..]);
         if (args.Length == 0 || args[0] != "mongod")
         {
             Console.Error.WriteLine(Usage);
@@ -37,6 +40,52 @@ public static class Program
             }
         }
         return await RunMongodAsync(port, bind);
+    }
+
+    private static async Task<int> RunDemoAsync(string[] args)
+    {
+        if (args is ["--help"] or ["-h"])
+        {
+            Console.WriteLine(DemoOptions.Usage);
+            return 0;
+        }
+        DemoOptions options;
+        try
+        {
+            options = DemoOptions.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine(DemoOptions.Usage);
+            return 2;
+        }
+        // Ctrl-C cancels the demo, whose cleanup then stops replication, DynamoDB Local and the server.
+        using var cancel = new CancellationTokenSource();
+        Console.CancelKeyPress += (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            cancel.Cancel();
+        });
+        try
+        {
+            return await new DemoRun(options).RunAsync(cancel.Token);
+        }
+        catch (DemoFailedException e)
+        {
+            Console.WriteLine($"FAILED: {e.Message}");
+            return 1;
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            Console.WriteLine("demo interrupted; everything it started has been stopped");
+            return 130;
+        }
     }
 
     private static async Task<int> RunMongodAsync(int port, IPAddress bind)

@@ -4,9 +4,11 @@ using Replication.Bson;
 using Replication.Configuration;
 using Replication.Coordinator.Hosting;
 using Replication.Dynamo;
+using Replication.Dynamo.Control;
 using Replication.Dynamo.Http;
 using Replication.Mongo;
 using Replication.ShardActors.Tables;
+using Replication.Testing.Comparison;
 using Replication.Testing.DynamoLocal;
 using Replication.Testing.InMemoryMongo.Wire;
 using Xunit.Abstractions;
@@ -60,71 +62,27 @@ public sealed class ReplicationHarness : IAsyncDisposable
 
     public MongoCollection Target(ReplicationSettings settings, string table) => Client.GetDatabase(settings.Target.Database).GetCollection(table);
 
+    /// <summary>Source and target compared under the settings' mapping, through our own Scan client and libmongoc.</summary>
+    public ReplicaComparison Comparison(ReplicationSettings settings, DynamoHttpTransport transport) =>
+        new(new DynamoScanClient(transport), new DynamoTableCatalog(Dynamo), Client.GetDatabase(settings.Target.Database), settings.Convert.Mode, settings.Convert.Key);
+
     /// <summary>The source table scanned and converted exactly as the replication converts it, keyed by _id's JSON.</summary>
     public async Task<Dictionary<string, BsonDocument>> SourceAsync(ReplicationSettings settings, string table)
     {
         using var transport = new DynamoHttpTransport(ReplicationNode.DynamoOptions(settings.Source.DynamoDb));
-        var scan = new DynamoScanClient(transport);
-        var info = await Dynamo.DescribeTableAsync(table);
-        var key = new Replication.Dynamo.Conversion.TableKeySchema(info.Table.KeySchema.First(k => k.KeyType == KeyType.HASH).AttributeName,
-            info.Table.KeySchema.FirstOrDefault(k => k.KeyType == KeyType.RANGE)?.AttributeName);
-        var converter = new Replication.Dynamo.Conversion.DynamoItemConverter(settings.Convert.Mode, settings.Convert.Key, key);
-        var result = new Dictionary<string, BsonDocument>();
-        string? start = null;
-        do
-        {
-            using var page = await scan.ScanAsync(new ScanSegmentRequest(table) { ExclusiveStartKeyJson = start, ConsistentRead = true }, converter);
-            foreach (var doc in page.Documents)
-            {
-                var parsed = BsonDocument.Parse(doc.Span);
-                result[IdOf(parsed)] = parsed;
-            }
-            start = page.LastEvaluatedKeyJson;
-        } while (start is not null);
-        return result;
+        return await Comparison(settings, transport).ReadSourceAsync(table);
     }
 
     public async Task<Dictionary<string, BsonDocument>> TargetAsync(ReplicationSettings settings, string table) =>
-        (await Target(settings, table).FindToListAsync(new BsonDocument())).ToDictionary(IdOf);
-
-    private static string IdOf(BsonDocument doc) => ExtendedJson.ToCanonical(new BsonDocument { { "_id", doc["_id"]! } }.ToBytes());
+        (await Target(settings, table).FindToListAsync(new BsonDocument())).ToDictionary(ReplicaDifference.IdOf);
 
     /// <summary>Polls until the target holds exactly the source's documents; on timeout, fails with the differences.</summary>
     public async Task WaitUntilTargetEqualsSourceAsync(ReplicationSettings settings, string table, TimeSpan? timeout = null)
     {
-        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromMinutes(3));
-        string difference;
-        while (true)
-        {
-            var source = await SourceAsync(settings, table);
-            var target = await TargetAsync(settings, table);
-            difference = Difference(source, target);
-            if (difference.Length == 0) return;
-            if (DateTimeOffset.UtcNow > deadline) break;
-            await Task.Delay(250);
-        }
-        Assert.Fail($"table {table}: target does not match source: {difference}");
+        using var transport = new DynamoHttpTransport(ReplicationNode.DynamoOptions(settings.Source.DynamoDb));
+        var difference = await Comparison(settings, transport).WaitUntilEqualAsync(table, table, timeout ?? TimeSpan.FromMinutes(3));
+        if (!difference.IsMatch) Assert.Fail($"table {table}: target does not match source: {difference}");
     }
-
-    private static string Difference(Dictionary<string, BsonDocument> source, Dictionary<string, BsonDocument> target)
-    {
-        var missing = source.Keys.Except(target.Keys).ToList();
-        var extra = target.Keys.Except(source.Keys).ToList();
-        var changed = source.Keys.Intersect(target.Keys).Where(k => !Canonical(source[k]).Equals(Canonical(target[k]))).ToList();
-        if (missing.Count + extra.Count + changed.Count == 0) return "";
-        var example = changed.Count == 0 ? "" :
-            $"; source {ExtendedJson.ToRelaxed(source[changed[0]].ToBytes())} vs target {ExtendedJson.ToRelaxed(target[changed[0]].ToBytes())}";
-        return $"{source.Count} source vs {target.Count} target documents; missing {missing.Count} (e.g. {missing.FirstOrDefault()}), " +
-               $"extra {extra.Count} (e.g. {extra.FirstOrDefault()}), different {changed.Count} (e.g. {changed.FirstOrDefault()}){example}";
-    }
-
-    /// <summary>DynamoDB maps have no order (a Scan and a stream image may list attributes differently): compare sorted.</summary>
-    public static BsonValue Canonical(BsonValue value) => value switch
-    {
-        BsonDocument d => new BsonDocument(d.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => KeyValuePair.Create(e.Key, Canonical(e.Value)))),
-        BsonArray a => new BsonArray(a.Select(Canonical)),
-        _ => value,
-    };
 
     public async Task WaitForFullSyncAsync(ReplicationNode node, string table, TimeSpan? timeout = null)
     {

@@ -1,0 +1,54 @@
+using Replication.Bson;
+
+namespace Replication.Testing.Comparison;
+
+/// <summary>
+/// How a target collection differs from its source table: documents missing from the target, documents only in the
+/// target, and documents present in both with different content. Ids are canonical Extended JSON of <c>{_id: …}</c>.
+/// </summary>
+public sealed record ReplicaDifference(
+    int SourceCount,
+    int TargetCount,
+    IReadOnlyList<string> Missing,
+    IReadOnlyList<string> Extra,
+    IReadOnlyList<string> Changed,
+    string? ChangedExample)
+{
+    public bool IsMatch => Missing.Count == 0 && Extra.Count == 0 && Changed.Count == 0;
+
+    public override string ToString()
+    {
+        if (IsMatch) return $"{SourceCount} source and {TargetCount} target documents match";
+        var text = $"{SourceCount} source vs {TargetCount} target documents; missing {Missing.Count}{Examples(Missing)}, " +
+                   $"extra {Extra.Count}{Examples(Extra)}, different {Changed.Count}{Examples(Changed)}";
+        return ChangedExample is null ? text : $"{text}; {ChangedExample}";
+    }
+
+    private static string Examples(IReadOnlyList<string> ids) =>
+        ids.Count == 0 ? "" : $" (e.g. {string.Join(", ", ids.Take(3))}{(ids.Count > 3 ? ", …" : "")})";
+
+    /// <summary>Compares documents keyed by id; DynamoDB maps have no order, so documents are compared with sorted fields.</summary>
+    public static ReplicaDifference Between(IReadOnlyDictionary<string, BsonDocument> source, IReadOnlyDictionary<string, BsonDocument> target)
+    {
+        var missing = source.Keys.Where(k => !target.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var extra = target.Keys.Where(k => !source.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
+        var changed = source.Keys.Where(k => target.TryGetValue(k, out var t) && !Canonical(source[k]).Equals(Canonical(t)))
+                            .Order(StringComparer.Ordinal).ToList();
+        var example = changed.Count == 0
+            ? null
+            : $"source {ExtendedJson.ToRelaxed(source[changed[0]].ToBytes())} vs target {ExtendedJson.ToRelaxed(target[changed[0]].ToBytes())}";
+        return new ReplicaDifference(source.Count, target.Count, missing, extra, changed, example);
+    }
+
+    /// <summary>A Scan and a stream image may list a map's attributes in different orders: documents sorted by field name.</summary>
+    public static BsonValue Canonical(BsonValue value) => value switch
+    {
+        BsonDocument d => new BsonDocument(d.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => KeyValuePair.Create(e.Key, Canonical(e.Value)))),
+        BsonArray a => new BsonArray(a.Select(Canonical)),
+        _ => value,
+    };
+
+    /// <summary>The text a document is keyed by: canonical Extended JSON of its <c>_id</c>.</summary>
+    public static string IdOf(BsonDocument document) =>
+        ExtendedJson.ToCanonical(new BsonDocument { { "_id", document["_id"] ?? throw new ArgumentException("the document has no _id", nameof(document)) } }.ToBytes());
+}
