@@ -1,5 +1,6 @@
 using Replication.Actors;
 using Replication.Checkpoints;
+using Replication.Dynamo.Control;
 using Replication.Dynamo.Http;
 
 namespace Replication.ShardActors;
@@ -20,10 +21,14 @@ public static class WorkerSupervision
     private static Directive Decide(Exception cause) =>
         Unwrap(cause) switch
         {
-            DynamoResourceNotFoundException => Directive.Escalate,
+            DynamoResourceNotFoundException or DynamoTableNotFoundException => Directive.Escalate,
             CheckpointConflictException => Directive.Restart,
             _ => Directive.Restart,
         };
+
+    /// <summary>The failure, however wrapped, says the table (or its stream) no longer exists: restarting cannot help.</summary>
+    public static bool IsTableGone(Exception cause) =>
+        cause is DynamoResourceNotFoundException or DynamoTableNotFoundException || cause.InnerException is { } inner && IsTableGone(inner);
 
     private static Exception Unwrap(Exception e) => e.InnerException is { } inner && e is not DynamoResourceNotFoundException ? Unwrap(inner) : e;
 }
