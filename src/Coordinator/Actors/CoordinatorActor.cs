@@ -30,6 +30,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _fullSyncDone = new(StringComparer.Ordinal);
     private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stoppedAsDeleted = new(StringComparer.Ordinal);
 
     public CoordinatorActor(ReplicationServices services, DynamoTableCatalog catalog, Action<ReplicationEnded> ended)
     {
@@ -130,7 +131,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private void StopDeletedTables(IReadOnlyList<string> names)
     {
         var listed = names.ToHashSet(StringComparer.Ordinal);
-        foreach (var child in Context.Children.Where(c => !listed.Contains(c.Path.Name) && _missingReported.Add("deleted:" + c.Path.Name)).ToList())
+        _stoppedAsDeleted.RemoveWhere(listed.Contains); // re-created: a later deletion is reported again
+        foreach (var child in Context.Children.Where(c => !listed.Contains(c.Path.Name) && _stoppedAsDeleted.Add(c.Path.Name)).ToList())
         {
             Context.Log.LogWarning("table '{Table}' no longer exists in the source; its replication stopped (its target collection and checkpoints are kept)", child.Path.Name);
             Context.Stop(child);
