@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Replication.Coordinator.Cli;
+using Replication.Coordinator.Hosting;
 
 namespace Replication.Coordinator;
 
@@ -11,6 +12,8 @@ public static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CheckConfigCommand.Create());
         root.Subcommands.Add(CheckpointsCommand.Create());
-        return root.Parse(args).InvokeAsync();
+        // Ctrl-C drains in-flight batches (up to ReplicationNode.DrainTimeout); System.CommandLine's default 2 s would cut that short.
+        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = ReplicationNode.DrainTimeout + TimeSpan.FromSeconds(15) };
+        return root.Parse(args).InvokeAsync(invocation);
     }
 }

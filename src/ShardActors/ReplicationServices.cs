@@ -32,6 +32,9 @@ public sealed class ReplicationServices(
     public ILoggerFactory Loggers => loggers;
     public TimeProvider Clock => clock ?? TimeProvider.System;
 
+    /// <summary>The node's graceful stop: no new batch once it begins, the ones in flight finish and checkpoint.</summary>
+    public WorkDrain Drain { get; } = new();
+
     /// <summary>One items-per-second budget shared by every segment of every table; null when unlimited.</summary>
     public RateLimiter? FullSyncLimiter { get; } = settings.FullSync.ItemsPerSecond > 0
         ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions

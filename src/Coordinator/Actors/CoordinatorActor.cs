@@ -30,6 +30,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stopping = new();
     private readonly HashSet<string> _fullSyncDone = new(StringComparer.Ordinal);
     private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stoppedAsDeleted = new(StringComparer.Ordinal);
 
     public CoordinatorActor(ReplicationServices services, DynamoTableCatalog catalog, Action<ReplicationEnded> ended)
     {
@@ -57,7 +58,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, Timeout.InfiniteTimeSpan, cause =>
     {
-        if (cause is DynamoResourceNotFoundException or DynamoTableNotFoundException)
+        // A table actor escalates its workers' failures as they came, wrapped (SegmentCopyException, ShardProcessingException…).
+        if (WorkerSupervision.IsTableGone(cause))
         {
             Context.Log.LogWarning("a replicated table no longer exists; its replication stopped: {Error}", cause.Message);
             return Directive.Stop;
@@ -81,6 +83,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         var names = await _catalog.ListTableNamesAsync(cancellationToken: _stopping.Token).ConfigureAwait(false);
         ReportMissingExplicitTables(names);
+        StopDeletedTables(names);
         foreach (var name in _filter.Apply(names))
         {
             if (Context.Child(name) is not null) continue;
@@ -119,6 +122,21 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         if (Context.Children.Count == 0 && _missingReported.Add("(none)"))
             Context.Log.LogWarning("no table matches replication.filter (include [{Include}], exclude [{Exclude}]); waiting for one to appear",
                 string.Join(", ", _services.Settings.Filter.Include), string.Join(", ", _services.Settings.Filter.Exclude));
+    }
+
+    /// <summary>
+    /// A deleted table's stream stays readable for a day and just closes, so its actors would wait for shards that never
+    /// come: the listing is what tells us the table is gone.
+    /// </summary>
+    private void StopDeletedTables(IReadOnlyList<string> names)
+    {
+        var listed = names.ToHashSet(StringComparer.Ordinal);
+        _stoppedAsDeleted.RemoveWhere(listed.Contains); // re-created: a later deletion is reported again
+        foreach (var child in Context.Children.Where(c => !listed.Contains(c.Path.Name) && _stoppedAsDeleted.Add(c.Path.Name)).ToList())
+        {
+            Context.Log.LogWarning("table '{Table}' no longer exists in the source; its replication stopped (its target collection and checkpoints are kept)", child.Path.Name);
+            Context.Stop(child);
+        }
     }
 
     /// <summary>A table named exactly (no wildcard) in filter.include that the source does not have is worth a clear word.</summary>

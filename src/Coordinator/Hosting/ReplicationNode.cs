@@ -85,9 +85,30 @@ public sealed class ReplicationNode : IAsyncDisposable
         MaxAttempts = source.MaxAttempts,
     };
 
+    /// <summary>How long a stop waits for in-flight pages and batches to be written and checkpointed before it cancels them.</summary>
+    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+
+    private DrainResult? _drained;
+
+    /// <summary>
+    /// Stops gracefully: no new Scan page or stream batch starts, those in flight are written and checkpointed (bounded by
+    /// <paramref name="timeout"/>, then cancelled), and the actors stop. Disposing calls this.
+    /// </summary>
+    public async Task<DrainResult> StopAsync(TimeSpan? timeout = null)
+    {
+        if (_drained is { } done) return done;
+        var result = Services is null ? new DrainResult(0, true) : await Services.Drain.DrainAsync(timeout ?? DrainTimeout).ConfigureAwait(false);
+        if (!result.Finished)
+            Services!.Loggers.CreateLogger<ReplicationNode>().LogWarning(
+                "stopping: {InFlight} in-flight batch(es) did not finish within {Timeout}; cancelling them (their positions stay before them)",
+                Services.Drain.InFlight, timeout ?? DrainTimeout);
+        if (System is not null) await System.Terminate().ConfigureAwait(false);
+        return _drained = result;
+    }
+
     public async ValueTask DisposeAsync()
     {
-        if (System is not null) await System.Terminate().ConfigureAwait(false);
+        await StopAsync().ConfigureAwait(false);
         foreach (var client in _clients) await client.DisposeAsync().ConfigureAwait(false);
         foreach (var d in _disposables) d.Dispose();
         Services?.FullSyncLimiter?.Dispose();

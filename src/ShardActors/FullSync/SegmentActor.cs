@@ -33,6 +33,8 @@ public sealed class SegmentActor : ReceiveActor
             Context.Parent.Tell(new SegmentCopied(_segment));
             Context.Stop(Self);
         });
+        // The node is stopping: the last page written has its position saved; the next run resumes after it.
+        Receive<Drained>(_ => { });
         Receive<Status.Failure>(failure => throw new SegmentCopyException(_table.Table, _segment, failure.Cause));
     }
 
@@ -43,15 +45,15 @@ public sealed class SegmentActor : ReceiveActor
     {
         var self = Self;
         var copier = new SegmentCopier(_services, _table, _generation, _segment, _totalSegments, Context.Log);
-        RunAsync(copier, self).PipeTo(self, success: () => new Copied());
+        RunAsync(copier, self).PipeTo(self, success: copied => copied ? new Copied() : new Drained());
     }
 
-    private async Task RunAsync(SegmentCopier copier, IActorRef self)
+    private async Task<bool> RunAsync(SegmentCopier copier, IActorRef self)
     {
         // The position is read afresh on every (re)start: it is where the last acknowledged page ended.
         var checkpoint = await _services.Checkpoints.GetTableAsync(_table.Table, _stopping.Token).ConfigureAwait(false);
         var resumeAfter = checkpoint?.FullSync.Segments.GetValueOrDefault(_segment)?.LastEvaluatedKey;
-        await copier.RunAsync(resumeAfter, page => self.Tell(page), _stopping.Token).ConfigureAwait(false);
+        return await copier.RunAsync(resumeAfter, page => self.Tell(page), _stopping.Token).ConfigureAwait(false);
     }
 
     protected override void PostStop()
@@ -61,6 +63,8 @@ public sealed class SegmentActor : ReceiveActor
     }
 
     private sealed record Copied;
+
+    private sealed record Drained;
 }
 
 public sealed class SegmentCopyException(string table, int segment, Exception inner)

@@ -17,15 +17,22 @@ public sealed record SegmentPageWritten(string Table, int Segment, long Items, l
 /// </summary>
 public sealed class SegmentCopier(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, ILogger logger)
 {
-    public async Task RunAsync(string? resumeAfterKey, Action<SegmentPageWritten> onPage, CancellationToken cancellationToken)
+    /// <returns>True when the segment is copied to its end; false when the node's drain stopped it after a whole page.</returns>
+    public async Task<bool> RunAsync(string? resumeAfterKey, Action<SegmentPageWritten> onPage, CancellationToken cancellationToken)
     {
         var settings = services.Settings.FullSync;
         var queue = Channel.CreateBounded<ScanPage>(new BoundedChannelOptions(settings.QueueCapacity) { SingleReader = true, SingleWriter = true });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var reading = ReadAsync(resumeAfterKey, queue.Writer, stop.Token);
+        // Reading stops at once on a drain; the page being written finishes under cancellationToken alone.
+        using var stopReading = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, services.Drain.NewWorkStopped);
+        var reading = ReadAsync(resumeAfterKey, queue.Writer, stopReading.Token);
         try
         {
-            await WriteAsync(queue.Reader, onPage, stop.Token).ConfigureAwait(false);
+            return await WriteAsync(queue.Reader, onPage, stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (services.Drain.IsDraining && !cancellationToken.IsCancellationRequested)
+        {
+            return false; // the reader was stopped by the drain; every written page has its position saved
         }
         finally
         {
@@ -73,13 +80,15 @@ public sealed class SegmentCopier(ReplicationServices services, TableContext tab
         }
     }
 
-    private async Task WriteAsync(ChannelReader<ScanPage> pages, Action<SegmentPageWritten> onPage, CancellationToken cancellationToken)
+    private async Task<bool> WriteAsync(ChannelReader<ScanPage> pages, Action<SegmentPageWritten> onPage, CancellationToken cancellationToken)
     {
         var writer = new TargetWriter(table.TargetIn(services.Target), services.Checkpoints, table.Table, "full-sync", table.Keys, logger);
         await foreach (var page in pages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             using (page)
             {
+                using var batch = services.Drain.TryBegin();
+                if (batch is null) return false; // stopping: this page is neither written nor past the saved position
                 await ThrottleAsync(page.Count, cancellationToken).ConfigureAwait(false);
                 var writes = new TargetWrite[page.Documents.Count];
                 for (var i = 0; i < writes.Length; i++) writes[i] = new TargetWrite(TargetWriteKind.Insert, default, page.Documents[i]);
@@ -98,6 +107,7 @@ public sealed class SegmentCopier(ReplicationServices services, TableContext tab
                 onPage(new SegmentPageWritten(table.Table, segment, summary.Total - summary.DeadLettered, dead, page.ScannedCount, page.IsLastPage));
             }
         }
+        return true;
     }
 
     private async Task ThrottleAsync(int items, CancellationToken cancellationToken)

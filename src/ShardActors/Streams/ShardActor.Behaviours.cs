@@ -52,6 +52,8 @@ public sealed partial class ShardActor
         ReceiveAsync<RecordsFetched>(async fetched =>
         {
             using var page = fetched.Page;
+            using var batch = _services.Drain.TryBegin();
+            if (batch is null) return; // the node is stopping: this page is not applied and the position stays before it
             if (page.Records.Count > 0) await ApplyAsync(page).ConfigureAwait(false);
             if (page.ShardClosed)
             {

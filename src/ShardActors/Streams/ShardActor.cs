@@ -144,6 +144,7 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
 
     private void Fetch(int limit)
     {
+        if (_services.Drain.IsDraining) return; // stopping: no new GetRecords
         _lastCall = _services.Clock.GetUtcNow();
         var iterator = _iterator ?? throw new InvalidOperationException("no shard iterator");
         _services.Streams.GetRecordsAsync(iterator, _table.Converter, limit, Stopping)

@@ -1,4 +1,5 @@
 using Replication.Actors;
+using Replication.Dynamo.Control;
 using Replication.Dynamo.Http;
 
 namespace Replication.ShardActors;
@@ -19,6 +20,7 @@ public static class WorkerSupervision
     private static Directive Decide(Exception cause) =>
         IsTableGone(cause) ? Directive.Escalate : Directive.Restart;
 
-    private static bool IsTableGone(Exception? e) =>
-        e is not null && (e is DynamoResourceNotFoundException || IsTableGone(e.InnerException));
+    /// <summary>The failure, however wrapped, says the table (or its stream) no longer exists: restarting cannot help.</summary>
+    public static bool IsTableGone(Exception cause) =>
+        cause is DynamoResourceNotFoundException or DynamoTableNotFoundException || cause.InnerException is { } inner && IsTableGone(inner);
 }

@@ -1,0 +1,225 @@
+using System.Diagnostics.Metrics;
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
+using Microsoft.Extensions.Logging;
+using Replication.Bson;
+using Replication.Checkpoints;
+using Replication.Configuration;
+using Replication.Coordinator.Actors;
+using Replication.Coordinator.Hosting;
+using Replication.Metrics;
+using Replication.Tests.Dynamo;
+using Replication.Testing.DynamoLocal;
+using Xunit.Abstractions;
+
+namespace Replication.Tests.EndToEnd;
+
+/// <summary>What DESIGN.md §3 "Errors" promises the user, end to end on DynamoDB Local and the in-memory MongoDB.</summary>
+[Collection(EndToEndCollection.Name)]
+public sealed class ErrorBehaviourTests(DynamoDbLocalFixture dynamo, ITestOutputHelper output) : IAsyncLifetime
+{
+    private ReplicationHarness _h = null!;
+    private readonly CapturedLogs _logs = new();
+
+    public Task InitializeAsync()
+    {
+        _h = new ReplicationHarness(dynamo.Local, output);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    private Task<ReplicationNode> StartNodeAsync(ReplicationSettings settings) =>
+        ReplicationNode.StartAsync(settings, LoggerFactory.Create(b => b
+            .AddProvider(new TestOutputLoggerProvider(output)).AddProvider(_logs).SetMinimumLevel(LogLevel.Information)));
+
+    private CheckpointStore Checkpoints(ReplicationSettings settings) => new(_h.Client.GetDatabase(settings.CheckpointDatabase));
+
+    private static Dictionary<string, AttributeValue> Item(string pk, params (string Name, AttributeValue Value)[] attributes)
+    {
+        var item = new Dictionary<string, AttributeValue> { ["pk"] = new() { S = pk }, ["n"] = new() { N = "1" } };
+        foreach (var (name, value) in attributes) item[name] = value;
+        return item;
+    }
+
+    private async Task<HashSet<string>> TargetKeysAsync(ReplicationSettings settings, string table) =>
+        (await _h.Target(settings, table).FindToListAsync(new BsonDocument())).Select(d => ((BsonString)d["_id"]!).Value).ToHashSet();
+
+    private async Task WaitForTargetKeysAsync(ReplicationSettings settings, string table, IReadOnlySet<string> expected)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(3);
+        HashSet<string> actual;
+        while (!(actual = await TargetKeysAsync(settings, table)).SetEquals(expected))
+        {
+            if (DateTimeOffset.UtcNow > deadline)
+                Assert.Fail($"target of {table}: missing [{string.Join(", ", expected.Except(actual))}], unexpected [{string.Join(", ", actual.Except(expected))}]");
+            await Task.Delay(250);
+        }
+    }
+
+    [Fact]
+    public async Task A_stream_without_new_images_ends_the_node_with_a_message_that_says_what_to_do()
+    {
+        var table = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-keys", streamViewType: StreamViewType.KEYS_ONLY);
+        await _h.Dynamo.PutItemAsync(table, Item("a"));
+        var settings = _h.Settings($"replication.filter.include=[\"{table}\"]");
+
+        ReplicationEnded ended;
+        await using (var node = await StartNodeAsync(settings))
+        {
+            var finished = await Task.WhenAny(node.Completion, Task.Delay(TimeSpan.FromMinutes(2)));
+            Assert.True(finished == node.Completion, "the node kept running on a KEYS_ONLY stream");
+            ended = await node.Completion;
+        }
+
+        output.WriteLine(ended.Message);
+        Assert.False(ended.Success);
+        Assert.Contains($"'{table}'", ended.Message);
+        Assert.Contains("KEYS_ONLY", ended.Message);
+        Assert.Contains("StreamViewType=NEW_AND_OLD_IMAGES", ended.Message);
+        Assert.Contains("replication.filter", ended.Message);
+        Assert.Empty(await TargetKeysAsync(settings, table));
+        Assert.Null(await Checkpoints(settings).GetTableAsync(table));
+    }
+
+    [Fact]
+    public async Task A_table_named_in_the_filter_that_does_not_exist_is_reported_by_name_and_the_others_run()
+    {
+        var present = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-present");
+        await _h.Dynamo.PutItemAsync(present, Item("a"));
+        var missing = _h.Prefix + "-nosuchtable";
+        var settings = _h.Settings($"replication.filter.include=[\"{missing}\", \"{present}\"]");
+
+        await using var node = await StartNodeAsync(settings);
+
+        var warning = await _logs.WaitForAsync(LogLevel.Warning, l => l.Contains($"'{missing}'"), $"naming the missing table {missing}");
+        Assert.Contains("does not exist", warning);
+        Assert.Contains("replication.filter.include", warning);
+        await _h.WaitForFullSyncAsync(node, present);
+        await WaitForTargetKeysAsync(settings, present, new HashSet<string> { "a" });
+        Assert.False(node.Completion.IsCompleted, "a missing table must not stop the node");
+    }
+
+    [Fact]
+    public async Task A_table_deleted_while_replicated_stops_with_a_clear_message_and_the_others_continue()
+    {
+        var doomed = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-doomed");
+        var survivor = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-survivor");
+        await _h.Dynamo.PutItemAsync(doomed, Item("d1"));
+        await _h.Dynamo.PutItemAsync(survivor, Item("s1"));
+        var settings = _h.Settings();
+
+        await using var node = await StartNodeAsync(settings);
+        await _h.WaitForFullSyncAsync(node, doomed);
+        await _h.WaitForFullSyncAsync(node, survivor);
+        await WaitForTargetKeysAsync(settings, doomed, new HashSet<string> { "d1" });
+
+        await _h.Dynamo.DeleteTableAsync(doomed);
+        var warning = await _logs.WaitForAsync(LogLevel.Warning, l => l.Contains(doomed) && l.Contains("replication stopped"),
+            $"saying the replication of the deleted table {doomed} stopped", TimeSpan.FromMinutes(3));
+        output.WriteLine("told: " + warning);
+        Assert.Contains("no longer exists", warning);
+
+        await _h.Dynamo.PutItemAsync(survivor, Item("s2"));
+        await WaitForTargetKeysAsync(settings, survivor, new HashSet<string> { "s1", "s2" });
+        Assert.False(node.Completion.IsCompleted, "a deleted table must not stop the node");
+        // Stopped, not restarting: no failure of the deleted table's actors is logged after the warning.
+        var warnedAt = _logs.Lines.ToList().FindIndex(l => l.Text == warning);
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        Assert.DoesNotContain(_logs.Lines.Skip(warnedAt + 1), l => l.Level >= LogLevel.Error && l.Text.Contains(doomed));
+    }
+
+    [Fact]
+    public async Task Items_that_cannot_be_written_are_dead_lettered_in_full_sync_and_stream_and_everything_else_is_applied()
+    {
+        var table = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-dead");
+        var expected = new HashSet<string>();
+        for (var i = 0; i < 30; i++)
+        {
+            await _h.Dynamo.PutItemAsync(table, Item($"ok-{i:D2}"));
+            expected.Add($"ok-{i:D2}");
+        }
+        // DynamoDB stores both; MongoDB would read '$price' as an operator, and '_id' collides with the _id made from the key.
+        await _h.Dynamo.PutItemAsync(table, Item("scan-dollar", ("$price", new AttributeValue { N = "9" })));
+        await _h.Dynamo.PutItemAsync(table, Item("scan-id", ("_id", new AttributeValue { S = "mine" })));
+        long deadLetterMetric = 0;
+        using var listener = DeadLetterListener(table, n => Interlocked.Add(ref deadLetterMetric, n));
+        var settings = _h.Settings("replication.full-sync.page-size=7");
+
+        await using var node = await StartNodeAsync(settings);
+        await _h.WaitForFullSyncAsync(node, table);
+        await WaitForTargetKeysAsync(settings, table, expected);
+        var fullSync = (await node.Services.Checkpoints.GetTableAsync(table))!.FullSync;
+        Assert.All(fullSync.Segments.Values, s => Assert.Equal(SegmentStatus.Done, s.Status));
+        Assert.Equal(30, fullSync.ItemsWritten);
+
+        await _h.Dynamo.PutItemAsync(table, Item("stream-dollar", ("$set", new AttributeValue { M = new() { ["x"] = new() { S = "y" } } })));
+        await _h.Dynamo.PutItemAsync(table, Item("stream-id", ("_id", new AttributeValue { N = "5" })));
+        await _h.Dynamo.PutItemAsync(table, Item("stream-ok"));
+        await _h.Dynamo.DeleteItemAsync(table, new() { ["pk"] = new() { S = "ok-00" } });
+        expected.Add("stream-ok");
+        expected.Remove("ok-00");
+        await WaitForTargetKeysAsync(settings, table, expected);
+
+        var store = node.Services.Checkpoints;
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(2);
+        List<BsonDocument> letters;
+        while ((letters = await store.ListDeadLettersAsync(table)).Count < 4 && DateTimeOffset.UtcNow < deadline) await Task.Delay(200);
+        foreach (var l in letters) output.WriteLine(ExtendedJson.ToRelaxed(l.ToBytes()));
+        Assert.Equal(4, letters.Count);
+        AssertLetter(letters, "scan-dollar", "full-sync", "$price");
+        AssertLetter(letters, "scan-id", "full-sync", "_id");
+        AssertLetter(letters, "stream-dollar", "stream", "$set");
+        AssertLetter(letters, "stream-id", "stream", "_id");
+
+        // The checkpoint moved on past each dead-lettered stream record (it is not replayed forever, nor skipped silently).
+        foreach (var letter in letters.Where(l => l["phase"] is BsonString { Value: "stream" }))
+        {
+            var at = Replication.Dynamo.SequenceNumber.Parse(((BsonString)letter["sequenceNumber"]!).Value);
+            deadline = DateTimeOffset.UtcNow.AddMinutes(2);
+            while (!(await store.ListShardsAsync(table)).Any(s => s.SequenceNumber >= at))
+            {
+                Assert.True(DateTimeOffset.UtcNow < deadline, $"no shard checkpoint reached the dead-lettered record {at}");
+                await Task.Delay(200);
+            }
+        }
+
+        // Counted, too (the metric is raised once the batch's position is saved).
+        deadline = DateTimeOffset.UtcNow.AddMinutes(1);
+        while (Interlocked.Read(ref deadLetterMetric) < 4 && DateTimeOffset.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(4, Interlocked.Read(ref deadLetterMetric));
+    }
+
+    private static void AssertLetter(List<BsonDocument> letters, string key, string phase, string attribute)
+    {
+        var letter = letters.SingleOrDefault(l => ((BsonString)l["key"]!).Value.Contains(key));
+        Assert.True(letter is not null, $"no dead letter for {key}");
+        Assert.Equal(phase, ((BsonString)letter["phase"]!).Value);
+        Assert.Contains(attribute, ((BsonString)letter["error"]!).Value);
+        // The item itself is kept: as the BSON that failed, or as the source's DynamoDB JSON when it never became BSON.
+        var item = letter.TryGetValue("document", out var document) && document is BsonBinary binary
+            ? ExtendedJson.ToRelaxed(binary.Data)
+            : ((BsonString)letter["sourceJson"]!).Value;
+        Assert.Contains(key, item);
+        Assert.Contains(attribute, item);
+    }
+
+    private static MeterListener DeadLetterListener(string table, Action<long> onDeadLettered)
+    {
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == ReplicationMetrics.MeterName && instrument.Name == "replication.dead_letters")
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
+        {
+            foreach (var tag in tags)
+                if (tag.Key == "table" && (string?)tag.Value == table) onDeadLettered(value);
+        });
+        listener.Start();
+        return listener;
+    }
+}
