@@ -18,8 +18,10 @@ public sealed record PipelineOptions
     /// <summary>Length of the padding string attribute; 100 gives items of about 300 bytes.</summary>
     public int PayloadBytes { get; init; } = 100;
     public int LoadParallelism { get; init; } = 4;
-    /// <summary>Steady incremental write load, writes per second, and how long it lasts (0 s: no steady load).</summary>
-    /// <summary>500/s is what DynamoDB Local acknowledges steadily on a busy 2-core machine (1,000/s fell behind, at ~720/s).</summary>
+    /// <summary>
+    /// Steady incremental write load, writes per second, and how long it lasts (0 s: no steady load). 500/s is what
+    /// DynamoDB Local acknowledges steadily on a busy 2-core machine (asked for 1,000/s it fell behind, at ~720/s).
+    /// </summary>
     public int Rate { get; init; } = 500;
     public int DurationSeconds { get; init; } = 20;
     /// <summary>Records written while the node is stopped, then caught up: the incremental throughput run.</summary>
