@@ -50,13 +50,18 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
 
         var settings = Settings(dynamo, mongod, table);
         using var transport = new DynamoHttpTransport(ReplicationNode.DynamoOptions(settings.Source.DynamoDb));
-        // The first pass warms DynamoDB Local's JVM up for Scan (the load only warmed writes); the faster pass is the limit.
-        Say("plain parallel Scan, twice");
-        var (scanned, firstPass) = await PlainScan.RunAsync(transport, table, options.Segments, options.PageSize);
-        var (_, secondPass) = await PlainScan.RunAsync(transport, table, options.Segments, options.PageSize);
-        var scanTime = firstPass < secondPass ? firstPass : secondPass;
-        results = results with { PlainScanItems = scanned, PlainScanItemsPerSecond = scanned / scanTime.TotalSeconds };
-        Say($"plain Scan: {scanned:N0} items in {firstPass.TotalSeconds:F1} s, then {secondPass.TotalSeconds:F1} s: {results.PlainScanItemsPerSecond:N0} items/s");
+        if (options.PlainScan)
+        {
+            // The first pass warms DynamoDB Local's JVM up for Scan (the load only warmed writes); the faster pass is the limit.
+            Say("plain parallel Scan, twice");
+            var (scanned, firstPass) = await PlainScan.RunAsync(transport, table, options.Segments, options.PageSize);
+            var account = Cpu(mongod);
+            var (_, secondPass) = await PlainScan.RunAsync(transport, table, options.Segments, options.PageSize);
+            var scanTime = firstPass < secondPass ? firstPass : secondPass;
+            results = results with { PlainScanItems = scanned, PlainScanItemsPerSecond = scanned / scanTime.TotalSeconds, PlainScanCpu = account.Stop() };
+            Say($"plain Scan, second pass: {results.PlainScanCpu}");
+            Say($"plain Scan: {scanned:N0} items in {firstPass.TotalSeconds:F1} s, then {secondPass.TotalSeconds:F1} s: {results.PlainScanItemsPerSecond:N0} items/s");
+        }
 
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         await using var target = new MongoClient(mongod.ConnectionString);
@@ -76,6 +81,7 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
             }
         });
         var wall = Stopwatch.StartNew();
+        var fullSyncCpu = Cpu(mongod);
         var node = await ReplicationNode.StartAsync(settings, loggers);
         TableCheckpoint synced;
         try
@@ -88,6 +94,8 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
             throw;
         }
         var wallTime = wall.Elapsed;
+        results = results with { FullSyncCpu = fullSyncCpu.Stop() };
+        Say($"full sync: {results.FullSyncCpu}");
         await sampling.CancelAsync();
         await sampler;
         var peak = peakResettable ? ProcessMemory.PeakBytes(pid) : sampledPeak;
@@ -98,6 +106,7 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
             FullSyncItemsPerSecond = synced.FullSync.ItemsWritten / copyTime.TotalSeconds,
             FullSyncWallItemsPerSecond = synced.FullSync.ItemsWritten / wallTime.TotalSeconds,
             FullSyncPeakRssMegabytes = peak / 1048576.0,
+            PeakRssSource = peakResettable ? "VmHWM" : "VmRSS sampled every 100 ms",
         };
         Say($"full sync: {synced.FullSync.ItemsWritten:N0} items in {copyTime.TotalSeconds:F1} s ({wallTime.TotalSeconds:F1} s with the node's start), " +
             $"peak RSS {results.FullSyncPeakRssMegabytes:N0} MB");
@@ -147,10 +156,11 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < PhaseTimeout)
         {
-            if (node.Completion.IsCompleted)
-                throw new InvalidOperationException($"the node stopped during the full sync of {table}: {await node.Completion}");
+            // In mode `full` the node ends right after the sync: read the checkpoint before deciding it stopped early.
+            var stopped = node.Completion.IsCompleted;
             var checkpoint = await node.Services.Checkpoints.GetTableAsync(table);
             if (checkpoint?.FullSync.Status == FullSyncStatus.Done) return checkpoint;
+            if (stopped) throw new InvalidOperationException($"the node stopped during the full sync of {table}: {await node.Completion}");
             await Task.Delay(100);
         }
         throw new TimeoutException($"the full sync of {table} did not finish within {PhaseTimeout.TotalMinutes} minutes");
@@ -221,6 +231,10 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
         Say($"plain GetRecords: {records:N0} records at {result.PlainGetRecordsPerSecond:N0}/s ({result.PlainGetRecordsUnthrottledPerSecond:N0}/s unthrottled)");
         return result;
     }
+
+    /// <summary>DynamoDB Local's JVM is a child of this process (started by <see cref="DynamoDbLocal"/>).</summary>
+    private static CpuAccount Cpu(MongodProcess mongod) =>
+        new(ProcessCpu.FindChild(Environment.ProcessId, "java"), Environment.ProcessId, mongod.ProcessId);
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

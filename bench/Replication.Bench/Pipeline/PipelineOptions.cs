@@ -7,7 +7,7 @@ public sealed record PipelineOptions
 {
     public const string Usage =
         "usage: Replication.Bench pipeline [--items N] [--segments N] [--page-size N] [--payload BYTES] [--load-parallelism N]\n" +
-        "                                  [--rate WRITES_PER_S] [--duration SECONDS] [--backlog N] [--output FILE]";
+        "                                  [--rate WRITES_PER_S] [--duration SECONDS] [--backlog N] [--plain-scan on|off] [--output FILE]";
 
     /// <summary>Items in the full-sync table; 100,000 keeps `./build.sh bench` well inside 15 minutes on a 2-core machine.</summary>
     public int Items { get; init; } = 100_000;
@@ -26,6 +26,8 @@ public sealed record PipelineOptions
     public int DurationSeconds { get; init; } = 20;
     /// <summary>Records written while the node is stopped, then caught up: the incremental throughput run.</summary>
     public int Backlog { get; init; } = 20_000;
+    /// <summary>Off for memory-only runs, where the baseline Scan would only add time.</summary>
+    public bool PlainScan { get; init; } = true;
     public string? Output { get; init; }
 
     public static PipelineOptions Parse(IReadOnlyList<string> args)
@@ -47,6 +49,7 @@ public sealed record PipelineOptions
                 "--rate" => options with { Rate = Positive(name, value) },
                 "--duration" => options with { DurationSeconds = NonNegative(name, value) },
                 "--backlog" => options with { Backlog = NonNegative(name, value) },
+                "--plain-scan" => options with { PlainScan = OnOff(name, value) },
                 "--output" => options with { Output = value },
                 _ => throw new ArgumentException($"pipeline: unknown option '{name}'\n{Usage}"),
             };
@@ -57,6 +60,13 @@ public sealed record PipelineOptions
     private static int Positive(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
             ? n : throw new ArgumentException($"pipeline: {name} must be a positive integer, not '{value}'");
+
+    private static bool OnOff(string name, string value) => value switch
+    {
+        "on" => true,
+        "off" => false,
+        _ => throw new ArgumentException($"pipeline: {name} must be on or off, not '{value}'"),
+    };
 
     private static int NonNegative(string name, string value) =>
         int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n >= 0

@@ -11,10 +11,12 @@ public static class PipelineReport
                          $"{s.Segments} segments, page size {(s.PageSize == 0 ? "1 MB" : s.PageSize.ToString())}");
         output.WriteLine("Source: DynamoDB Local (fresh instance); target: in-memory MongoDB test server (separate process).");
         Row(output, "load (BatchWriteItem, parallel)", $"{r.LoadItemsPerSecond:N0} items/s");
-        Row(output, "plain parallel Scan (a)", $"{r.PlainScanItemsPerSecond:N0} items/s");
+        Row(output, "plain parallel Scan (a)", s.PlainScan ? $"{r.PlainScanItemsPerSecond:N0} items/s" : "not run (--plain-scan off)");
         Row(output, "full sync (b)", $"{r.FullSyncItemsPerSecond:N0} items/s ({r.FullSyncWallItemsPerSecond:N0}/s incl. node start)");
-        Row(output, "full-sync ratio b/a", $"{r.FullSyncRatio:F2}");
-        Row(output, "peak RSS of the node, full sync", r.FullSyncPeakRssMegabytes is { } mb ? $"{mb:N0} MB" : "n/a");
+        if (s.PlainScan) Row(output, "full-sync ratio b/a", $"{r.FullSyncRatio:F2}");
+        if (r.PlainScanCpu is { } pc) Row(output, "  where the cores went, plain Scan", pc.ToString());
+        if (r.FullSyncCpu is { } fc) Row(output, "  where the cores went, full sync", fc.ToString());
+        Row(output, "peak RSS of the node, full sync", r.FullSyncPeakRssMegabytes is { } mb ? $"{mb:N0} MB ({r.PeakRssSource})" : "n/a");
         if (r.Steady is { } st)
         {
             Row(output, $"steady writes (target {st.TargetRate}/s)", $"{st.WriteRate:N0} writes/s acknowledged, {st.Writes:N0} writes");

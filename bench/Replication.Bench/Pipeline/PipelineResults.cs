@@ -19,6 +19,11 @@ public sealed record PipelineResults
     public double FullSyncRatio => PlainScanItemsPerSecond > 0 ? FullSyncItemsPerSecond / PlainScanItemsPerSecond : 0;
     /// <summary>Peak resident memory of the benchmark process (the node; the MongoDB test server and DynamoDB Local are other processes) during the full sync.</summary>
     public double? FullSyncPeakRssMegabytes { get; init; }
+    /// <summary>"VmHWM" when /proc/self/clear_refs reset the peak before the full sync, else "VmRSS sampled every 100 ms".</summary>
+    public string? PeakRssSource { get; init; }
+    /// <summary>Where the cores went: CPU seconds of each process during the plain Scan's second pass and during the full sync.</summary>
+    public PhaseCpu? PlainScanCpu { get; init; }
+    public PhaseCpu? FullSyncCpu { get; init; }
     public SteadyLoadResults? Steady { get; init; }
     public CatchUpResults? CatchUp { get; init; }
 }
