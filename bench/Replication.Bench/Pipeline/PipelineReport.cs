@@ -14,6 +14,7 @@ public static class PipelineReport
         Row(output, "plain parallel Scan (a)", s.PlainScan ? $"{r.PlainScanItemsPerSecond:N0} items/s" : "not run (--plain-scan off)");
         Row(output, "full sync (b)", $"{r.FullSyncItemsPerSecond:N0} items/s ({r.FullSyncWallItemsPerSecond:N0}/s incl. node start)");
         if (s.PlainScan) Row(output, "full-sync ratio b/a", $"{r.FullSyncRatio:F2}");
+        if (r.FullSyncRatioPerSourceCpu is { } perCpu) Row(output, "  ratio per CPU-second of the source", $"{perCpu:F2}");
         if (r.PlainScanCpu is { } pc) Row(output, "  where the cores went, plain Scan", pc.ToString());
         if (r.FullSyncCpu is { } fc) Row(output, "  where the cores went, full sync", fc.ToString());
         Row(output, "peak RSS of the node, full sync", r.FullSyncPeakRssMegabytes is { } mb ? $"{mb:N0} MB ({r.PeakRssSource})" : "n/a");

@@ -24,6 +24,13 @@ public sealed record PipelineResults
     /// <summary>Where the cores went: CPU seconds of each process during the plain Scan's second pass and during the full sync.</summary>
     public PhaseCpu? PlainScanCpu { get; init; }
     public PhaseCpu? FullSyncCpu { get; init; }
+    /// <summary>
+    /// Items per CPU-second of DynamoDB Local, full sync ÷ plain Scan: the same ratio with the source's share of a busy
+    /// machine's cores taken out (1.0 = the full sync asks no more of the source than a plain Scan does).
+    /// </summary>
+    public double? FullSyncRatioPerSourceCpu =>
+        PlainScanCpu is { SourceSeconds: > 0 } a && FullSyncCpu is { SourceSeconds: > 0 } b && PlainScanItems > 0
+            ? FullSyncItems / b.SourceSeconds / (PlainScanItems / a.SourceSeconds) : null;
     public SteadyLoadResults? Steady { get; init; }
     public CatchUpResults? CatchUp { get; init; }
 }
