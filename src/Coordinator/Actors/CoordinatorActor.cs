@@ -115,7 +115,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 _ended(new ReplicationEnded(false, e.Message));
                 return;
             }
-            await _services.Checkpoints.RegisterTableAsync(new TableRegistration(name, collection, info.KeySchema, info.Stream.LatestStreamArn, info.Stream.ViewType), _stopping.Token).ConfigureAwait(false);
+            await _services.Checkpoints.RegisterTableAsync(new TableRegistration(name, collection, info.KeySchema, info.Stream.LatestStreamArn, info.Stream.ViewType, info.ItemCount), _stopping.Token).ConfigureAwait(false);
             Context.Log.LogInformation("table {Table} → {Database}.{Collection} (about {Items} items)", name, _services.Target.Name, collection, info.ItemCount);
             Context.ActorOf(TableActor.Props(_services, name, info.GlobalSecondaryIndexes, info.ItemCount), name);
         }

@@ -28,7 +28,8 @@ public enum SegmentStatus
 }
 
 /// <summary>What the coordinator learned about a table; written on every discovery, never touching positions.</summary>
-public sealed record TableRegistration(string Table, string Collection, TableKeySchema KeySchema, string? StreamArn, string? ViewType);
+/// <param name="EstimatedItems">DescribeTable's item count (refreshed by DynamoDB about every six hours), for progress and ETA.</param>
+public sealed record TableRegistration(string Table, string Collection, TableKeySchema KeySchema, string? StreamArn, string? ViewType, long? EstimatedItems = null);
 
 /// <summary>One source table's replication state: its stream, and its full sync split into Scan segments.</summary>
 public sealed record TableCheckpoint(
@@ -39,7 +40,8 @@ public sealed record TableCheckpoint(
     string? ViewType,
     int Generation,
     FullSyncCheckpoint FullSync,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    long? EstimatedItems = null);
 
 /// <summary>
 /// The full sync of one table generation. <see cref="Segments"/> is keyed by segment number; a segment's

@@ -30,6 +30,7 @@ public sealed partial class CheckpointStore
                     { "keySchema", KeySchemaDocument(registration.KeySchema) },
                     { "streamArn", registration.StreamArn is null ? BsonNull.Value : registration.StreamArn },
                     { "viewType", registration.ViewType is null ? BsonNull.Value : registration.ViewType },
+                    { "estimatedItems", registration.EstimatedItems is { } n ? new BsonInt64(n) : BsonNull.Value },
                     { "updatedAt", Now() },
                 }
             },
@@ -164,7 +165,8 @@ public sealed partial class CheckpointStore
             ViewType: CheckpointFields.String(doc, "viewType"),
             Generation: (int)CheckpointFields.Long(doc, "generation"),
             FullSync: fullSync is null ? FullSyncCheckpoint.NotStarted : ReadFullSync(fullSync),
-            UpdatedAt: CheckpointFields.Time(doc, "updatedAt") ?? DateTimeOffset.UnixEpoch);
+            UpdatedAt: CheckpointFields.Time(doc, "updatedAt") ?? DateTimeOffset.UnixEpoch,
+            EstimatedItems: doc["estimatedItems"] is BsonInt32 or BsonInt64 ? CheckpointFields.Long(doc, "estimatedItems") : null);
     }
 
     private static FullSyncCheckpoint ReadFullSync(BsonDocument doc)
