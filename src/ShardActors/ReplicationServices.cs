@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.Configuration;
 using Replication.Dynamo;
 using Replication.Metrics;
@@ -31,6 +32,9 @@ public sealed class ReplicationServices(
     public ReplicationMetrics Metrics => metrics;
     public ILoggerFactory Loggers => loggers;
     public TimeProvider Clock => clock ?? TimeProvider.System;
+
+    /// <summary>Set when this node is one of a cluster: its work then comes from leases instead of being spawned locally.</summary>
+    public ClusterContext? Cluster { get; init; }
 
     /// <summary>The node's graceful stop: no new batch once it begins, the ones in flight finish and checkpoint.</summary>
     public WorkDrain Drain { get; } = new();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Replication.Actors;
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.Configuration;
 using Replication.Coordinator.Actors;
 using Replication.Dynamo;
@@ -9,14 +10,16 @@ using Replication.Dynamo.Http;
 using Replication.Metrics;
 using Replication.Mongo;
 using Replication.ShardActors;
+using Replication.ShardActors.Cluster;
 using Replication.ShardActors.Streams;
 
 namespace Replication.Coordinator.Hosting;
 
 /// <summary>
-/// One running node: the source and target clients, the checkpoint store, the actor system and its coordinator.
-/// <see cref="Completion"/> ends when the work is over (mode `full`) or cannot go on; disposing stops the actors
-/// top-down and closes the clients.
+/// One running node: the source and target clients, the checkpoint store, the actor system, its membership of the
+/// cluster (heartbeats), the coordinator singleton and — with <c>cluster.enabled</c> — the lease worker that runs this
+/// node's share of the segments and shards. <see cref="Completion"/> ends when the work is over (mode `full`) or cannot
+/// go on; disposing drains, hands the leases back, stops the actors top-down and closes the clients.
 /// </summary>
 public sealed class ReplicationNode : IAsyncDisposable
 {
@@ -29,7 +32,16 @@ public sealed class ReplicationNode : IAsyncDisposable
     public ReplicationSettings Settings { get; }
     public ActorSystem System { get; private set; } = null!;
     public ReplicationServices Services { get; private set; } = null!;
+    public ClusterContext Cluster { get; private set; } = null!;
     public Task<ReplicationEnded> Completion => _ended.Task;
+
+    /// <summary>The lease worker has looked for work at least once (always true when the cluster is off).</summary>
+    public bool LeasesSynced => _leasesSynced || !Settings.Cluster.Enabled;
+
+    private volatile bool _leasesSynced;
+    private ClusterHeartbeat? _heartbeat;
+    private IActorRef? _leaseWorker;
+    private IActorRef? _coordinatorSingleton;
 
     public static async Task<ReplicationNode> StartAsync(ReplicationSettings settings, ILoggerFactory loggers, CancellationToken cancellationToken = default)
     {
@@ -62,16 +74,30 @@ public sealed class ReplicationNode : IAsyncDisposable
         _clients.Add(target);
         var checkpointClient = Settings.CheckpointUri == Settings.Target.Uri ? target : new MongoClient(Settings.CheckpointUri);
         if (!ReferenceEquals(checkpointClient, target)) _clients.Add(checkpointClient);
-        var checkpoints = new CheckpointStore(checkpointClient.GetDatabase(Settings.CheckpointDatabase), Settings.DeadLetterCollection);
+        var checkpointDatabase = checkpointClient.GetDatabase(Settings.CheckpointDatabase);
+        var checkpoints = new CheckpointStore(checkpointDatabase, Settings.DeadLetterCollection);
         await checkpoints.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
+        Cluster = new ClusterContext(NodeIdentity.Resolve(Settings.Cluster.NodeId), Settings.Cluster,
+            new ClusterMembership(checkpointDatabase, Settings.Cluster), new LeaseTable(checkpointDatabase), new CoordinatorLease(checkpointDatabase));
 
         var metrics = new ReplicationMetrics();
         _disposables.Add(metrics);
         Services = new ReplicationServices(Settings, new DynamoScanClient(transport), new DynamoStreamSource(streams),
-            target.GetDatabase(Settings.Target.Database), checkpoints, metrics, loggers);
+            target.GetDatabase(Settings.Target.Database), checkpoints, metrics, loggers)
+        {
+            Cluster = Settings.Cluster.Enabled ? Cluster : null,
+        };
+
+        var address = $"http://{Settings.Management.Hostname}:{Settings.Management.Port}";
+        string[] roles = Settings.Cluster.Enabled ? ["worker"] : ["single-node"];
+        await Cluster.Membership.JoinAsync(Cluster.NodeId, address, roles, cancellationToken).ConfigureAwait(false);
+        _heartbeat = new ClusterHeartbeat(Cluster, address, roles, loggers.CreateLogger<ClusterHeartbeat>());
 
         System = ActorSystem.Create("replication", ActorSystemSettings.Default, loggers);
-        System.ActorOf(CoordinatorActor.Props(Services, catalog, ended => _ended.TrySetResult(ended)), "coordinator");
+        if (Settings.Cluster.Enabled) _leaseWorker = System.ActorOf(LeaseWorker.Props(Services, Cluster, () => _leasesSynced = true), "leases");
+        // Off or on, one coordinator per replication id: a second node waits as a standby instead of doubling the work.
+        _coordinatorSingleton = System.ActorOf(
+            CoordinatorSingleton.Props(Cluster, CoordinatorActor.Props(Services, catalog, ended => _ended.TrySetResult(ended))), "coordinator");
     }
 
     public static DynamoHttpOptions DynamoOptions(DynamoSourceSettings source) => new()
@@ -102,8 +128,48 @@ public sealed class ReplicationNode : IAsyncDisposable
             Services!.Loggers.CreateLogger<ReplicationNode>().LogWarning(
                 "stopping: {InFlight} in-flight batch(es) did not finish within {Timeout}; cancelling them (their positions stay before them)",
                 Services.Drain.InFlight, timeout ?? DrainTimeout);
+        if (Cluster is not null) await LeaveClusterAsync().ConfigureAwait(false);
         if (System is not null) await System.Terminate().ConfigureAwait(false);
+        if (Cluster is not null) await TryAsync("leave the cluster", ct => Cluster.Membership.RemoveAsync(Cluster.NodeId, ct)).ConfigureAwait(false);
         return _drained = result;
+    }
+
+    /// <summary>Says it is leaving, then hands its leases back at once so the other nodes need not wait for them to expire.</summary>
+    private async Task LeaveClusterAsync()
+    {
+        await TryAsync("mark this node Leaving", ct => Cluster.Membership.LeaveAsync(Cluster.NodeId, ct)).ConfigureAwait(false);
+        if (_heartbeat is not null) await _heartbeat.DisposeAsync().ConfigureAwait(false);
+        _heartbeat = null;
+        if (_leaseWorker is { } worker) await TryAsync("hand back its leases", ct => worker.Ask<LeasesReleased>(new ReleaseLeases(), HandBackTimeout, ct)).ConfigureAwait(false);
+        if (_coordinatorSingleton is { } singleton)
+            await TryAsync("hand back the coordinator lease", ct => singleton.Ask<CoordinatorReleased>(new ReleaseCoordinator(), HandBackTimeout, ct)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Stops at once, as a crash would: no drain, no Leaving, no lease handed back; the other nodes take the work over
+    /// when the leases expire. For failover tests and drills.
+    /// </summary>
+    public async Task CrashAsync()
+    {
+        _drained = new DrainResult(0, false);
+        if (_heartbeat is not null) await _heartbeat.DisposeAsync().ConfigureAwait(false);
+        _heartbeat = null;
+        if (System is not null) await System.Terminate().ConfigureAwait(false);
+    }
+
+    private static readonly TimeSpan HandBackTimeout = TimeSpan.FromSeconds(10);
+
+    private async Task TryAsync(string what, Func<CancellationToken, Task> step)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(HandBackTimeout);
+            await step(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Services.Loggers.CreateLogger<ReplicationNode>().LogWarning("stopping: could not {What}: {Error}", what, e.Message);
+        }
     }
 
     public async ValueTask DisposeAsync()

@@ -1,4 +1,5 @@
 using Replication.Actors;
+using Replication.Checkpoints;
 using Replication.ShardActors.Tables;
 
 namespace Replication.ShardActors.FullSync;
@@ -17,10 +18,12 @@ public sealed class SegmentActor : ReceiveActor
     private readonly int _generation;
     private readonly int _segment;
     private readonly int _totalSegments;
+    private readonly CheckpointFence? _fence;
     private readonly CancellationTokenSource _stopping = new();
 
-    public SegmentActor(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments)
+    public SegmentActor(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, CheckpointFence? fence = null)
     {
+        _fence = fence;
         _services = services;
         _table = table;
         _generation = generation;
@@ -38,13 +41,14 @@ public sealed class SegmentActor : ReceiveActor
         Receive<Status.Failure>(failure => throw new SegmentCopyException(_table.Table, _segment, failure.Cause));
     }
 
-    public static Props Props(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments) =>
-        Actors.Props.Create(() => new SegmentActor(services, table, generation, segment, totalSegments));
+    /// <param name="fence">In a cluster, the lease this node holds on the segment: every position write is conditional on it.</param>
+    public static Props Props(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, CheckpointFence? fence = null) =>
+        Actors.Props.Create(() => new SegmentActor(services, table, generation, segment, totalSegments, fence));
 
     protected override void PreStart()
     {
         var self = Self;
-        var copier = new SegmentCopier(_services, _table, _generation, _segment, _totalSegments, Context.Log);
+        var copier = new SegmentCopier(_services, _table, _generation, _segment, _totalSegments, Context.Log, _fence);
         RunAsync(copier, self).PipeTo(self, success: copied => copied ? new Copied() : new Drained());
     }
 

@@ -15,7 +15,8 @@ public sealed record SegmentPageWritten(string Table, int Segment, long Items, l
 /// bounded queue, a writer bulk-writes each page and then checkpoints that page's LastEvaluatedKey — so memory stays
 /// at a few pages whatever the table size, and a restart resumes after the last acknowledged page.
 /// </summary>
-public sealed class SegmentCopier(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, ILogger logger)
+public sealed class SegmentCopier(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, ILogger logger,
+    CheckpointFence? fence = null)
 {
     /// <returns>True when the segment is copied to its end; false when the node's drain stopped it after a whole page.</returns>
     public async Task<bool> RunAsync(string? resumeAfterKey, Action<SegmentPageWritten> onPage, CancellationToken cancellationToken)
@@ -101,7 +102,7 @@ public sealed class SegmentCopier(ReplicationServices services, TableContext tab
                 var dead = summary.DeadLettered + page.Failures.Count;
                 // Only now, with the page acknowledged by MongoDB, may the segment's position move past it.
                 await services.Checkpoints.SaveSegmentPageAsync(table.Table, generation, segment, page.LastEvaluatedKeyJson, summary.Total - summary.DeadLettered,
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
+                    fence, cancellationToken).ConfigureAwait(false);
                 services.Metrics.ItemsWritten(table.Table, summary.Total - summary.DeadLettered);
                 if (dead > 0) services.Metrics.DeadLettered(table.Table, dead);
                 onPage(new SegmentPageWritten(table.Table, segment, summary.Total - summary.DeadLettered, dead, page.ScannedCount, page.IsLastPage));

@@ -105,7 +105,7 @@ public sealed partial class ShardActor
         // Every record of the page is now applied (collapsed into a later write of its key) or dead-lettered.
         var last = page.Records[^1];
         await _services.Checkpoints.SaveShardPositionAsync(_table.Table, ShardId, last.SequenceNumber, last.ApproximateCreationDateTime,
-            page.Records.Count, cancellationToken: Stopping).ConfigureAwait(false);
+            page.Records.Count, _fence, Stopping).ConfigureAwait(false);
         _lastApplied = last.SequenceNumber;
         _services.Metrics.RecordsApplied(_table.Table, page.Records.Count);
         var dead = summary.DeadLettered + plan.Unconvertible.Count;
@@ -115,7 +115,7 @@ public sealed partial class ShardActor
 
     private async Task CloseAsync()
     {
-        await _services.Checkpoints.FinishShardAsync(_table.Table, ShardId, ShardStatus.Done, cancellationToken: Stopping).ConfigureAwait(false);
+        await _services.Checkpoints.FinishShardAsync(_table.Table, ShardId, ShardStatus.Done, _fence, Stopping).ConfigureAwait(false);
         Context.Log.LogInformation("table {Table} shard {Shard} is closed and fully applied", _table.Table, ShardId);
         _services.Metrics.ShardFinished(_table.Table, ShardId);
         _tableActor.Tell(new ShardClosed(ShardId), Self);

@@ -31,10 +31,13 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     private DateTimeOffset _lastCall = DateTimeOffset.MinValue;
 
     private readonly string? _latestIterator;
+    private readonly CheckpointFence? _fence;
 
-    public ShardActor(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode, string? latestIterator = null)
+    public ShardActor(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode, string? latestIterator = null,
+        CheckpointFence? fence = null)
     {
         _latestIterator = latestIterator;
+        _fence = fence;
         _services = services;
         _table = table;
         _tableActor = tableActor;
@@ -49,8 +52,11 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     /// <param name="latestIterator">For <see cref="ShardStartMode.Prepare"/>: the LATEST iterator the table took before its scan began.</param>
-    public static Props Props(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode, string? latestIterator = null) =>
-        Actors.Props.Create(() => new ShardActor(services, table, tableActor, shard, mode, latestIterator));
+    /// <param name="fence">In a cluster, the lease this node holds on the shard: every position write is conditional on it.</param>
+    public static Props Props(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode, string? latestIterator = null,
+        CheckpointFence? fence = null) =>
+        Actors.Props.Create(() => new ShardActor(services, table, tableActor, shard, mode, latestIterator, fence))
+            .WithSupervisorStrategy(WorkerSupervision.Strategy);
 
     private string ShardId => _shard.ShardId;
     private string StreamArn => _table.StreamArn ?? throw new InvalidOperationException($"table '{_table.Table}' has no stream");

@@ -19,10 +19,10 @@ public sealed partial class TableActor
         });
         Receive<SegmentCopied>(copied =>
         {
-            _segmentsDone.Add(copied.Segment);
             PublishProgress("full-sync");
-            if (_segmentsDone.Count == _totalSegments) Self.Tell(new AllSegmentsCopied());
+            if (_segmentsDone.Add(copied.Segment) && _segmentsDone.Count == _totalSegments) Self.Tell(new AllSegmentsCopied());
         });
+        ReceiveAsync<ObserveLeasedWork>(_ => ObserveLeasedSegmentsAsync());
         ReceiveAsync<AllSegmentsCopied>(async _ =>
         {
             await _services.Checkpoints.FinishFullSyncAsync(_tableName, _generation, Stopping).ConfigureAwait(false);
@@ -31,6 +31,7 @@ public sealed partial class TableActor
             Context.Parent.Tell(new TableFullSyncDone(_tableName));
             if (Mode == SyncMode.Full)
             {
+                Timers.Cancel("observe");
                 Become(Idle);
                 return;
             }
@@ -38,7 +39,7 @@ public sealed partial class TableActor
             StartIncremental();
         });
         // Probes report while the scan runs; their positions are already saved.
-        Receive<ShardPrepared>(_ => { });
+        Receive<ShardPrepared>(prepared => _probesLearned.Add(prepared.ShardId));
         Receive<ShardClosed>(closed =>
         {
             _status[closed.ShardId] = ShardStatus.Done;
@@ -52,6 +53,18 @@ public sealed partial class TableActor
     {
         Receive<ShardClosed>(_ => { });
         Receive<ShardPrepared>(_ => { });
+        Receive<ObserveLeasedWork>(_ => { });
+    }
+
+    /// <summary>In a cluster the segments run on any node: their progress is read back from the table's checkpoint.</summary>
+    private async Task ObserveLeasedSegmentsAsync()
+    {
+        var checkpoint = await _services.Checkpoints.GetTableAsync(_tableName, Stopping).ConfigureAwait(false);
+        if (checkpoint is null || checkpoint.Generation != _generation) return;
+        _itemsWritten = checkpoint.FullSync.ItemsWritten;
+        var finishedNow = checkpoint.FullSync.Segments.Values.Count(s => s.Status == SegmentStatus.Done && _segmentsDone.Add(s.Segment));
+        PublishProgress("full-sync");
+        if (finishedNow > 0 && _segmentsDone.Count == _totalSegments) Self.Tell(new AllSegmentsCopied());
     }
 
     private void PublishProgress(string phase) =>

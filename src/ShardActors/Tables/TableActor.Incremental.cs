@@ -12,9 +12,25 @@ public sealed partial class TableActor
     private void StartIncremental()
     {
         Context.Log.LogInformation("table {Table}: incremental sync from stream {Stream}", _tableName, StreamArn);
-        // Probes that learned (or are still learning) a start position continue as this table's first shard actors.
-        foreach (var child in Context.Children) child.Tell(new BeginIncremental());
-        StartRunnableRoots();
+        if (Leased)
+        {
+            // A probe that learned its position is done; one still waiting for a first record keeps its LATEST iterator
+            // until it learns one, and its shard is leased only then (so no node replays the shard from TRIM_HORIZON).
+            foreach (var child in Context.Children)
+            {
+                var shardId = child.Path.Name;
+                if (_probesLearned.Contains(shardId) || StatusOf(shardId) is ShardStatus.Done or ShardStatus.Skipped) Context.Stop(child);
+                else _probing.Add(shardId);
+            }
+            Timers.StartPeriodicTimer("observe", new ObserveLeasedWork(), ObserveInterval);
+            Self.Tell(new ObserveLeasedWork());
+        }
+        else
+        {
+            // Probes that learned (or are still learning) a start position continue as this table's first shard actors.
+            foreach (var child in Context.Children) child.Tell(new BeginIncremental());
+            StartRunnableRoots();
+        }
         Timers.StartPeriodicTimer("discover", new DiscoverShards(), _services.Settings.Incremental.ShardDiscoveryInterval);
         Become(Incremental);
         PublishProgress("incremental");
@@ -28,15 +44,27 @@ public sealed partial class TableActor
             if (Sender is { } actor) _closedShardActors[closed.ShardId] = actor;
             // A closed shard usually means children were just created: look now rather than at the next tick.
             await RefreshShardsAsync().ConfigureAwait(false);
-            StartChildrenOf(closed.ShardId);
+            if (Leased) await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
+            else StartChildrenOf(closed.ShardId);
         });
         ReceiveAsync<DiscoverShards>(async _ =>
         {
             await RefreshShardsAsync().ConfigureAwait(false);
+            if (Leased)
+            {
+                await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
+                return;
+            }
             foreach (var id in _closedShardActors.Keys.ToArray()) StartChildrenOf(id);
             StartRunnableRoots();
         });
-        Receive<ShardPrepared>(_ => { });
+        ReceiveAsync<ShardPrepared>(async prepared =>
+        {
+            if (!_probing.Remove(prepared.ShardId)) return;
+            if (Sender is { } probe) Context.Stop(probe);
+            await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
+        });
+        ReceiveAsync<ObserveLeasedWork>(_ => ObserveLeasedShardsAsync());
         Receive<StreamGapDetected>(gap => OnGap(gap));
         Receive<Status.Failure>(failure => throw failure.Cause);
     }
@@ -83,6 +111,47 @@ public sealed partial class TableActor
             _started.Add(shard.ShardId);
             Context.ActorOf(ShardActor.Props(_services, _table, Self, description, ShardStartMode.Process), shard.ShardId);
         }
+    }
+
+    /// <summary>
+    /// In a cluster: lets any node take the shards that may run now (parents finished, start position settled). A shard
+    /// the stream has but the checkpoints do not is registered first, so its lease has a document to live in.
+    /// </summary>
+    private async Task MarkRunnableShardsLeasableAsync()
+    {
+        var ready = new List<string>();
+        foreach (var shard in _lineage.Runnable(StatusOf).ToArray())
+        {
+            if (_started.Contains(shard.ShardId) || _probing.Contains(shard.ShardId)) continue;
+            if (!_status.ContainsKey(shard.ShardId))
+            {
+                await _services.Checkpoints.RegisterShardAsync(_tableName, StreamArn, shard.ShardId, shard.ParentShardId, ShardStatus.NotStarted, Stopping).ConfigureAwait(false);
+                _status[shard.ShardId] = ShardStatus.NotStarted;
+            }
+            ready.Add(shard.ShardId);
+        }
+        await _services.Checkpoints.MarkShardsLeasableAsync(_tableName, ready, Stopping).ConfigureAwait(false);
+        _started.UnionWith(ready);
+    }
+
+    /// <summary>In a cluster the shards run on any node: shards finished there, and gaps they found, are read back from the checkpoints.</summary>
+    private async Task ObserveLeasedShardsAsync()
+    {
+        var checkpoint = await _services.Checkpoints.GetTableAsync(_tableName, Stopping).ConfigureAwait(false);
+        if (checkpoint is { Gap: { } gap } && checkpoint.Generation == _generation)
+        {
+            OnGap(new StreamGapDetected(gap.ShardId, gap.Reason));
+            return;
+        }
+        var finished = false;
+        foreach (var shard in await _services.Checkpoints.ListShardsAsync(_tableName, Stopping).ConfigureAwait(false))
+        {
+            if (shard.Status is not (ShardStatus.Done or ShardStatus.Skipped) || StatusOf(shard.ShardId) is ShardStatus.Done or ShardStatus.Skipped) continue;
+            _status[shard.ShardId] = shard.Status;
+            finished = true;
+        }
+        if (finished) await RefreshShardsAsync().ConfigureAwait(false); // a closed shard usually means new children
+        await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
     }
 
     private ShardStatus StatusOf(string shardId) => _status.GetValueOrDefault(shardId, ShardStatus.NotStarted);

@@ -15,6 +15,9 @@ namespace Replication.ShardActors.Tables;
 /// SegmentActor per Scan segment; then (mode all/incremental) it runs incremental sync with ShardActors spawned along
 /// the shard tree, a child only after its parent is finished. It discovers new shards on a timer and at once when a
 /// shard closes.
+/// In a cluster (<see cref="ReplicationServices.Cluster"/> set) it runs only on the coordinator's node and spawns no
+/// segment or shard actors: it makes segments and shards leasable, any node's LeaseWorker runs them, and it follows
+/// their progress through the checkpoints (<see cref="ObserveLeasedWork"/>).
 /// </summary>
 public sealed partial class TableActor : ReceiveActor, IWithTimers
 {
@@ -27,6 +30,8 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, IActorRef> _closedShardActors = new(StringComparer.Ordinal);
     private readonly HashSet<string> _started = new(StringComparer.Ordinal);
     private readonly HashSet<int> _segmentsDone = [];
+    private readonly HashSet<string> _probesLearned = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _probing = new(StringComparer.Ordinal);
     private readonly IReadOnlyList<DynamoIndexInfo> _globalIndexes;
     private IReadOnlyList<ShardDescription> _describedShards = [];
     private TableContext _table = null!;
@@ -51,6 +56,7 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
             .WithSupervisorStrategy(WorkerSupervision.Strategy);
 
     private SyncMode Mode => _services.Settings.Mode;
+    private bool Leased => _services.Cluster is not null;
     private CancellationToken Stopping => _stopping.Token;
 
     protected override void PreStart() => Self.Tell(new Start());
@@ -99,9 +105,10 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
         foreach (var (segment, state) in running.FullSync.Segments)
         {
             if (state.Status == SegmentStatus.Done) _segmentsDone.Add(segment);
-            else Context.ActorOf(SegmentActor.Props(_services, _table, _generation, segment, _totalSegments), $"segment-{segment}");
+            else if (!Leased) Context.ActorOf(SegmentActor.Props(_services, _table, _generation, segment, _totalSegments), $"segment-{segment}");
         }
         Become(FullSyncing);
+        if (Leased) Timers.StartPeriodicTimer("observe", new ObserveLeasedWork(), ObserveInterval);
         if (_segmentsDone.Count == _totalSegments) Self.Tell(new AllSegmentsCopied());
     }
 
@@ -153,6 +160,11 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
     }
 
     private sealed record Start;
+
+    /// <summary>How often, in a cluster, the table's owner reads the checkpoints its workers on other nodes write.</summary>
+    private static readonly TimeSpan ObserveInterval = TimeSpan.FromSeconds(1);
+
+    private sealed record ObserveLeasedWork;
 
     private sealed record AllSegmentsCopied;
 }

@@ -17,4 +17,7 @@ internal static class CheckpointFields
 
     public static DateTimeOffset? Time(BsonDocument doc, string name) =>
         doc[name] is BsonDateTime t ? t.ToDateTimeOffset() : null;
+
+    public static CheckpointLease? Lease(BsonDocument doc, string name = "lease") =>
+        doc[name] is BsonDocument lease ? new CheckpointLease(String(lease, "owner"), Long(lease, "counter"), Time(lease, "expiresAt")) : null;
 }

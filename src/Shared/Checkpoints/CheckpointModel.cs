@@ -41,7 +41,14 @@ public sealed record TableCheckpoint(
     int Generation,
     FullSyncCheckpoint FullSync,
     DateTimeOffset UpdatedAt,
-    long? EstimatedItems = null);
+    long? EstimatedItems = null)
+{
+    /// <summary>A gap a shard worker found in the stream (records trimmed before they were applied), for the table's owner to act on.</summary>
+    public StreamGap? Gap { get; init; }
+}
+
+/// <summary>Stream records of <see cref="ShardId"/> were trimmed before they were applied.</summary>
+public sealed record StreamGap(string ShardId, string Reason);
 
 /// <summary>
 /// The full sync of one table generation. <see cref="Segments"/> is keyed by segment number; a segment's
@@ -58,7 +65,23 @@ public sealed record FullSyncCheckpoint(
     public static FullSyncCheckpoint NotStarted { get; } = new(FullSyncStatus.NotStarted, 0, 0, new Dictionary<int, SegmentCheckpoint>(), null, null);
 }
 
-public sealed record SegmentCheckpoint(int Segment, SegmentStatus Status, string? LastEvaluatedKey, long ItemsWritten, long Pages);
+public sealed record SegmentCheckpoint(int Segment, SegmentStatus Status, string? LastEvaluatedKey, long ItemsWritten, long Pages)
+{
+    /// <summary>Which node holds this segment (cluster mode); null when it was never leased.</summary>
+    public CheckpointLease? Lease { get; init; }
+}
+
+/// <summary>
+/// A unit of work's lease, stored beside its checkpoint so that a position write can be conditional on it in the same
+/// document. <see cref="Counter"/> grows by one each time the lease changes hands (the fencing token); renewals only
+/// move <see cref="ExpiresAt"/>.
+/// </summary>
+public sealed record CheckpointLease(string? Owner, long Counter, DateTimeOffset? ExpiresAt)
+{
+    public static CheckpointLease Free { get; } = new(null, 0, null);
+
+    public bool IsHeld(DateTimeOffset now) => Owner is not null && ExpiresAt is { } e && e > now;
+}
 
 /// <summary>
 /// One stream shard's position. <see cref="StartSequenceNumber"/> was learned before the full sync (where
@@ -74,7 +97,13 @@ public sealed record ShardCheckpoint(
     SequenceNumber? SequenceNumber,
     DateTimeOffset? ApproximateTime,
     long RecordsApplied,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt)
+{
+    /// <summary>The shard may be taken by any node (cluster mode): its table is in incremental sync and its parent is finished.</summary>
+    public bool Leasable { get; init; }
+
+    public CheckpointLease? Lease { get; init; }
+}
 
 /// <summary>An item that could not be written, kept with the reason so nothing is silently dropped.</summary>
 public sealed record DeadLetterRecord(

@@ -43,10 +43,34 @@ public sealed partial class CheckpointStore
                     { "approximateTime", BsonNull.Value },
                     { "recordsApplied", 0L },
                     { "updatedAt", Now() },
+                    { "leasable", false },
+                    { "lease", FreeLease() },
                 }
             },
         };
         return UpdateOneAsync(_shards, new BsonDocument { { "_id", ShardDocumentId(table, shardId) } }, update, upsert: true, cancellationToken);
+    }
+
+    /// <summary>Lets any node of the cluster take these shards: their table is in incremental sync and their parents are finished.</summary>
+    public async Task MarkShardsLeasableAsync(string table, IReadOnlyCollection<string> shardIds, CancellationToken cancellationToken = default)
+    {
+        if (shardIds.Count == 0) return;
+        var ids = new BsonArray();
+        foreach (var id in shardIds) ids.Add(ShardDocumentId(table, id));
+        await _shards.Database.RunCommandAsync(new BsonDocument
+        {
+            { "update", _shards.Name },
+            { "updates", new BsonArray
+                {
+                    new BsonDocument
+                    {
+                        { "q", new BsonDocument { { "_id", new BsonDocument { { "$in", ids } } } } },
+                        { "u", new BsonDocument { { "$set", new BsonDocument { { "leasable", true } } } } },
+                        { "multi", true },
+                    },
+                }
+            },
+        }, CommandKind.Write, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Saves where incremental sync will start (inclusive), learned before the full sync began.</summary>
@@ -123,7 +147,11 @@ public sealed partial class CheckpointStore
         SequenceNumber: ReadSequence(doc, "sequenceNumber"),
         ApproximateTime: CheckpointFields.Time(doc, "approximateTime"),
         RecordsApplied: CheckpointFields.Long(doc, "recordsApplied"),
-        UpdatedAt: CheckpointFields.Time(doc, "updatedAt") ?? DateTimeOffset.UnixEpoch);
+        UpdatedAt: CheckpointFields.Time(doc, "updatedAt") ?? DateTimeOffset.UnixEpoch)
+    {
+        Leasable = doc["leasable"] is BsonBoolean { Value: true },
+        Lease = CheckpointFields.Lease(doc),
+    };
 
     private static SequenceNumber? ReadSequence(BsonDocument doc, string name) =>
         SequenceNumber.TryParse(CheckpointFields.String(doc, name), out var s) ? s : null;

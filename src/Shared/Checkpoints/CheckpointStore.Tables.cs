@@ -77,7 +77,7 @@ public sealed partial class CheckpointStore
         CheckpointFence? fence = null, CancellationToken cancellationToken = default)
     {
         var path = "fullSync.segments." + segment.ToString(CultureInfo.InvariantCulture);
-        var filter = Fenced(new BsonDocument { { "_id", table }, { "generation", generation }, { path + ".status", new BsonDocument { { "$ne", nameof(SegmentStatus.Done) } } } }, fence);
+        var filter = Fenced(new BsonDocument { { "_id", table }, { "generation", generation }, { path + ".status", new BsonDocument { { "$ne", nameof(SegmentStatus.Done) } } } }, fence, path + ".lease");
         var update = new BsonDocument
         {
             { "$set", new BsonDocument
@@ -112,6 +112,7 @@ public sealed partial class CheckpointStore
             {
                 { "$inc", new BsonDocument { { "generation", 1 } } },
                 { "$set", new BsonDocument { { "fullSync", NotStartedFullSync() }, { "updatedAt", Now() } } },
+                { "$unset", new BsonDocument { { "gap", "" } } },
             },
             ReturnNew = true,
         }, cancellationToken).ConfigureAwait(false);
@@ -119,6 +120,16 @@ public sealed partial class CheckpointStore
         await DeleteShardsAsync(table, cancellationToken).ConfigureAwait(false);
         return ReadTable(result.Document).Generation;
     }
+
+    /// <summary>
+    /// Records a gap found by a shard worker of <paramref name="generation"/> (cluster mode), for the table's owner to
+    /// re-sync or stop. The first gap reported stays; a later generation starts without one.
+    /// </summary>
+    public Task ReportGapAsync(string table, int generation, StreamGap gap, CancellationToken cancellationToken = default) =>
+        UpdateOneAsync(_tables,
+            new BsonDocument { { "_id", table }, { "generation", generation }, { "gap", new BsonDocument { { "$exists", false } } } },
+            new BsonDocument { { "$set", new BsonDocument { { "gap", new BsonDocument { { "shardId", gap.ShardId }, { "reason", gap.Reason } } }, { "updatedAt", Now() } } } },
+            upsert: false, cancellationToken);
 
     /// <summary>Forgets everything about a table (the CLI's reset): its next run starts with a full sync.</summary>
     public async Task<bool> ResetTableAsync(string table, CancellationToken cancellationToken = default)
@@ -144,7 +155,10 @@ public sealed partial class CheckpointStore
         { "lastEvaluatedKey", lastEvaluatedKey is null ? BsonNull.Value : lastEvaluatedKey },
         { "itemsWritten", items },
         { "pages", pages },
+        { "lease", FreeLease() },
     };
+
+    private static BsonDocument FreeLease() => new() { { "owner", BsonNull.Value }, { "counter", 0L }, { "expiresAt", BsonNull.Value } };
 
     private static BsonDocument KeySchemaDocument(TableKeySchema key)
     {
@@ -166,7 +180,10 @@ public sealed partial class CheckpointStore
             Generation: (int)CheckpointFields.Long(doc, "generation"),
             FullSync: fullSync is null ? FullSyncCheckpoint.NotStarted : ReadFullSync(fullSync),
             UpdatedAt: CheckpointFields.Time(doc, "updatedAt") ?? DateTimeOffset.UnixEpoch,
-            EstimatedItems: doc["estimatedItems"] is BsonInt32 or BsonInt64 ? CheckpointFields.Long(doc, "estimatedItems") : null);
+            EstimatedItems: doc["estimatedItems"] is BsonInt32 or BsonInt64 ? CheckpointFields.Long(doc, "estimatedItems") : null)
+        {
+            Gap = doc["gap"] is BsonDocument gap ? new StreamGap(CheckpointFields.String(gap, "shardId") ?? "", CheckpointFields.String(gap, "reason") ?? "") : null,
+        };
     }
 
     private static FullSyncCheckpoint ReadFullSync(BsonDocument doc)
@@ -181,7 +198,8 @@ public sealed partial class CheckpointStore
                     Enum.Parse<SegmentStatus>(CheckpointFields.String(s, "status") ?? nameof(SegmentStatus.Pending)),
                     CheckpointFields.String(s, "lastEvaluatedKey"),
                     CheckpointFields.Long(s, "itemsWritten"),
-                    CheckpointFields.Long(s, "pages"));
+                    CheckpointFields.Long(s, "pages"))
+                { Lease = CheckpointFields.Lease(s) };
             }
         }
         return new FullSyncCheckpoint(

@@ -38,11 +38,12 @@ public sealed partial class CheckpointStore(MongoDatabase database, string deadL
         return result.MatchedCount + result.UpsertedCount;
     }
 
-    private static BsonDocument Fenced(BsonDocument filter, CheckpointFence? fence)
+    /// <summary>Adds the writer's lease to a write's filter: the write matches nothing once the lease changed hands.</summary>
+    private static BsonDocument Fenced(BsonDocument filter, CheckpointFence? fence, string leasePath = "lease")
     {
         if (fence is null) return filter;
-        filter.Add("lease.owner", fence.Owner);
-        filter.Add("lease.counter", fence.Counter);
+        filter.Add(leasePath + ".owner", fence.Owner);
+        filter.Add(leasePath + ".counter", fence.Counter);
         return filter;
     }
 }

@@ -78,6 +78,7 @@ public sealed record IncrementalSettings(
 public sealed record CheckpointSettings(string Uri, string Database);
 
 public sealed record ClusterSettings(
+    bool Enabled,
     string NodeId,
     TimeSpan HeartbeatInterval,
     TimeSpan NodeTimeout,

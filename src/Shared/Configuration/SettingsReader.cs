@@ -54,6 +54,7 @@ internal sealed class SettingsReader(HoconConfig config)
             Checkpoint: new CheckpointSettings(Get(c => c.GetString("checkpoint.uri"), ""), Get(c => c.GetString("checkpoint.database"), "")),
             DeadLetterCollection: Get(c => c.GetString("dead-letter.collection"), "deadletters"),
             Cluster: new ClusterSettings(
+                Get(c => c.GetBoolean("cluster.enabled"), false),
                 Get(c => c.GetString("cluster.node-id"), ""),
                 Positive(Get(c => c.GetDuration("cluster.heartbeat-interval"), TimeSpan.FromSeconds(2)), "cluster.heartbeat-interval"),
                 Positive(Get(c => c.GetDuration("cluster.node-timeout"), TimeSpan.FromSeconds(10)), "cluster.node-timeout"),

@@ -1,0 +1,69 @@
+using Replication.Bson;
+using Replication.Checkpoints;
+using Replication.Mongo;
+
+namespace Replication.Cluster;
+
+/// <summary>
+/// The cluster singleton's lease, one document in <c>leases</c>: the node holding it runs the coordinator (discovery,
+/// table planning). Same rules as the work leases: taken when free or expired by a conditional update on the counter,
+/// renewed by its owner, handed back on a graceful stop.
+/// </summary>
+public sealed class CoordinatorLease(MongoDatabase database, TimeProvider? clock = null)
+{
+    public const string DocumentId = "coordinator";
+
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly MongoCollection _leases = database.GetCollection("leases");
+
+    public async Task<CheckpointLease> ReadAsync(CancellationToken cancellationToken = default)
+    {
+        var found = await _leases.FindToListAsync(Filter(), null, cancellationToken).ConfigureAwait(false);
+        return found.Count == 0 ? CheckpointLease.Free : CheckpointFields.Lease(found[0]) ?? CheckpointLease.Free;
+    }
+
+    /// <summary>Takes the lease when it is free or expired; null when another node holds it (or won the race).</summary>
+    public async Task<CheckpointFence?> TryAcquireAsync(string owner, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        var observed = await ReadAsync(cancellationToken).ConfigureAwait(false);
+        var now = _clock.GetUtcNow();
+        if (observed.IsHeld(now) && observed.Owner != owner) return null;
+        var filter = Filter();
+        filter.Add("lease.counter", observed.Counter == 0
+            ? new BsonDocument { { "$in", new BsonArray { 0L, BsonNull.Value } } }
+            : new BsonDocument { { "$eq", observed.Counter } });
+        var counter = observed.Counter + 1;
+        var update = new BsonDocument
+        {
+            { "$set", new BsonDocument { { "lease.owner", owner }, { "lease.counter", counter }, { "lease.expiresAt", LeaseTable.Date(now + duration) } } },
+        };
+        try
+        {
+            var result = await _leases.BulkWriteAsync([new UpdateOneModel(filter.ToBytes(), update.ToBytes(), IsUpsert: true)],
+                new BulkWriteOptions { IsOrdered = true }, cancellationToken).ConfigureAwait(false);
+            return result.MatchedCount + result.UpsertedCount > 0 ? new CheckpointFence(owner, counter) : null;
+        }
+        catch (MongoBulkWriteException e) when (e.WriteErrors.Any(w => w.Code == 11000))
+        {
+            return null; // the document exists with another counter: someone else took the lease first
+        }
+    }
+
+    public async Task<bool> RenewAsync(CheckpointFence fence, TimeSpan duration, CancellationToken cancellationToken = default) =>
+        await UpdateHeldAsync(fence, new BsonDocument { { "lease.expiresAt", LeaseTable.Date(_clock.GetUtcNow() + duration) } }, cancellationToken).ConfigureAwait(false);
+
+    public async Task<bool> ReleaseAsync(CheckpointFence fence, CancellationToken cancellationToken = default) =>
+        await UpdateHeldAsync(fence, new BsonDocument { { "lease.owner", BsonNull.Value }, { "lease.expiresAt", BsonNull.Value } }, cancellationToken).ConfigureAwait(false);
+
+    private async Task<bool> UpdateHeldAsync(CheckpointFence fence, BsonDocument set, CancellationToken cancellationToken)
+    {
+        var filter = Filter();
+        filter.Add("lease.owner", fence.Owner);
+        filter.Add("lease.counter", fence.Counter);
+        var result = await _leases.BulkWriteAsync([new UpdateOneModel(filter.ToBytes(), new BsonDocument { { "$set", set } }.ToBytes())],
+            new BulkWriteOptions { IsOrdered = true }, cancellationToken).ConfigureAwait(false);
+        return result.MatchedCount > 0;
+    }
+
+    private static BsonDocument Filter() => new() { { "_id", DocumentId } };
+}

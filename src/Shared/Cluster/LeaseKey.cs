@@ -1,0 +1,31 @@
+using System.Globalization;
+using Replication.Checkpoints;
+
+namespace Replication.Cluster;
+
+/// <summary>A unit of work that one node at a time may hold: a full-sync Scan segment or a stream shard.</summary>
+public abstract record LeaseKey(string Table)
+{
+    /// <summary>Unique across the cluster; also how the endpoints name the lease.</summary>
+    public abstract string Id { get; }
+
+    public abstract LeaseKind Kind { get; }
+}
+
+/// <param name="Generation">The table's generation the segment belongs to: a re-sync makes every older segment lease void.</param>
+public sealed record SegmentLeaseKey(string Table, int Generation, int Segment, int TotalSegments) : LeaseKey(Table)
+{
+    public override string Id => $"segment/{Table}/{Generation.ToString(CultureInfo.InvariantCulture)}/{Segment.ToString(CultureInfo.InvariantCulture)}";
+
+    public override LeaseKind Kind => LeaseKind.Segment;
+}
+
+public sealed record ShardLeaseKey(string Table, string ShardId, string? ParentShardId) : LeaseKey(Table)
+{
+    public override string Id => $"shard/{Table}/{ShardId}";
+
+    public override LeaseKind Kind => LeaseKind.Shard;
+}
+
+/// <summary>A leasable unit as last read, with its lease at that moment.</summary>
+public sealed record LeasedUnit(LeaseKey Key, CheckpointLease Lease);

@@ -1,0 +1,142 @@
+using System.Globalization;
+using Replication.Bson;
+using Replication.Checkpoints;
+using Replication.Mongo;
+
+namespace Replication.Cluster;
+
+/// <summary>
+/// The leases of every unit of work, kept in the checkpoint documents themselves (a segment's lease inside its table's
+/// full-sync state, a shard's inside its shard checkpoint) so that a position write can be conditional on the lease in
+/// one atomic update. Taking a lease is a conditional update on the counter the taker observed: of two nodes racing
+/// for one lease, exactly one wins, and the counter it sets is the fencing token of its checkpoint writes.
+/// </summary>
+public sealed class LeaseTable(MongoDatabase database, TimeProvider? clock = null)
+{
+    private readonly TimeProvider _clock = clock ?? TimeProvider.System;
+    private readonly MongoCollection _tables = database.GetCollection("tables");
+    private readonly MongoCollection _shards = database.GetCollection("shards");
+
+    /// <summary>Every unit that may be worked on now: segments of running full syncs not yet done, and leasable shards not finished.</summary>
+    public async Task<IReadOnlyList<LeasedUnit>> ListAsync(CancellationToken cancellationToken = default)
+    {
+        var units = new List<LeasedUnit>();
+        var tables = await _tables.FindToListAsync(new BsonDocument { { "fullSync.status", nameof(FullSyncStatus.Running) } }, null, cancellationToken).ConfigureAwait(false);
+        foreach (var table in tables)
+        {
+            var name = ((BsonString)table["_id"]!).Value;
+            var generation = (int)CheckpointFields.Long(table, "generation");
+            if (table["fullSync"] is not BsonDocument fullSync || fullSync["segments"] is not BsonDocument segments) continue;
+            var total = (int)CheckpointFields.Long(fullSync, "totalSegments");
+            foreach (var (number, value) in segments)
+            {
+                if (value is not BsonDocument segment || !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) continue;
+                if (segment["status"] is BsonString { Value: nameof(SegmentStatus.Done) }) continue;
+                units.Add(new LeasedUnit(new SegmentLeaseKey(name, generation, n, total), CheckpointFields.Lease(segment) ?? CheckpointLease.Free));
+            }
+        }
+        var shards = await _shards.FindToListAsync(new BsonDocument
+        {
+            { "leasable", true },
+            { "status", new BsonDocument { { "$nin", new BsonArray { nameof(ShardStatus.Done), nameof(ShardStatus.Skipped) } } } },
+        }, null, cancellationToken).ConfigureAwait(false);
+        foreach (var shard in shards)
+        {
+            var key = new ShardLeaseKey(((BsonString)shard["table"]!).Value, ((BsonString)shard["shardId"]!).Value, shard["parentShardId"] is BsonString p ? p.Value : null);
+            units.Add(new LeasedUnit(key, CheckpointFields.Lease(shard) ?? CheckpointLease.Free));
+        }
+        return units;
+    }
+
+    /// <summary>
+    /// Takes <paramref name="unit"/> if its lease is still as it was read. Without <paramref name="steal"/> only a free or
+    /// expired lease is taken, so an owner that renewed meanwhile keeps it. Returns the new fence, or null when another
+    /// node won.
+    /// </summary>
+    public async Task<CheckpointFence?> TryAcquireAsync(LeasedUnit unit, string owner, TimeSpan duration, bool steal, CancellationToken cancellationToken = default)
+    {
+        var now = _clock.GetUtcNow();
+        var (collection, filter, path) = Locate(unit.Key, forTaking: true);
+        filter.Add(path + ".counter", unit.Lease.Counter == 0
+            ? new BsonDocument { { "$in", new BsonArray { 0L, BsonNull.Value } } } // a lease never taken may have no counter yet
+            : new BsonDocument { { "$eq", unit.Lease.Counter } });
+        if (!steal)
+            filter.Add("$or", new BsonArray
+            {
+                new BsonDocument { { path + ".owner", BsonNull.Value } },
+                new BsonDocument { { path + ".expiresAt", new BsonDocument { { "$lte", Date(now) } } } },
+            });
+        var counter = unit.Lease.Counter + 1;
+        var update = new BsonDocument
+        {
+            { "$set", new BsonDocument
+                {
+                    { path + ".owner", owner },
+                    { path + ".counter", counter },
+                    { path + ".expiresAt", Date(now + duration) },
+                }
+            },
+        };
+        return await UpdateAsync(collection, filter, update, cancellationToken).ConfigureAwait(false) ? new CheckpointFence(owner, counter) : null;
+    }
+
+    /// <summary>Extends a held lease; false when it changed hands (or its unit is gone), and the work must stop at once.</summary>
+    public Task<bool> RenewAsync(LeaseKey key, CheckpointFence fence, TimeSpan duration, CancellationToken cancellationToken = default)
+    {
+        var (collection, filter, path) = Locate(key, forTaking: false);
+        filter.Add(path + ".owner", fence.Owner);
+        filter.Add(path + ".counter", fence.Counter);
+        var update = new BsonDocument { { "$set", new BsonDocument { { path + ".expiresAt", Date(_clock.GetUtcNow() + duration) } } } };
+        return UpdateAsync(collection, filter, update, cancellationToken);
+    }
+
+    /// <summary>Hands a lease back so another node can take it at once (the unit finished, or this node is leaving).</summary>
+    public Task<bool> ReleaseAsync(LeaseKey key, CheckpointFence fence, CancellationToken cancellationToken = default)
+    {
+        var (collection, filter, path) = Locate(key, forTaking: false);
+        filter.Add(path + ".owner", fence.Owner);
+        filter.Add(path + ".counter", fence.Counter);
+        var update = new BsonDocument { { "$set", new BsonDocument { { path + ".owner", BsonNull.Value }, { path + ".expiresAt", BsonNull.Value } } } };
+        return UpdateAsync(collection, filter, update, cancellationToken);
+    }
+
+    /// <summary>Where a unit's lease lives: the collection, the document (only while the unit may run, when taking it), and the lease's path.</summary>
+    private (MongoCollection Collection, BsonDocument Filter, string Path) Locate(LeaseKey key, bool forTaking)
+    {
+        switch (key)
+        {
+            case SegmentLeaseKey segment:
+            {
+                var path = "fullSync.segments." + segment.Segment.ToString(CultureInfo.InvariantCulture);
+                var filter = new BsonDocument { { "_id", segment.Table }, { "generation", segment.Generation } };
+                if (forTaking)
+                {
+                    filter.Add("fullSync.status", nameof(FullSyncStatus.Running));
+                    filter.Add(path + ".status", new BsonDocument { { "$ne", nameof(SegmentStatus.Done) } });
+                }
+                return (_tables, filter, path + ".lease");
+            }
+            case ShardLeaseKey shard:
+            {
+                var filter = new BsonDocument { { "_id", CheckpointStore.ShardDocumentId(shard.Table, shard.ShardId) } };
+                if (forTaking)
+                {
+                    filter.Add("leasable", true);
+                    filter.Add("status", new BsonDocument { { "$nin", new BsonArray { nameof(ShardStatus.Done), nameof(ShardStatus.Skipped) } } });
+                }
+                return (_shards, filter, "lease");
+            }
+            default:
+                throw new ArgumentOutOfRangeException(nameof(key), key, "unknown kind of lease");
+        }
+    }
+
+    private static async Task<bool> UpdateAsync(MongoCollection collection, BsonDocument filter, BsonDocument update, CancellationToken cancellationToken)
+    {
+        var result = await collection.BulkWriteAsync([new UpdateOneModel(filter.ToBytes(), update.ToBytes())], new BulkWriteOptions { IsOrdered = true }, cancellationToken)
+            .ConfigureAwait(false);
+        return result.MatchedCount > 0;
+    }
+
+    internal static BsonDateTime Date(DateTimeOffset time) => new(time.ToUnixTimeMilliseconds());
+}
