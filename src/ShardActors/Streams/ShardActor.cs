@@ -135,6 +135,8 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
             return _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.AtSequenceNumber, start, Stopping);
         if (_positionNeverLearned)
             Context.Log.LogWarning("table {Table} shard {Shard}: no start position was learned before the full sync; reading from TRIM_HORIZON (slower, never wrong)", _table.Table, ShardId);
+        // Reading from the oldest record on: a "trimmed" answer before anything was applied is treated as a probe's is.
+        _probeSince ??= _services.Clock.GetUtcNow();
         return _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.TrimHorizon, null, Stopping);
     }
 

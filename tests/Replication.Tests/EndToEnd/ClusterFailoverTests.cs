@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using Replication.Checkpoints;
+using Replication.Cluster;
+using Replication.Coordinator.Hosting;
+using Replication.Dynamo;
+using Replication.Tests.Dynamo;
+using Replication.Testing.DynamoLocal;
+using Xunit.Abstractions;
+
+namespace Replication.Tests.EndToEnd;
+
+/// <summary>The cluster tests get a DynamoDB Local of their own, so they can run beside the other end-to-end tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<DynamoDbLocalFixture>
+{
+    public const string Name = "Replication cluster";
+}
+
+/// <summary>
+/// Three nodes (three actor systems, each with its own clients) on one DynamoDB Local and one in-memory MongoDB server,
+/// with short leases: the work spreads, and moves when nodes die without warning.
+/// </summary>
+[Collection(ClusterCollection.Name)]
+public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(4);
+    private ReplicationHarness _h = null!;
+    private readonly List<ReplicationNode> _nodes = [];
+
+    public Task InitializeAsync()
+    {
+        _h = new ReplicationHarness(dynamo.Local, output);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes) await node.DisposeAsync();
+        await _h.DisposeAsync();
+    }
+
+    private Replication.Configuration.ReplicationSettings NodeSettings(int n) => _h.Settings(
+        "replication.cluster.enabled=on",
+        $"replication.cluster.node-id=node-{n}",
+        "replication.cluster.heartbeat-interval=500ms",
+        "replication.cluster.node-timeout=3s",
+        $"replication.cluster.lease-duration={LeaseDuration.TotalSeconds}s",
+        "replication.cluster.lease-renew-interval=1s",
+        "replication.management.http.port=0",
+        "replication.full-sync.segments=6",
+        "replication.full-sync.page-size=10",
+        // Per node: slow enough that the full sync is still running when a node is killed, on any machine.
+        "replication.full-sync.items-per-second=15");
+
+    [Fact]
+    public async Task Three_nodes_share_the_leases_and_the_work_of_killed_nodes_moves_to_the_survivors()
+    {
+        var tables = new[] { await CreateTableAsync("-a", 500), await CreateTableAsync("-b", 500) };
+        var settings = NodeSettings(1);
+        var store = new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase));
+        using var monitor = new CheckpointMonitor(store, tables);
+
+        _nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, 3).Select(n => _h.StartNodeAsync(NodeSettings(n)))));
+        var view = new CheckpointClusterView(_nodes[0].Cluster, store);
+
+        var members = await view.MembersAsync(CancellationToken.None);
+        Assert.Equal(["node-1", "node-2", "node-3"], members.Members.Select(m => m.NodeId).Order());
+        Assert.All(members.Members, m => Assert.Equal(MemberStatus.Up, m.Status));
+
+        // The twelve segment leases spread evenly: four per node.
+        var spread = await WaitForAsync(async () =>
+        {
+            var held = HeldSegmentsByOwner(await view.LeasesAsync(CancellationToken.None));
+            return held.Count == 3 && held.Values.All(c => c == 4) ? held : null;
+        }, TimeSpan.FromMinutes(1), "the segment leases did not spread evenly over the three nodes");
+        output.WriteLine($"segment leases per node: {string.Join(", ", spread.Select(s => $"{s.Key}={s.Value}"))}");
+
+        // Kill the coordinator's node without warning, mid-full-sync.
+        var coordinator = (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId;
+        var first = _nodes.Single(n => n.Cluster.NodeId == coordinator);
+        var orphaned = (await view.LeasesAsync(CancellationToken.None)).Where(l => l.Kind == LeaseKind.Segment && l.Owner == coordinator && l.Status != "Done")
+            .Select(l => l.LeaseId).ToHashSet();
+        Assert.NotEmpty(orphaned);
+        foreach (var table in tables) Assert.NotEqual(FullSyncStatus.Done, (await store.GetTableAsync(table))!.FullSync.Status);
+        var killedAt = DateTimeOffset.UtcNow;
+        await first.CrashAsync();
+        var survivors = _nodes.Where(n => n != first).ToArray();
+        view = new CheckpointClusterView(survivors[0].Cluster, store);
+
+        await WaitForAsync(async () =>
+        {
+            var leases = await view.LeasesAsync(CancellationToken.None);
+            var moved = leases.Where(l => orphaned.Contains(l.LeaseId)).All(l => l.Status == "Done" || l.Owner != coordinator && l.ExpiresAt > DateTimeOffset.UtcNow);
+            var newCoordinator = (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId;
+            return moved && newCoordinator is not null && newCoordinator != coordinator ? (object)true : null;
+        }, TimeSpan.FromMinutes(1), $"the segments of {coordinator} did not move to the survivors");
+        output.WriteLine($"{coordinator}'s {orphaned.Count} segments and the coordinator moved {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:F1} s after it was killed (lease {LeaseDuration.TotalSeconds} s)");
+
+        foreach (var table in tables) await _h.WaitForFullSyncAsync(survivors[0], table);
+        foreach (var table in tables) await ChurnAsync(table, 0, 30);
+
+        // Kill, mid-incremental, a node that holds a shard.
+        var shardHolder = await WaitForAsync(async () =>
+            (await view.LeasesAsync(CancellationToken.None)).FirstOrDefault(l => l.Kind == LeaseKind.Shard && l.Owner is not null && l.ExpiresAt > DateTimeOffset.UtcNow)?.Owner,
+            TimeSpan.FromMinutes(1), "no shard lease was taken after the full sync");
+        var second = survivors.Single(n => n.Cluster.NodeId == shardHolder);
+        await second.CrashAsync();
+        var last = survivors.Single(n => n != second);
+        view = new CheckpointClusterView(last.Cluster, store);
+        foreach (var table in tables) await ChurnAsync(table, 30, 30);
+
+        foreach (var table in tables) await _h.WaitUntilTargetEqualsSourceAsync(settings, table);
+        // Every shard that was ever leased is now the last node's (a shard whose start position is still being probed
+        // on the coordinator's node is not leasable yet).
+        var shards = (await view.LeasesAsync(CancellationToken.None)).Where(l => l.Kind == LeaseKind.Shard && l.Counter > 0).ToArray();
+        Assert.NotEmpty(shards);
+        Assert.All(shards, s => Assert.Equal(last.Cluster.NodeId, s.Owner));
+        Assert.Equal(last.Cluster.NodeId, (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId);
+
+        Assert.True(monitor.Samples > 10, $"the checkpoint monitor took only {monitor.Samples} samples");
+        Assert.Empty(monitor.Regressions);
+    }
+
+    private static Dictionary<string, int> HeldSegmentsByOwner(IReadOnlyList<LeaseView> leases) =>
+        leases.Where(l => l.Kind == LeaseKind.Segment && l.Owner is not null && l.ExpiresAt > DateTimeOffset.UtcNow)
+            .GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Count());
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, TimeSpan timeout, string failure) where T : class
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        while (true)
+        {
+            if (await probe() is { } found) return found;
+            if (DateTimeOffset.UtcNow > deadline) Assert.Fail(failure);
+            await Task.Delay(200);
+        }
+    }
+
+    private async Task<string> CreateTableAsync(string suffix, int items)
+    {
+        var table = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + suffix, "pk");
+        await new DynamoItemGenerator("pk", seed: items).PutItemsAsync(_h.Dynamo, table, items);
+        return table;
+    }
+
+    private async Task ChurnAsync(string table, int from, int count)
+    {
+        var generator = new DynamoItemGenerator("pk", seed: 11);
+        for (var i = from; i < from + count; i++)
+        {
+            if (i % 3 == 2) await _h.Dynamo.DeleteItemAsync(table, new() { ["pk"] = new() { S = DynamoItemGenerator.KeyOf(i) } });
+            else await _h.Dynamo.PutItemAsync(table, generator.Item(i % 3 == 0 ? i : 100_000 + i));
+        }
+    }
+
+    /// <summary>Samples every checkpoint while the test runs and records any position that went backwards.</summary>
+    private sealed class CheckpointMonitor : IDisposable
+    {
+        private readonly CancellationTokenSource _stop = new();
+        private readonly Task _loop;
+        private readonly Dictionary<string, (long Items, long Pages, bool Done)> _segments = new();
+        private readonly Dictionary<string, (SequenceNumber? Position, bool Finished)> _shards = new();
+        private int _samples;
+
+        public CheckpointMonitor(CheckpointStore store, IReadOnlyList<string> tables) => _loop = RunAsync(store, tables, _stop.Token);
+
+        public ConcurrentQueue<string> Regressions { get; } = new();
+        public int Samples => Volatile.Read(ref _samples);
+
+        private async Task RunAsync(CheckpointStore store, IReadOnlyList<string> tables, CancellationToken cancellationToken)
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                try
+                {
+                    foreach (var table in tables) await SampleAsync(store, table, cancellationToken);
+                    Interlocked.Increment(ref _samples);
+                    await Task.Delay(150, cancellationToken);
+                }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+
+        private async Task SampleAsync(CheckpointStore store, string table, CancellationToken cancellationToken)
+        {
+            if (await store.GetTableAsync(table, cancellationToken) is { } checkpoint)
+            {
+                foreach (var segment in checkpoint.FullSync.Segments.Values)
+                {
+                    var id = $"{table}/{checkpoint.Generation}/{segment.Segment}";
+                    var now = (segment.ItemsWritten, segment.Pages, segment.Status == SegmentStatus.Done);
+                    if (_segments.TryGetValue(id, out var before) && (now.ItemsWritten < before.Items || now.Pages < before.Pages || before.Done && !now.Item3))
+                        Regressions.Enqueue($"segment {id}: {before} → {now}");
+                    _segments[id] = now;
+                }
+            }
+            foreach (var shard in await store.ListShardsAsync(table, cancellationToken))
+            {
+                var id = $"{table}/{shard.ShardId}";
+                var now = (shard.SequenceNumber, shard.Status is ShardStatus.Done or ShardStatus.Skipped);
+                if (_shards.TryGetValue(id, out var before)
+                    && (before.Position is { } p && (now.SequenceNumber is not { } q || q < p) || before.Finished && !now.Item2))
+                    Regressions.Enqueue($"shard {id}: {before} → {now}");
+                _shards[id] = now;
+            }
+        }
+
+        public void Dispose()
+        {
+            _stop.Cancel();
+            try { _loop.GetAwaiter().GetResult(); } catch (OperationCanceledException) { }
+            _stop.Dispose();
+        }
+    }
+}
