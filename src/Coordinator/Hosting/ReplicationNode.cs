@@ -1,5 +1,8 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Replication.Actors;
+using Replication.Bson;
 using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Configuration;
@@ -39,6 +42,7 @@ public sealed class ReplicationNode : IAsyncDisposable
     public bool LeasesSynced => _leasesSynced || !Settings.Cluster.Enabled;
 
     private volatile bool _leasesSynced;
+    private IAmazonDynamoDB? _control;
     private ClusterHeartbeat? _heartbeat;
     private IActorRef? _leaseWorker;
     private IActorRef? _coordinatorSingleton;
@@ -68,6 +72,7 @@ public sealed class ReplicationNode : IAsyncDisposable
         var streams = new DynamoStreamsClient(transport);
         var control = await DynamoControlClientFactory.CreateAsync(dynamo, cancellationToken).ConfigureAwait(false);
         _disposables.Add(control);
+        _control = control;
         var catalog = new DynamoTableCatalog(control, streams);
 
         var target = new MongoClient(Settings.Target.Uri);
@@ -99,6 +104,14 @@ public sealed class ReplicationNode : IAsyncDisposable
         _coordinatorSingleton = System.ActorOf(
             CoordinatorSingleton.Props(Cluster, CoordinatorActor.Props(Services, catalog, ended => _ended.TrySetResult(ended))), "coordinator");
     }
+
+    /// <summary>One ListTables call: throws when the source cannot be reached or refuses this node's credentials.</summary>
+    public Task CheckSourceAsync(CancellationToken cancellationToken) =>
+        (_control ?? throw new InvalidOperationException("the node has not started")).ListTablesAsync(new ListTablesRequest { Limit = 1 }, cancellationToken);
+
+    /// <summary>A ping of the target database: throws when it cannot be reached.</summary>
+    public Task CheckTargetAsync(CancellationToken cancellationToken) =>
+        Services.Target.RunCommandAsync(new BsonDocument { { "ping", 1 } }, CommandKind.Read, cancellationToken);
 
     public static DynamoHttpOptions DynamoOptions(DynamoSourceSettings source) => new()
     {
