@@ -121,6 +121,35 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         Assert.Empty(monitor.Regressions);
     }
 
+    [Fact]
+    public async Task A_node_that_stops_gracefully_leaves_and_hands_its_leases_back_at_once()
+    {
+        var table = await CreateTableAsync("-leave", 300);
+        var settings = NodeSettings(1);
+        var store = new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase));
+        var first = await _h.StartNodeAsync(NodeSettings(1));
+        var second = await _h.StartNodeAsync(NodeSettings(2));
+        _nodes.Add(second);
+        var view = new CheckpointClusterView(second.Cluster, store);
+
+        await WaitForAsync(async () =>
+        {
+            var held = HeldSegmentsByOwner(await view.LeasesAsync(CancellationToken.None));
+            return held.GetValueOrDefault("node-1") > 0 && held.GetValueOrDefault("node-2") > 0 ? held : null;
+        }, TimeSpan.FromMinutes(1), "the two nodes did not both take segments");
+
+        await first.DisposeAsync();
+
+        // At once, not after the lease expires: node-1 is gone from the members and holds nothing.
+        Assert.DoesNotContain("node-1", (await view.MembersAsync(CancellationToken.None)).Members.Select(m => m.NodeId));
+        var leases = await view.LeasesAsync(CancellationToken.None);
+        Assert.DoesNotContain(leases, l => l.Owner == "node-1" && l.ExpiresAt is not null);
+
+        await _h.WaitForFullSyncAsync(second, table);
+        await _h.WaitUntilTargetEqualsSourceAsync(settings, table);
+        Assert.Equal("node-2", (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId);
+    }
+
     private static Dictionary<string, int> HeldSegmentsByOwner(IReadOnlyList<LeaseView> leases) =>
         leases.Where(l => l.Kind == LeaseKind.Segment && l.Owner is not null && l.ExpiresAt > DateTimeOffset.UtcNow)
             .GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Count());
