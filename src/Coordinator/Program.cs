@@ -12,6 +12,7 @@ public static class Program
         root.Subcommands.Add(RunCommand.Create());
         root.Subcommands.Add(CheckConfigCommand.Create());
         root.Subcommands.Add(CheckpointsCommand.Create());
+        root.Subcommands.Add(StatusCommand.Create());
         // Ctrl-C drains in-flight batches (up to ReplicationNode.DrainTimeout); System.CommandLine's default 2 s would cut that short.
         var invocation = new InvocationConfiguration { ProcessTerminationTimeout = ReplicationNode.DrainTimeout + TimeSpan.FromSeconds(15) };
         return root.Parse(args).InvokeAsync(invocation);

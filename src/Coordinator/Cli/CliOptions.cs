@@ -10,6 +10,7 @@ internal static class ExitCodes
     public const int Success = 0;
     public const int ReplicationFailed = 1;
     public const int BadConfiguration = 2;
+    public const int ManagementUnreachable = 3;
 }
 
 internal static class CliOptions

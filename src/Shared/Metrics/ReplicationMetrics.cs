@@ -30,6 +30,9 @@ public sealed class ReplicationMetrics : IDisposable
         _meter.CreateObservableGauge("replication.incremental.lag", ObserveLag, "s", "Now minus the creation time of the last applied stream record, per shard");
     }
 
+    /// <summary>This instance's meter: an exporter listens to it alone, since several nodes (or tests) in one process share the name.</summary>
+    public Meter Meter => _meter;
+
     public void ItemsScanned(string table, long count) => _itemsScanned.Add(count, Tag("table", table));
     public void ItemsWritten(string table, long count) => _itemsWritten.Add(count, Tag("table", table));
     public void RecordsApplied(string table, long count) => _recordsApplied.Add(count, Tag("table", table));

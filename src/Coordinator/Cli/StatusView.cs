@@ -1,0 +1,75 @@
+using System.Globalization;
+using Replication.Coordinator.Management.Cluster;
+using Replication.Coordinator.Management.Progress;
+using Spectre.Console;
+
+namespace Replication.Coordinator.Cli;
+
+/// <summary>Prints a <see cref="ClusterStatus"/> as tables: members, leases per node, progress per table.</summary>
+internal static class StatusView
+{
+    public static void Write(IAnsiConsole console, ClusterStatus status)
+    {
+        if (status.Members is { } members) WriteMembers(console, members, status.Shards);
+        if (status.Shards is { } shards) WriteLeases(console, shards);
+        if (status.Progress is { } progress) WriteProgress(console, progress);
+    }
+
+    private static void WriteMembers(IAnsiConsole console, ClusterMembersResponse members, ClusterShardsResponse? shards)
+    {
+        var unreachable = members.Unreachable.Select(u => u.Node).ToHashSet(StringComparer.Ordinal);
+        var leases = shards?.Owners.ToDictionary(o => o.Node, o => o.Leases, StringComparer.Ordinal);
+        var table = new Table().Title("members").AddColumns("node", "status", "reachable", "roles", "leases held", "");
+        foreach (var member in members.Members)
+        {
+            var notes = new List<string>();
+            if (member.Node == members.SelfNode) notes.Add("self");
+            if (member.Node == members.Leader) notes.Add("coordinator");
+            if (member.Node == members.Oldest) notes.Add("oldest");
+            table.AddRow(
+                Markup.Escape(member.Node),
+                Markup.Escape(member.Status),
+                unreachable.Contains(member.Node) ? "[red]no[/]" : "yes",
+                Markup.Escape(member.Roles.Count == 0 ? "-" : string.Join(", ", member.Roles)),
+                leases is null ? "?" : leases.GetValueOrDefault(member.Node).ToString(CultureInfo.InvariantCulture),
+                Markup.Escape(string.Join(", ", notes)));
+        }
+        if (members.Members.Count == 0) table.AddRow("(no members)", "", "", "", "", "");
+        console.Write(table);
+    }
+
+    private static void WriteLeases(IAnsiConsole console, ClusterShardsResponse shards)
+    {
+        var table = new Table().Title("leases per node").AddColumns("node", "leases", "coordinator", "segments", "shards");
+        foreach (var owner in shards.Owners)
+            table.AddRow(Markup.Escape(owner.Node), Count(owner.Leases), Count(owner.Coordinator), Count(owner.Segments), Count(owner.Shards));
+        table.AddRow("(free or expired)", Count(shards.Free), "", "", "");
+        console.Write(table);
+    }
+
+    private static void WriteProgress(IAnsiConsole console, ProgressReport progress)
+    {
+        var lag = progress.LagTimeSeconds is { } seconds ? $"lag {seconds} s" : "no shard processing";
+        console.MarkupLine(Markup.Escape($"progress: {progress.State}, {progress.Info}; {lag}; {progress.TotalEventsApplied:N0} events applied"));
+        var table = new Table().Title("tables").AddColumns("table", "collection", "phase", "items", "items/s", "ETA", "segments", "shards done/processing/total", "events", "lag");
+        foreach (var t in progress.Tables)
+        {
+            var copy = t.FullSync;
+            table.AddRow(
+                Markup.Escape(t.Table),
+                Markup.Escape(t.Collection),
+                Markup.Escape(t.Phase),
+                copy.EstimatedItems is > 0 ? $"{copy.ItemsWritten:N0} / ~{copy.EstimatedItems:N0}" : $"{copy.ItemsWritten:N0}",
+                copy.ItemsPerSecond is { } rate ? rate.ToString("N0", CultureInfo.InvariantCulture) : "-",
+                copy.EtaSeconds is { } eta ? TimeSpan.FromSeconds(Math.Round(eta)).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "-",
+                $"{copy.SegmentsDone}/{copy.TotalSegments}",
+                $"{t.Shards.Done}/{t.Shards.Processing}/{t.Shards.Total}",
+                t.EventsApplied.ToString("N0", CultureInfo.InvariantCulture),
+                t.LagSeconds is { } tableLag ? $"{tableLag:0.#} s" : "-");
+        }
+        if (progress.Tables.Count == 0) table.AddRow("(no tables yet)", "", "", "", "", "", "", "", "", "");
+        console.Write(table);
+    }
+
+    private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,55 @@
+namespace Replication.Coordinator.Management.Health;
+
+/// <summary>
+/// Whether this node should receive work, for <c>/ready</c>. The node sets <see cref="Joined"/> once its first heartbeat
+/// is written and <see cref="LeasesSynced"/> once it has read the lease table; the source and the target are probed on
+/// demand through the delegates (each throws when its database cannot be reached).
+/// </summary>
+public sealed class NodeReadiness
+{
+    public static readonly TimeSpan DefaultCheckTimeout = TimeSpan.FromSeconds(2);
+
+    // Kubernetes probes every few seconds from several places; this keeps a probe storm from becoming a query storm.
+    public static readonly TimeSpan DefaultCacheFor = TimeSpan.FromSeconds(3);
+
+    private readonly ReachabilityCheck _source;
+    private readonly ReachabilityCheck _target;
+    private volatile bool _joined;
+    private volatile bool _leasesSynced;
+
+    public NodeReadiness(Func<CancellationToken, Task> pingSource, Func<CancellationToken, Task> pingTarget,
+        TimeSpan? checkTimeout = null, TimeSpan? cacheFor = null, TimeProvider? clock = null)
+    {
+        var timeout = checkTimeout ?? DefaultCheckTimeout;
+        var cache = cacheFor ?? DefaultCacheFor;
+        var time = clock ?? TimeProvider.System;
+        _source = new ReachabilityCheck("source", pingSource, timeout, cache, time);
+        _target = new ReachabilityCheck("target", pingTarget, timeout, cache, time);
+    }
+
+    public bool Joined
+    {
+        get => _joined;
+        set => _joined = value;
+    }
+
+    public bool LeasesSynced
+    {
+        get => _leasesSynced;
+        set => _leasesSynced = value;
+    }
+
+    public async Task<ReadinessReport> CheckAsync(CancellationToken cancellationToken)
+    {
+        var source = _source.CheckAsync().WaitAsync(cancellationToken);
+        var target = _target.CheckAsync().WaitAsync(cancellationToken);
+        ReadinessCheck[] checks =
+        [
+            new("joined", Joined, Joined ? null : "this node has not joined the cluster yet (no heartbeat written)"),
+            new("leases-synced", LeasesSynced, LeasesSynced ? null : "this node has not read the lease table yet"),
+            await source.ConfigureAwait(false),
+            await target.ConfigureAwait(false),
+        ];
+        return new ReadinessReport(checks.All(c => c.Ok), checks);
+    }
+}

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Replication.Coordinator.Management.Cluster;
+using Replication.Coordinator.Management.Configuration;
+using Replication.Coordinator.Management.Metrics;
+using Replication.Coordinator.Management.Progress;
+
+namespace Replication.Coordinator.Management;
+
+/// <summary>Which path answers what; each answer is built by the type named for it.</summary>
+internal sealed class ManagementRoutes(ManagementContext context, PrometheusExporter metrics, ProgressReportBuilder progress, EffectiveConfiguration configuration)
+{
+    public void Map(IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapGet("/alive", Alive);
+        endpoints.MapGet("/health/alive", Alive);
+        endpoints.MapGet("/ready", Ready);
+        endpoints.MapGet("/health/ready", Ready);
+        endpoints.MapGet("/cluster/members", Members);
+        endpoints.MapGet("/cluster/shards", Shards);
+        endpoints.MapGet("/progress", Progress);
+        endpoints.MapGet("/metrics", Metrics);
+        endpoints.MapGet("/conf", Configuration);
+    }
+
+    private static Task Alive(HttpContext http) => ManagementJson.WriteAsync(http, new AliveResponse("alive"));
+
+    private async Task Ready(HttpContext http)
+    {
+        var report = await context.Readiness.CheckAsync(http.RequestAborted).ConfigureAwait(false);
+        await ManagementJson.WriteAsync(http, report, report.Ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable).ConfigureAwait(false);
+    }
+
+    private async Task Members(HttpContext http)
+    {
+        var snapshot = await DependencyUnavailableException.Guard("cluster view",
+            () => context.Cluster.MembersAsync(http.RequestAborted), http.RequestAborted).ConfigureAwait(false);
+        await ManagementJson.WriteAsync(http, ClusterMembersResponse.From(snapshot)).ConfigureAwait(false);
+    }
+
+    private async Task Shards(HttpContext http)
+    {
+        var leases = await DependencyUnavailableException.Guard("cluster view",
+            () => context.Cluster.LeasesAsync(http.RequestAborted), http.RequestAborted).ConfigureAwait(false);
+        await ManagementJson.WriteAsync(http, ClusterShardsResponse.From(leases, context.Clock.GetUtcNow())).ConfigureAwait(false);
+    }
+
+    private async Task Progress(HttpContext http)
+    {
+        var report = await progress.BuildAsync(http.RequestAborted).ConfigureAwait(false);
+        await ManagementJson.WriteAsync(http, new ProgressResponse(true, report)).ConfigureAwait(false);
+    }
+
+    private Task Metrics(HttpContext http)
+    {
+        http.Response.ContentType = PrometheusExporter.ContentType;
+        return http.Response.WriteAsync(metrics.Scrape(), http.RequestAborted);
+    }
+
+    private async Task Configuration(HttpContext http)
+    {
+        var json = string.Equals(http.Request.Query["format"], "json", StringComparison.OrdinalIgnoreCase);
+        var text = await DependencyUnavailableException.Guard("configuration",
+            () => Task.FromResult(json ? configuration.Json : configuration.Hocon), http.RequestAborted).ConfigureAwait(false);
+        http.Response.ContentType = json ? ManagementJson.ContentType : "text/plain; charset=utf-8";
+        await http.Response.WriteAsync(text, http.RequestAborted).ConfigureAwait(false);
+    }
+}
+
+public sealed record AliveResponse(string Status);

@@ -1,0 +1,61 @@
+namespace Replication.Coordinator.Management.Progress;
+
+/// <summary>
+/// <c>GET /progress</c>, shaped like mongosync's <c>/api/v1/progress</c> (<c>success</c>, then <c>progress</c> with
+/// <c>state</c>, <c>info</c>, <c>lagTimeSeconds</c>, <c>totalEventsApplied</c>, <c>collectionCopy</c>), counted in items
+/// rather than bytes, plus one entry per table.
+/// </summary>
+public sealed record ProgressResponse(bool Success, ProgressReport Progress);
+
+/// <param name="State">IDLE (no table known yet), RUNNING, or COMPLETED (mode <c>full</c>: every table copied).</param>
+/// <param name="Info">"collection copy" while any table is in its full sync, then "change event application".</param>
+/// <param name="LagTimeSeconds">The largest lag over shards still processing; null when none is.</param>
+public sealed record ProgressReport(
+    string State,
+    string Info,
+    long? LagTimeSeconds,
+    long TotalEventsApplied,
+    CollectionCopyProgress CollectionCopy,
+    IReadOnlyList<TableProgressReport> Tables);
+
+public sealed record CollectionCopyProgress(long EstimatedTotalItems, long EstimatedCopiedItems);
+
+/// <param name="Phase">One of <see cref="TablePhase"/>'s values.</param>
+/// <param name="LagSeconds">The largest lag over this table's shards still processing; null when none is.</param>
+public sealed record TableProgressReport(
+    string Table,
+    string Collection,
+    int Generation,
+    string Phase,
+    FullSyncProgress FullSync,
+    ShardCounts Shards,
+    long EventsApplied,
+    double? EventsPerSecond,
+    double? LagSeconds);
+
+/// <param name="ItemsPerSecond">Between this and an earlier request; null until there is one.</param>
+/// <param name="EtaSeconds">Items left over the rate; null without an estimate, a rate, or anything left.</param>
+public sealed record FullSyncProgress(
+    string Status,
+    long ItemsWritten,
+    long? EstimatedItems,
+    int SegmentsDone,
+    int TotalSegments,
+    double? ItemsPerSecond,
+    double? EtaSeconds,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? FinishedAt);
+
+/// <param name="Done">Done or skipped (closed before the scan).</param>
+/// <param name="Waiting">Not started, or prepared and waiting for the full sync or a parent shard.</param>
+public sealed record ShardCounts(int Total, int Done, int Processing, int Waiting);
+
+/// <summary>Where a table stands, as /progress names it.</summary>
+public static class TablePhase
+{
+    public const string FullSync = "full-sync";
+    public const string Incremental = "incremental";
+
+    /// <summary>Mode <c>full</c> only: the copy is finished and nothing follows it.</summary>
+    public const string Done = "done";
+}

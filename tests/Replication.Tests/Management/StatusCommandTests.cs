@@ -1,0 +1,48 @@
+using System.Net;
+using System.Net.Sockets;
+using Replication.Checkpoints;
+using Replication.Dynamo.Conversion;
+using Replication.Tests.Cli;
+
+namespace Replication.Tests.Management;
+
+/// <summary><c>replication status</c>, run as the real executable against a running management server.</summary>
+public sealed class StatusCommandTests : ManagementServerTest
+{
+    [Fact]
+    public async Task Status_prints_members_leases_per_node_and_table_progress()
+    {
+        await Checkpoints.RegisterTableAsync(new TableRegistration("Orders", "orders", new TableKeySchema("id", null), "arn:stream/Orders", "NEW_AND_OLD_IMAGES", 1000));
+        await Checkpoints.BeginFullSyncAsync("Orders", 0, totalSegments: 2);
+        await Checkpoints.SaveSegmentPageAsync("Orders", 0, 0, null, 250);
+
+        var result = await ReplicationCli.RunAsync("status", "--url", Server.BaseAddress.ToString());
+
+        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}; stderr: {result.Error}; stdout: {result.Output}");
+        Assert.DoesNotContain("\u001b[", result.Output);
+        var lines = result.Output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("node-a") && l.Contains("Up") && l.Contains("self, coordinator"));
+        Assert.Contains(lines, l => l.Contains("node-b") && l.Contains("oldest"));
+        Assert.Contains(lines, l => l.Contains("node-c") && l.Contains(" no "));
+        Assert.Contains("leases per node", result.Output);
+        Assert.Contains(lines, l => l.Contains("(free or expired)") && l.Contains(" 2 "));
+        Assert.Contains("progress: RUNNING, collection copy", result.Output);
+        Assert.Contains(lines, l => l.Contains("Orders") && l.Contains("full-sync") && l.Contains("250 / ~1,000") && l.Contains("1/2"));
+    }
+
+    [Fact]
+    public async Task Status_against_an_unreachable_url_fails_with_a_clear_error()
+    {
+        int port;
+        using (var listener = new TcpListener(IPAddress.Loopback, 0))
+        {
+            listener.Start();
+            port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        }
+
+        var result = await ReplicationCli.RunAsync("status", "--url", $"http://127.0.0.1:{port}");
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.Contains($"error: cannot reach http://127.0.0.1:{port}/", result.Error);
+    }
+}
