@@ -28,7 +28,9 @@ internal static class RunCommand
             var tracker = new ProgressTracker();
             using var tracking = node.System.EventStream.Subscribe<TableProgress>(tracker.Record);
             using var progress = live ? null : new ProgressLog(node.System.EventStream, log);
-            log.LogInformation("replication '{Id}' running (mode {Mode}); checkpoints in {Database}", loaded.Settings.Id, loaded.Settings.Mode, loaded.Settings.CheckpointDatabase);
+            log.LogInformation("replication '{Id}' running as node {Node} (mode {Mode}, cluster {Cluster}); checkpoints in {Database}; management endpoints {Endpoints}",
+                loaded.Settings.Id, node.Cluster.NodeId, loaded.Settings.Mode, loaded.Settings.Cluster.Enabled ? "on" : "off", loaded.Settings.CheckpointDatabase,
+                node.Management.IsServing ? node.Management.BaseAddress.ToString() : "off");
 
             var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             await using var registration = cancellationToken.Register(() => stop.TrySetResult());

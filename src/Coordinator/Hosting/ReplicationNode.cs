@@ -7,6 +7,8 @@ using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Configuration;
 using Replication.Coordinator.Actors;
+using Replication.Coordinator.Management;
+using Replication.Coordinator.Management.Health;
 using Replication.Dynamo;
 using Replication.Dynamo.Control;
 using Replication.Dynamo.Http;
@@ -38,10 +40,10 @@ public sealed class ReplicationNode : IAsyncDisposable
     public ClusterContext Cluster { get; private set; } = null!;
     public Task<ReplicationEnded> Completion => _ended.Task;
 
-    /// <summary>The lease worker has looked for work at least once (always true when the cluster is off).</summary>
-    public bool LeasesSynced => _leasesSynced || !Settings.Cluster.Enabled;
+    /// <summary>The management endpoints; <see cref="ManagementServer.IsServing"/> is false when they are disabled.</summary>
+    public ManagementServer Management { get; private set; } = null!;
 
-    private volatile bool _leasesSynced;
+    private NodeReadiness? _readiness;
     private IAmazonDynamoDB? _control;
     private ClusterHeartbeat? _heartbeat;
     private IActorRef? _leaseWorker;
@@ -93,13 +95,21 @@ public sealed class ReplicationNode : IAsyncDisposable
             Cluster = Settings.Cluster.Enabled ? Cluster : null,
         };
 
-        var address = $"http://{Settings.Management.Hostname}:{Settings.Management.Port}";
+        // Before any work starts, so the endpoints count every metric and answer while the node joins.
+        _readiness = new NodeReadiness(CheckSourceAsync, CheckTargetAsync) { LeasesSynced = !Settings.Cluster.Enabled };
+        var configuration = Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config;
+        Management = new ManagementServer(Settings.Management,
+            new ManagementContext(new CheckpointClusterView(Cluster, checkpoints), checkpoints, metrics, configuration, _readiness) { Mode = Settings.Mode }, loggers);
+        await Management.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var address = Management.IsServing ? Management.BaseAddress.ToString().TrimEnd('/') : "";
         string[] roles = Settings.Cluster.Enabled ? ["worker"] : ["single-node"];
         await Cluster.Membership.JoinAsync(Cluster.NodeId, address, roles, cancellationToken).ConfigureAwait(false);
+        _readiness.Joined = true;
         _heartbeat = new ClusterHeartbeat(Cluster, address, roles, loggers.CreateLogger<ClusterHeartbeat>());
 
         System = ActorSystem.Create("replication", ActorSystemSettings.Default, loggers);
-        if (Settings.Cluster.Enabled) _leaseWorker = System.ActorOf(LeaseWorker.Props(Services, Cluster, () => _leasesSynced = true), "leases");
+        if (Settings.Cluster.Enabled) _leaseWorker = System.ActorOf(LeaseWorker.Props(Services, Cluster, () => _readiness.LeasesSynced = true), "leases");
         // Off or on, one coordinator per replication id: a second node waits as a standby instead of doubling the work.
         _coordinatorSingleton = System.ActorOf(
             CoordinatorSingleton.Props(Cluster, CoordinatorActor.Props(Services, catalog, ended => _ended.TrySetResult(ended))), "coordinator");
@@ -150,6 +160,7 @@ public sealed class ReplicationNode : IAsyncDisposable
     /// <summary>Says it is leaving, then hands its leases back at once so the other nodes need not wait for them to expire.</summary>
     private async Task LeaveClusterAsync()
     {
+        if (_readiness is not null) _readiness.Joined = false;
         await TryAsync("mark this node Leaving", ct => Cluster.Membership.LeaveAsync(Cluster.NodeId, ct)).ConfigureAwait(false);
         if (_heartbeat is not null) await _heartbeat.DisposeAsync().ConfigureAwait(false);
         _heartbeat = null;
@@ -188,6 +199,7 @@ public sealed class ReplicationNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        if (Management is not null) await Management.DisposeAsync().ConfigureAwait(false);
         foreach (var client in _clients) await client.DisposeAsync().ConfigureAwait(false);
         foreach (var d in _disposables) d.Dispose();
         Services?.FullSyncLimiter?.Dispose();

@@ -38,7 +38,10 @@ public sealed record ReplicationSettings(
     /// <summary>The checkpoint connection string: <c>checkpoint.uri</c>, or the target's.</summary>
     public string CheckpointUri => Checkpoint.Uri.Length > 0 ? Checkpoint.Uri : Target.Uri;
 
-    public static ReplicationSettings From(HoconConfig config) => new SettingsReader(config.GetConfig(Root)).Read();
+    public static ReplicationSettings From(HoconConfig config) => new SettingsReader(config.GetConfig(Root)).Read() with { Configuration = config };
+
+    /// <summary>The resolved configuration these settings were read from (the management endpoints show it, redacted).</summary>
+    public HoconConfig? Configuration { get; init; }
 }
 
 public sealed record SourceSettings(SourceType Type, DynamoSourceSettings DynamoDb, string MongoUri);

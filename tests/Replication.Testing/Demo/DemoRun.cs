@@ -150,7 +150,7 @@ public sealed partial class DemoRun(DemoOptions options)
         // Changes made before the stream start positions were learned reach the target through the Scan instead.
         Console.WriteLine($"  stream records applied by replication: {result.ChangesApplied} (earlier changes arrived with the full sync's Scan)");
         var management = result.Settings.Management;
-        Console.WriteLine($"  management endpoint: http://{management.Hostname}:{management.Port} (not yet served: the HTTP endpoints come with the cluster issue)");
+        Console.WriteLine($"  management endpoints (while replication runs): http://{management.Hostname}:{management.Port}/progress, /cluster/members, /metrics; or `replication status --url http://{management.Hostname}:{management.Port}`");
         Console.WriteLine($"  demo took {_clock.Elapsed.TotalSeconds:0} s");
         Console.WriteLine();
         if (result.Problems.Count == 0)

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Coordinator.Hosting;
@@ -46,7 +47,6 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         "replication.cluster.node-timeout=3s",
         $"replication.cluster.lease-duration={LeaseDuration.TotalSeconds}s",
         "replication.cluster.lease-renew-interval=1s",
-        "replication.management.http.port=0",
         "replication.full-sync.segments=6",
         "replication.full-sync.page-size=10",
         // Per node: slow enough that the full sync is still running when a node is killed, on any machine.
@@ -63,9 +63,24 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         _nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, 3).Select(n => _h.StartNodeAsync(NodeSettings(n)))));
         var view = new CheckpointClusterView(_nodes[0].Cluster, store);
 
-        var members = await view.MembersAsync(CancellationToken.None);
-        Assert.Equal(["node-1", "node-2", "node-3"], members.Members.Select(m => m.NodeId).Order());
-        Assert.All(members.Members, m => Assert.Equal(MemberStatus.Up, m.Status));
+        // Over real HTTP, from any node: three Up members, in Akka Management's shape; every node ready.
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        using (var members = JsonDocument.Parse(await http.GetStringAsync(new Uri(_nodes[1].Management.BaseAddress, "cluster/members"))))
+        {
+            var listed = members.RootElement.GetProperty("members").EnumerateArray().ToArray();
+            Assert.Equal(["node-1", "node-2", "node-3"], listed.Select(m => m.GetProperty("node").GetString()).Order());
+            Assert.All(listed, m => Assert.Equal("Up", m.GetProperty("status").GetString()));
+            Assert.Equal("node-2", members.RootElement.GetProperty("selfNode").GetString());
+            Assert.Empty(members.RootElement.GetProperty("unreachable").EnumerateArray());
+        }
+        foreach (var node in _nodes)
+        {
+            await WaitForAsync(async () =>
+            {
+                using var ready = await http.GetAsync(new Uri(node.Management.BaseAddress, "ready"));
+                return ready.IsSuccessStatusCode ? (object)true : null;
+            }, TimeSpan.FromMinutes(1), $"{node.Cluster.NodeId} did not become ready");
+        }
 
         // The twelve segment leases spread evenly: four per node.
         var spread = await WaitForAsync(async () =>
@@ -94,6 +109,13 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
             var newCoordinator = (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId;
             return moved && newCoordinator is not null && newCoordinator != coordinator ? (object)true : null;
         }, TimeSpan.FromMinutes(1), $"the segments of {coordinator} did not move to the survivors");
+        // The killed node stopped heartbeating: after the node timeout it is listed as unreachable, and no longer leads.
+        await WaitForAsync(async () =>
+        {
+            using var members = JsonDocument.Parse(await http.GetStringAsync(new Uri(survivors[0].Management.BaseAddress, "cluster/members")));
+            var unreachable = members.RootElement.GetProperty("unreachable").EnumerateArray().Select(u => u.GetProperty("node").GetString()).ToArray();
+            return unreachable.SequenceEqual([coordinator]) && members.RootElement.GetProperty("leader").GetString() != coordinator ? (object)true : null;
+        }, TimeSpan.FromMinutes(1), $"/cluster/members did not report {coordinator} unreachable");
         output.WriteLine($"{coordinator}'s {orphaned.Count} segments and the coordinator moved {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:F1} s after it was killed (lease {LeaseDuration.TotalSeconds} s)");
 
         foreach (var table in tables) await _h.WaitForFullSyncAsync(survivors[0], table);

@@ -53,6 +53,7 @@ public sealed class ReplicationHarness : IAsyncDisposable
             "replication.full-sync.page-size=20",
             "replication.incremental.max-idle-backoff=300ms",
             "replication.incremental.shard-discovery-interval=1s",
+            "replication.management.http.port=0", // any free port: tests run side by side
         ];
         return ReplicationConfiguration.Load(null, [.. defaults, .. overrides], new Dictionary<string, string>()).Settings;
     }
