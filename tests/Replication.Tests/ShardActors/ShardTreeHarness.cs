@@ -2,6 +2,8 @@ using Microsoft.Extensions.Logging;
 using Replication.Actors;
 using Replication.Bson;
 using Replication.Checkpoints;
+using Replication.Cluster;
+using Replication.Coordinator.Hosting;
 using Replication.Configuration;
 using Replication.Dynamo;
 using Replication.Dynamo.Conversion;
@@ -9,6 +11,7 @@ using Replication.Dynamo.Http;
 using Replication.Metrics;
 using Replication.Mongo;
 using Replication.ShardActors;
+using Replication.ShardActors.Cluster;
 using Replication.ShardActors.Tables;
 using Replication.Testing.InMemoryMongo.Wire;
 using Replication.Testing.Streams;
@@ -34,6 +37,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     private readonly List<object> _unhandled = [];
     private ActorSystem? _system;
     private ReplicationMetrics? _metrics;
+    private readonly List<ClusterHeartbeat> _heartbeats = [];
 
     public ShardTreeHarness(ITestOutputHelper output, params string[] overrides)
     {
@@ -88,24 +92,52 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     /// <summary>Registers the table as the coordinator would (once; again is harmless) and starts its actor in a new system.</summary>
     public async Task StartAsync()
     {
+        var (services, loggers) = await StartSystemAsync(cluster: null);
+        TableActor = _system!.ActorOf(Replication.ShardActors.Tables.TableActor.Props(services, Table), Table);
+    }
+
+    /// <summary>
+    /// The table actor in cluster mode, with <paramref name="nodes"/> lease workers (node-1…) that each heartbeat and
+    /// take shard leases: the shards run wherever a lease puts them, not as the table actor's children.
+    /// </summary>
+    public async Task StartClusterAsync(int nodes)
+    {
+        var database = Client.GetDatabase(Settings.CheckpointDatabase);
+        var settings = Settings.Cluster with { Enabled = true, HeartbeatInterval = TimeSpan.FromMilliseconds(300), LeaseRenewInterval = TimeSpan.FromMilliseconds(300) };
+        ClusterContext Node(int n) => new($"node-{n}", settings, new ClusterMembership(database, settings), new LeaseTable(database), new CoordinatorLease(database));
+        var (services, loggers) = await StartSystemAsync(Node(1));
+        TableActor = _system!.ActorOf(Replication.ShardActors.Tables.TableActor.Props(services, Table), Table);
+        for (var n = 1; n <= nodes; n++)
+        {
+            var node = Node(n);
+            await node.Membership.JoinAsync(node.NodeId, "", []);
+            _heartbeats.Add(new ClusterHeartbeat(node, "", [], loggers.CreateLogger<ClusterHeartbeat>()));
+            _system.ActorOf(LeaseWorker.Props(services, node, () => { }), $"leases-{n}");
+        }
+    }
+
+    private async Task<(ReplicationServices Services, ILoggerFactory Loggers)> StartSystemAsync(ClusterContext? cluster)
+    {
         if (_system is not null) throw new InvalidOperationException("the node is already running");
         await Checkpoints.EnsureIndexesAsync();
         await Checkpoints.RegisterTableAsync(new TableRegistration(Table, "orders", Stream.KeySchema, Stream.StreamArn, "NEW_AND_OLD_IMAGES"));
         var loggers = LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(_output)).SetMinimumLevel(LogLevel.Information));
         _metrics = new ReplicationMetrics();
         var services = new ReplicationServices(Settings, new DynamoScanClient(_unusedScanTransport), Stream,
-            Client.GetDatabase(Settings.Target.Database), Checkpoints, _metrics, loggers);
+            Client.GetDatabase(Settings.Target.Database), Checkpoints, _metrics, loggers) { Cluster = cluster };
         _system = ActorSystem.Create("splits", ActorSystemSettings.Default, loggers);
         _system.EventStream.Subscribe<UnhandledMessage>(m =>
         {
             lock (_unhandled) _unhandled.Add(m.Message);
         });
-        TableActor = _system.ActorOf(Replication.ShardActors.Tables.TableActor.Props(services, Table), Table);
+        return (services, loggers);
     }
 
     /// <summary>Stops every actor; when this returns no handler is running, so the checkpoints are what a crash would leave at best.</summary>
     public async Task StopAsync()
     {
+        foreach (var heartbeat in _heartbeats) await heartbeat.DisposeAsync();
+        _heartbeats.Clear();
         if (_system is null) return;
         await _system.Terminate();
         _system = null;

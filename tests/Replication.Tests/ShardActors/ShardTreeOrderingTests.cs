@@ -84,4 +84,35 @@ public sealed class ShardTreeOrderingTests(ITestOutputHelper output)
             new[] { a, $"{a}/{b}", $"{a}/{b}/{d}", $"{a}/{b}/{e}", $"{a}/{c}", $"{a}/{c}/{f}" }.Order(StringComparer.Ordinal),
             tree.Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public async Task In_a_cluster_a_child_shard_is_leased_only_after_its_parent_is_done()
+    {
+        await using var h = new ShardTreeHarness(output);
+        var script = new StreamScript(h.Stream);
+        var a = h.Stream.OpenShard();
+        script.PutMany(a, "k", 12, version: 1);
+        script.Put(a, "shared", 1);
+        var lastOfA = script.Put(a, "gone", 1);
+        var children = h.Stream.Split(a);
+        var (b, c) = (children[0], children[1]);
+        script.Put(b, "shared", 2);
+        var grandchild = h.Stream.Split(b, children: 1)[0];
+        script.Put(grandchild, "shared", 3);
+        script.Delete(c, "gone");
+        script.Put(c, "k7", 2);
+
+        await h.StartClusterAsync(nodes: 2);
+        await h.WaitForTargetAsync(script.Expected);
+        await h.WaitForShardAsync(a, ShardStatus.Done, lastOfA);
+        await h.WaitForShardAsync(b, ShardStatus.Done);
+
+        foreach (var (parent, child) in new[] { (a, b), (a, c), (b, grandchild) })
+            StreamCallEvidence.ChildReadOnlyAfterParent(h.Stream, parent, child);
+        Assert.Equal(3, (await h.TargetVersionsAsync())["shared"]);
+        // The shards ran under leases, not as the table actor's children.
+        Assert.Empty(StreamCallEvidence.ActorTree(h.TableActor!));
+        foreach (var shard in new[] { a, b, c, grandchild })
+            Assert.True((await h.ShardAsync(shard))!.Lease is { Counter: > 0 }, $"shard {shard} was never leased");
+    }
 }
