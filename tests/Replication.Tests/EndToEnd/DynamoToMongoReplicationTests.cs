@@ -125,7 +125,7 @@ public sealed class DynamoToMongoReplicationTests(DynamoDbLocalFixture dynamo, I
         await ChurnAsync(table, 0, 12); // changes while the node is down
 
         long scannedAfterRestart = 0;
-        using var listener = ScannedItemsListener(table, n => Interlocked.Add(ref scannedAfterRestart, n));
+        using var listener = TableMetricListener.Start(TableMetricListener.ItemsScanned, table, n => Interlocked.Add(ref scannedAfterRestart, n));
         var fast = _h.Settings();
         await using (var node = await _h.StartNodeAsync(fast))
         {
@@ -168,24 +168,5 @@ public sealed class DynamoToMongoReplicationTests(DynamoDbLocalFixture dynamo, I
             var after = shardsAfter.Single(s => s.ShardId == before.ShardId);
             Assert.True(after.SequenceNumber >= before.SequenceNumber, $"shard {before.ShardId}'s checkpoint went backwards");
         }
-    }
-
-    private static MeterListener ScannedItemsListener(string table, Action<long> onScanned)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == ReplicationMetrics.MeterName && instrument.Name == "replication.fullsync.items_scanned")
-                    l.EnableMeasurementEvents(instrument);
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-                if (tag.Key == "table" && (string?)tag.Value == table) onScanned(value);
-        });
-        listener.Start();
-        return listener;
     }
 }

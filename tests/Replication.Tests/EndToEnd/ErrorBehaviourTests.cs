@@ -143,7 +143,7 @@ public sealed class ErrorBehaviourTests(DynamoDbLocalFixture dynamo, ITestOutput
         await _h.Dynamo.PutItemAsync(table, Item("scan-dollar", ("$price", new AttributeValue { N = "9" })));
         await _h.Dynamo.PutItemAsync(table, Item("scan-id", ("_id", new AttributeValue { S = "mine" })));
         long deadLetterMetric = 0;
-        using var listener = DeadLetterListener(table, n => Interlocked.Add(ref deadLetterMetric, n));
+        using var listener = TableMetricListener.Start(TableMetricListener.DeadLetters, table, n => Interlocked.Add(ref deadLetterMetric, n));
         var settings = _h.Settings("replication.full-sync.page-size=7");
 
         await using var node = await StartNodeAsync(settings);
@@ -202,24 +202,5 @@ public sealed class ErrorBehaviourTests(DynamoDbLocalFixture dynamo, ITestOutput
             : ((BsonString)letter["sourceJson"]!).Value;
         Assert.Contains(key, item);
         Assert.Contains(attribute, item);
-    }
-
-    private static MeterListener DeadLetterListener(string table, Action<long> onDeadLettered)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == ReplicationMetrics.MeterName && instrument.Name == "replication.dead_letters")
-                    l.EnableMeasurementEvents(instrument);
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-                if (tag.Key == "table" && (string?)tag.Value == table) onDeadLettered(value);
-        });
-        listener.Start();
-        return listener;
     }
 }

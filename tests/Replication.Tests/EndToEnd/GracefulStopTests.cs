@@ -60,7 +60,7 @@ public sealed class GracefulStopTests(DynamoDbLocalFixture dynamo, ITestOutputHe
         Assert.Equal(stopped.FullSync.ItemsWritten, stopped.FullSync.Segments.Values.Sum(s => s.ItemsWritten));
 
         long scannedAfterRestart = 0;
-        using var listener = ScannedItemsListener(table, n => Interlocked.Add(ref scannedAfterRestart, n));
+        using var listener = TableMetricListener.Start(TableMetricListener.ItemsScanned, table, n => Interlocked.Add(ref scannedAfterRestart, n));
         var fast = _h.Settings("replication.full-sync.segments=2");
         await using (var node = await _h.StartNodeAsync(fast))
         {
@@ -69,24 +69,5 @@ public sealed class GracefulStopTests(DynamoDbLocalFixture dynamo, ITestOutputHe
         }
         // The saved positions are exact: the restart reads precisely the items that were not yet written.
         Assert.Equal(items - stopped.FullSync.ItemsWritten, Interlocked.Read(ref scannedAfterRestart));
-    }
-
-    private static MeterListener ScannedItemsListener(string table, Action<long> onScanned)
-    {
-        var listener = new MeterListener
-        {
-            InstrumentPublished = (instrument, l) =>
-            {
-                if (instrument.Meter.Name == ReplicationMetrics.MeterName && instrument.Name == "replication.fullsync.items_scanned")
-                    l.EnableMeasurementEvents(instrument);
-            },
-        };
-        listener.SetMeasurementEventCallback<long>((_, value, tags, _) =>
-        {
-            foreach (var tag in tags)
-                if (tag.Key == "table" && (string?)tag.Value == table) onScanned(value);
-        });
-        listener.Start();
-        return listener;
     }
 }
