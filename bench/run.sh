@@ -34,7 +34,7 @@ dotnet "$BIN" pipeline ${pipeline_args[@]+"${pipeline_args[@]}"} --output "$RESU
 
 if [ "$memory_1m" -eq 1 ]; then
   echo "==> peak memory of a full sync of 1,000,000 items"
-  dotnet "$BIN" pipeline --items 1000000 --duration 0 --backlog 0 --plain-scan off --output "$RESULTS/pipeline-1m.json"
+  dotnet "$BIN" pipeline --items 1000000 --duration 0 --backlog 0 --plain-scan off --phase-timeout 90 --output "$RESULTS/pipeline-1m.json"
 fi
 
 if [ "$micro" -eq 1 ]; then

@@ -21,7 +21,6 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
 {
     private const int SteadyFirstIndex = 10_000_000;
     private const int BacklogFirstIndex = 20_000_000;
-    private static readonly TimeSpan PhaseTimeout = TimeSpan.FromMinutes(20);
 
     private readonly DynamoItemGenerator _generator = new("pk");
     private readonly Stopwatch _runClock = Stopwatch.StartNew();
@@ -80,16 +79,18 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
                 try { await Task.Delay(100, sampling.Token); } catch (OperationCanceledException) { }
             }
         });
+        long PeakSoFar() => (peakResettable ? ProcessMemory.PeakBytes(pid) : null) ?? sampledPeak;
         var wall = Stopwatch.StartNew();
         var fullSyncCpu = Cpu(mongod);
         var node = await ReplicationNode.StartAsync(settings, loggers);
         TableCheckpoint synced;
         try
         {
-            synced = await WaitForFullSyncAsync(node, table);
+            synced = await WaitForFullSyncAsync(node, table, PeakSoFar);
         }
         catch
         {
+            Say($"full sync failed; the node's peak RSS until then: {PeakSoFar() / 1048576.0:N0} MB");
             await node.DisposeAsync();
             throw;
         }
@@ -151,9 +152,13 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
         return description.ItemCount is > 0 && description.TableSizeBytes is > 0 ? (double)description.TableSizeBytes / description.ItemCount : null;
     }
 
-    private static async Task<TableCheckpoint> WaitForFullSyncAsync(ReplicationNode node, string table)
+    private TimeSpan PhaseTimeout => TimeSpan.FromMinutes(options.PhaseTimeoutMinutes);
+
+    /// <summary>Polls the checkpoint until the full sync is done, saying once a minute how far it got and the node's peak RSS.</summary>
+    private async Task<TableCheckpoint> WaitForFullSyncAsync(ReplicationNode node, string table, Func<long> peakBytes)
     {
         var deadline = Stopwatch.StartNew();
+        var nextReport = TimeSpan.FromMinutes(1);
         while (deadline.Elapsed < PhaseTimeout)
         {
             // In mode `full` the node ends right after the sync: read the checkpoint before deciding it stopped early.
@@ -161,9 +166,14 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
             var checkpoint = await node.Services.Checkpoints.GetTableAsync(table);
             if (checkpoint?.FullSync.Status == FullSyncStatus.Done) return checkpoint;
             if (stopped) throw new InvalidOperationException($"the node stopped during the full sync of {table}: {await node.Completion}");
+            if (deadline.Elapsed > nextReport)
+            {
+                Say($"full sync: {checkpoint?.FullSync.ItemsWritten ?? 0:N0} items written so far, node peak RSS {peakBytes() / 1048576.0:N0} MB");
+                nextReport += TimeSpan.FromMinutes(1);
+            }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"the full sync of {table} did not finish within {PhaseTimeout.TotalMinutes} minutes");
+        throw new TimeoutException($"the full sync of {table} did not finish within {PhaseTimeout.TotalMinutes} minutes (--phase-timeout)");
     }
 
     /// <summary>One write that reaches the target proves the incremental sync is running before the load is timed.</summary>

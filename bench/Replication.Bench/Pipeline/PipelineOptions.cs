@@ -7,7 +7,8 @@ public sealed record PipelineOptions
 {
     public const string Usage =
         "usage: Replication.Bench pipeline [--items N] [--segments N] [--page-size N] [--payload BYTES] [--load-parallelism N]\n" +
-        "                                  [--rate WRITES_PER_S] [--duration SECONDS] [--backlog N] [--plain-scan on|off] [--output FILE]";
+        "                                  [--rate WRITES_PER_S] [--duration SECONDS] [--backlog N] [--plain-scan on|off]\n" +
+        "                                  [--phase-timeout MINUTES] [--output FILE]";
 
     /// <summary>Items in the full-sync table; 100,000 keeps `./build.sh bench` well inside 15 minutes on a 2-core machine.</summary>
     public int Items { get; init; } = 100_000;
@@ -28,6 +29,8 @@ public sealed record PipelineOptions
     public int Backlog { get; init; } = 20_000;
     /// <summary>Off for memory-only runs, where the baseline Scan would only add time.</summary>
     public bool PlainScan { get; init; } = true;
+    /// <summary>How long the full sync and the catch-up may take each; a 1M-item table on DynamoDB Local needs far more than the default.</summary>
+    public int PhaseTimeoutMinutes { get; init; } = 20;
     public string? Output { get; init; }
 
     public static PipelineOptions Parse(IReadOnlyList<string> args)
@@ -50,6 +53,7 @@ public sealed record PipelineOptions
                 "--duration" => options with { DurationSeconds = NonNegative(name, value) },
                 "--backlog" => options with { Backlog = NonNegative(name, value) },
                 "--plain-scan" => options with { PlainScan = OnOff(name, value) },
+                "--phase-timeout" => options with { PhaseTimeoutMinutes = Positive(name, value) },
                 "--output" => options with { Output = value },
                 _ => throw new ArgumentException($"pipeline: unknown option '{name}'\n{Usage}"),
             };
