@@ -2,17 +2,20 @@ using System.Net;
 using System.Runtime.InteropServices;
 using Replication.Testing.Demo;
 using Replication.Testing.InMemoryMongo.Wire;
+using Replication.Testing.SyntheticDynamo;
 
 namespace Replication.Testing;
 
 public static class Program
 {
     private const string Usage = "usage: Replication.Testing mongod [--port N] [--bind 127.0.0.1]\n" +
-                                 "       Replication.Testing demo [options]   (--help for the options)";
+                                 "       Replication.Testing demo [options]   (--help for the options)\n" +
+                                 "       Replication.Testing synthetic-dynamo --items N [--payload BYTES] [--table NAME] [--port N]";
 
     public static async Task<int> Main(string[] args)
     {
         if (args.Length > 0 && args[0] == "demo") return await RunDemoAsync(args[1..]);
+        if (args.Length > 0 && args[0] == "synthetic-dynamo") return await RunSyntheticDynamoAsync(args[1..]);
         if (args.Length == 0 || args[0] != "mongod")
         {
             Console.Error.WriteLine(Usage);
@@ -88,7 +91,55 @@ public static class Program
         }
     }
 
-    private static async Task<int> RunMongodAsync(int port, IPAddress bind)
+    /// <summary>A DynamoDB endpoint serving one table of generated items (see <see cref="SyntheticDynamoServer"/>); prints its URL when listening.</summary>
+    private static async Task<int> RunSyntheticDynamoAsync(string[] args)
+    {
+        int? items = null;
+        var payload = 100;
+        var table = "bench";
+        var port = 0;
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : null;
+            switch (args[i])
+            {
+                case "--items" when int.TryParse(value, out var n) && n >= 0:
+                    items = n;
+                    break;
+                case "--payload" when int.TryParse(value, out var b) && b > 0:
+                    payload = b;
+                    break;
+                case "--table" when !string.IsNullOrEmpty(value):
+                    table = value;
+                    break;
+                case "--port" when int.TryParse(value, out var p) && p is >= 0 and <= 65535:
+                    port = p;
+                    break;
+                default:
+                    Console.Error.WriteLine($"synthetic-dynamo: invalid argument '{args[i]}'{(value is null ? "" : $" '{value}'")}");
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+            i++;
+        }
+        if (items is null)
+        {
+            Console.Error.WriteLine("synthetic-dynamo: --items is required");
+            Console.Error.WriteLine(Usage);
+            return 2;
+        }
+        var stop = StopSignal(out var sigterm);
+        using var _ = sigterm;
+        await using var server = await SyntheticDynamoServer.StartAsync(new SyntheticTable(table, items.Value, payload), port);
+        Console.WriteLine($"Synthetic DynamoDB endpoint (test double): table '{table}', {items:N0} generated items, listening.");
+        Console.WriteLine(server.ServiceUrl);
+        await stop;
+        Console.WriteLine("Stopping.");
+        return 0;
+    }
+
+    /// <summary>Completes on Ctrl-C or SIGTERM; the caller disposes <paramref name="sigterm"/>.</summary>
+    private static Task StopSignal(out PosixSignalRegistration sigterm)
     {
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Console.CancelKeyPress += (_, e) =>
@@ -96,15 +147,22 @@ public static class Program
             e.Cancel = true;
             stop.TrySetResult();
         };
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
         {
             context.Cancel = true;
             stop.TrySetResult();
         });
+        return stop.Task;
+    }
+
+    private static async Task<int> RunMongodAsync(int port, IPAddress bind)
+    {
+        var stop = StopSignal(out var sigterm);
+        using var _ = sigterm;
         await using var server = new InMemoryMongoServer(new InMemoryMongoServerOptions { Port = port, BindAddress = bind });
         Console.WriteLine("In-memory MongoDB server (test double, data is not persisted) listening.");
         Console.WriteLine(server.ConnectionString);
-        await stop.Task;
+        await stop;
         Console.WriteLine("Stopping.");
         return 0;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Amazon.DynamoDBv2;
+using Amazon.Runtime;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Replication.Checkpoints;
@@ -15,6 +16,7 @@ namespace Replication.Bench.Pipeline;
 /// <summary>
 /// One run of the real product in-process against a freshly started DynamoDB Local and the in-memory MongoDB server
 /// (its own process): load, plain Scan, full sync, steady incremental load, backlog catch-up, plain GetRecords.
+/// With `--source synthetic` the source is the synthetic endpoint (its own process) and the run is the full sync alone.
 /// The table is loaded before its stream exists (DynamoDB Local slows down as stream records pile up); the node enables it.
 /// </summary>
 public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
@@ -35,26 +37,38 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
             Os = RuntimeInformation.OSDescription,
             StartedAt = DateTimeOffset.UtcNow,
         };
-        Say("starting DynamoDB Local and the in-memory MongoDB server");
-        await using var dynamo = await DynamoDbLocal.StartAsync();
         await using var mongod = await MongodProcess.StartAsync();
-        using var client = dynamo.CreateClient();
-        var table = await DynamoTestTables.CreateAsync(client, "bench");
+        await using var dynamo = options.Synthetic ? null : await DynamoDbLocal.StartAsync();
+        await using var synthetic = options.Synthetic ? await SyntheticDynamoProcess.StartAsync(options.Items, options.PayloadBytes) : null;
+        Say(synthetic is null
+            ? "started DynamoDB Local and the in-memory MongoDB server"
+            : $"started the in-memory MongoDB server and the synthetic DynamoDB endpoint ({options.Items:N0} generated items, nothing to load)");
+        var sourceProcess = synthetic?.ProcessId ?? ProcessCpu.FindChild(Environment.ProcessId, "java");
+        using var client = dynamo?.CreateClient() ?? SyntheticClient(synthetic!);
+        string table;
+        if (dynamo is null)
+        {
+            table = SyntheticDynamoProcess.Table;
+        }
+        else
+        {
+            table = await DynamoTestTables.CreateAsync(client, "bench");
+            Say($"loading {options.Items:N0} items into {table}");
+            var load = Stopwatch.StartNew();
+            await _generator.PutItemsAsync(client, table, options.Items, parallelism: options.LoadParallelism, payloadBytes: options.PayloadBytes);
+            results = results with { LoadItemsPerSecond = options.Items / load.Elapsed.TotalSeconds };
+            Say($"loaded at {results.LoadItemsPerSecond:N0} items/s");
+        }
+        results = results with { AverageItemBytes = await AverageItemBytesAsync(client, table) };
 
-        Say($"loading {options.Items:N0} items into {table}");
-        var load = Stopwatch.StartNew();
-        await _generator.PutItemsAsync(client, table, options.Items, parallelism: options.LoadParallelism, payloadBytes: options.PayloadBytes);
-        results = results with { LoadItemsPerSecond = options.Items / load.Elapsed.TotalSeconds, AverageItemBytes = await AverageItemBytesAsync(client, table) };
-        Say($"loaded at {results.LoadItemsPerSecond:N0} items/s");
-
-        var settings = Settings(dynamo, mongod, table);
+        var settings = Settings(dynamo?.ServiceUrl ?? synthetic!.ServiceUrl, mongod, table);
         using var transport = new DynamoHttpTransport(ReplicationNode.DynamoOptions(settings.Source.DynamoDb));
         if (options.PlainScan)
         {
             // The first pass warms DynamoDB Local's JVM up for Scan (the load only warmed writes); the faster pass is the limit.
             Say("plain parallel Scan, twice");
             var (scanned, firstPass) = await PlainScan.RunAsync(transport, table, options.Segments, options.PageSize);
-            var account = Cpu(mongod);
+            var account = Cpu(sourceProcess, mongod);
             var (_, secondPass) = await PlainScan.RunAsync(transport, table, options.Segments, options.PageSize);
             var scanTime = firstPass < secondPass ? firstPass : secondPass;
             results = results with { PlainScanItems = scanned, PlainScanItemsPerSecond = scanned / scanTime.TotalSeconds, PlainScanCpu = account.Stop() };
@@ -81,7 +95,7 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
         });
         long PeakSoFar() => (peakResettable ? ProcessMemory.PeakBytes(pid) : null) ?? sampledPeak;
         var wall = Stopwatch.StartNew();
-        var fullSyncCpu = Cpu(mongod);
+        var fullSyncCpu = Cpu(sourceProcess, mongod);
         var node = await ReplicationNode.StartAsync(settings, loggers);
         TableCheckpoint synced;
         try
@@ -128,13 +142,13 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
         return results;
     }
 
-    private ReplicationSettings Settings(DynamoDbLocal dynamo, MongodProcess mongod, string table)
+    private ReplicationSettings Settings(Uri dynamoEndpoint, MongodProcess mongod, string table)
     {
         string[] overrides =
         [
             "replication.id=bench",
-            options.Backlog == 0 && options.DurationSeconds == 0 ? "replication.mode=full" : "replication.mode=all",
-            $"replication.source.dynamodb.endpoint=\"{dynamo.ServiceUrl}\"",
+            options.Synthetic || (options.Backlog == 0 && options.DurationSeconds == 0) ? "replication.mode=full" : "replication.mode=all",
+            $"replication.source.dynamodb.endpoint=\"{dynamoEndpoint}\"",
             $"replication.source.dynamodb.credentials.access-key-id={DynamoDbLocal.AccessKey}",
             $"replication.source.dynamodb.credentials.secret-access-key={DynamoDbLocal.SecretKey}",
             $"replication.target.mongodb.uri=\"{mongod.ConnectionString}\"",
@@ -242,9 +256,13 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
         return result;
     }
 
-    /// <summary>DynamoDB Local's JVM is a child of this process (started by <see cref="DynamoDbLocal"/>).</summary>
-    private static CpuAccount Cpu(MongodProcess mongod) =>
-        new(ProcessCpu.FindChild(Environment.ProcessId, "java"), Environment.ProcessId, mongod.ProcessId);
+    /// <summary>The source is DynamoDB Local's JVM (a child of this process, started by <see cref="DynamoDbLocal"/>) or the synthetic endpoint.</summary>
+    private static CpuAccount Cpu(int? source, MongodProcess mongod) => new(source, Environment.ProcessId, mongod.ProcessId);
+
+    /// <summary>The SDK client for the synthetic endpoint (any keys: it ignores signatures).</summary>
+    private static AmazonDynamoDBClient SyntheticClient(SyntheticDynamoProcess synthetic) =>
+        new(new BasicAWSCredentials(DynamoDbLocal.AccessKey, DynamoDbLocal.SecretKey),
+            new AmazonDynamoDBConfig { ServiceURL = synthetic.ServiceUrl.ToString(), AuthenticationRegion = "us-east-1" });
 
     private static double Percentile(List<double> sorted, double p) =>
         sorted.Count == 0 ? 0 : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(p * sorted.Count) - 1)];

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Serialization;
 
 namespace Replication.Bench.Pipeline;
 
@@ -8,7 +9,18 @@ public sealed record PipelineOptions
     public const string Usage =
         "usage: Replication.Bench pipeline [--items N] [--segments N] [--page-size N] [--payload BYTES] [--load-parallelism N]\n" +
         "                                  [--rate WRITES_PER_S] [--duration SECONDS] [--backlog N] [--plain-scan on|off]\n" +
-        "                                  [--phase-timeout MINUTES] [--output FILE]";
+        "                                  [--phase-timeout MINUTES] [--source dynamodb-local|synthetic] [--output FILE]";
+
+    public const string DynamoDbLocalSource = "dynamodb-local";
+    /// <summary>Generated items served by `Replication.Testing synthetic-dynamo`: a full sync only (memory runs at sizes DynamoDB Local cannot scan).</summary>
+    public const string SyntheticSource = "synthetic";
+
+    /// <summary>
+    /// `dynamodb-local` (a fresh DynamoDB Local, loaded first) or `synthetic`: a full sync of items that exist only
+    /// virtually in a synthetic endpoint; no load, plain Scan, steady load or backlog.
+    /// </summary>
+    public string Source { get; init; } = DynamoDbLocalSource;
+    [JsonIgnore] public bool Synthetic => Source == SyntheticSource;
 
     /// <summary>Items in the full-sync table; 100,000 keeps `./build.sh bench` well inside 15 minutes on a 2-core machine.</summary>
     public int Items { get; init; } = 100_000;
@@ -54,11 +66,14 @@ public sealed record PipelineOptions
                 "--backlog" => options with { Backlog = NonNegative(name, value) },
                 "--plain-scan" => options with { PlainScan = OnOff(name, value) },
                 "--phase-timeout" => options with { PhaseTimeoutMinutes = Positive(name, value) },
+                "--source" when value is DynamoDbLocalSource or SyntheticSource => options with { Source = value },
+                "--source" => throw new ArgumentException($"pipeline: --source must be {DynamoDbLocalSource} or {SyntheticSource}, not '{value}'"),
                 "--output" => options with { Output = value },
                 _ => throw new ArgumentException($"pipeline: unknown option '{name}'\n{Usage}"),
             };
         }
-        return options;
+        // The synthetic endpoint serves a full sync only: it has no stream, and a plain Scan of it would measure nothing.
+        return options.Synthetic ? options with { PlainScan = false, DurationSeconds = 0, Backlog = 0 } : options;
     }
 
     private static int Positive(string name, string value) =>

@@ -9,8 +9,10 @@ public static class PipelineReport
         output.WriteLine();
         output.WriteLine($"Whole pipeline — {r.Cores} cores, {r.Os}, {r.Runtime}; {s.Items:N0} items (~{r.AverageItemBytes:N0} B), " +
                          $"{s.Segments} segments, page size {(s.PageSize == 0 ? "1 MB" : s.PageSize.ToString())}");
-        output.WriteLine("Source: DynamoDB Local (fresh instance); target: in-memory MongoDB test server (separate process).");
-        Row(output, "load (BatchWriteItem, parallel)", $"{r.LoadItemsPerSecond:N0} items/s");
+        output.WriteLine(s.Synthetic
+            ? "Source: synthetic DynamoDB endpoint (generated items, separate process; full sync only); target: in-memory MongoDB test server (separate process)."
+            : "Source: DynamoDB Local (fresh instance); target: in-memory MongoDB test server (separate process).");
+        if (!s.Synthetic) Row(output, "load (BatchWriteItem, parallel)", $"{r.LoadItemsPerSecond:N0} items/s");
         Row(output, "plain parallel Scan (a)", s.PlainScan ? $"{r.PlainScanItemsPerSecond:N0} items/s" : "not run (--plain-scan off)");
         Row(output, "full sync (b)", $"{r.FullSyncItemsPerSecond:N0} items/s ({r.FullSyncWallItemsPerSecond:N0}/s incl. node start)");
         if (s.PlainScan) Row(output, "full-sync ratio b/a", $"{r.FullSyncRatio:F2}");

@@ -48,11 +48,11 @@ public static class ProcessCpu
     }
 }
 
-/// <summary>CPU seconds spent by the source (DynamoDB Local), the node (this process) and the target server during one phase.</summary>
+/// <summary>CPU seconds spent by the source (DynamoDB Local or the synthetic endpoint), the node (this process) and the target server during one phase.</summary>
 public sealed record PhaseCpu(double WallSeconds, double SourceSeconds, double NodeSeconds, double TargetSeconds)
 {
     public override string ToString() =>
-        $"{WallSeconds:F1} s wall; CPU s: DynamoDB Local {SourceSeconds:F1}, node {NodeSeconds:F1}, MongoDB server {TargetSeconds:F1}";
+        $"{WallSeconds:F1} s wall; CPU s: source {SourceSeconds:F1}, node {NodeSeconds:F1}, MongoDB server {TargetSeconds:F1}";
 }
 
 /// <summary>Starts a CPU account of the three processes; <see cref="Stop"/> gives the deltas.</summary>
