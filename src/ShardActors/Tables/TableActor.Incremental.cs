@@ -170,7 +170,7 @@ public sealed partial class TableActor
             return;
         }
         Context.Log.LogWarning("table {Table}: stream gap in shard {Shard}; starting a new full sync of the table", _tableName, gap.ShardId);
-        _services.Checkpoints.StartNewGenerationAsync(_tableName, Stopping)
+        _services.Checkpoints.StartNewGenerationAsync(_tableName, Stopping, fromGeneration: _generation)
             .PipeTo(Self, success: generation => new Resync(generation));
         Become(Resyncing);
     }

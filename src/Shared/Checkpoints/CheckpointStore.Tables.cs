@@ -102,11 +102,15 @@ public sealed partial class CheckpointStore
 
     /// <summary>
     /// Starts the table over (after a gap in its stream): a new generation whose full sync has not started, and no
-    /// shard positions. Writers of the old generation are refused from now on.
+    /// shard positions. Writers of the old generation are refused from now on. With <paramref name="fromGeneration"/>
+    /// only that generation is replaced, so two owners reacting to one gap (a stale coordinator and its successor)
+    /// re-sync the table once.
     /// </summary>
-    public async Task<int> StartNewGenerationAsync(string table, CancellationToken cancellationToken = default)
+    public async Task<int> StartNewGenerationAsync(string table, CancellationToken cancellationToken = default, int? fromGeneration = null)
     {
-        var result = await _tables.FindAndModifyAsync(new FindAndModifyRequest(new BsonDocument { { "_id", table } })
+        var filter = new BsonDocument { { "_id", table } };
+        if (fromGeneration is { } current) filter.Add("generation", current);
+        var result = await _tables.FindAndModifyAsync(new FindAndModifyRequest(filter)
         {
             Update = new BsonDocument
             {
@@ -116,7 +120,10 @@ public sealed partial class CheckpointStore
             },
             ReturnNew = true,
         }, cancellationToken).ConfigureAwait(false);
-        if (result.Document is null) throw new CheckpointConflictException($"table '{table}' has no checkpoint to re-sync");
+        if (result.Document is null)
+            throw new CheckpointConflictException(fromGeneration is null
+                ? $"table '{table}' has no checkpoint to re-sync"
+                : $"table '{table}': generation {fromGeneration} is no longer current; another owner already started its re-sync");
         await DeleteShardsAsync(table, cancellationToken).ConfigureAwait(false);
         return ReadTable(result.Document).Generation;
     }

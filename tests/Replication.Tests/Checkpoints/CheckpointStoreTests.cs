@@ -169,4 +169,15 @@ public class CheckpointStoreTests : MongoServerTest
         Assert.Single(await store.ListShardsAsync("Other"));
         Assert.False(await store.ResetTableAsync("Orders"));
     }
+
+    [Fact]
+    public async Task Two_owners_reacting_to_one_gap_re_sync_the_table_once()
+    {
+        var store = Store;
+        await store.RegisterTableAsync(Orders);
+        Assert.Equal(1, await store.StartNewGenerationAsync("Orders", fromGeneration: 0));
+        var refused = await Assert.ThrowsAsync<CheckpointConflictException>(() => store.StartNewGenerationAsync("Orders", fromGeneration: 0));
+        Assert.Contains("generation 0 is no longer current", refused.Message);
+        Assert.Equal(1, (await store.GetTableAsync("Orders"))!.Generation);
+    }
 }
