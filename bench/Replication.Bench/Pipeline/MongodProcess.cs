@@ -1,3 +1,5 @@
+using Replication.Testing;
+
 namespace Replication.Bench.Pipeline;
 
 /// <summary>The in-memory MongoDB test server (`Replication.Testing mongod`) in its own process.</summary>
@@ -12,7 +14,7 @@ public sealed class MongodProcess : IAsyncDisposable
 
     public static async Task<MongodProcess> StartAsync(CancellationToken cancellationToken = default) =>
         new(await TestingProcess.StartAsync("the in-memory MongoDB server", "mongodb://",
-            ["mongod", "--port", TestingProcess.FreePort().ToString()], cancellationToken).ConfigureAwait(false));
+            ["mongod", "--port", ChildProcesses.FreePort().ToString()], cancellationToken).ConfigureAwait(false));
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
@@ -75,7 +73,7 @@ public sealed class DynamoDbLocal : IAsyncDisposable
 
     private static async Task<DynamoDbLocal> StartOnFreePortAsync(string jar, string library, CancellationToken cancellationToken)
     {
-        var port = FreePort();
+        var port = ChildProcesses.FreePort();
         var start = new ProcessStartInfo("java")
         {
             WorkingDirectory = Path.GetDirectoryName(jar)!,
@@ -156,31 +154,5 @@ public sealed class DynamoDbLocal : IAsyncDisposable
         return (jar, Path.Combine(emulator, "DynamoDBLocal_lib"));
     }
 
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-                using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-                await _process.WaitForExitAsync(wait.Token).ConfigureAwait(false);
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        finally
-        {
-            _process.Dispose();
-        }
-    }
+    public ValueTask DisposeAsync() => ChildProcesses.KillAndDisposeAsync(_process);
 }
