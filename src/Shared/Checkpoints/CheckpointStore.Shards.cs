@@ -137,7 +137,7 @@ public sealed partial class CheckpointStore
             { "deletes", new BsonArray { new BsonDocument { { "q", new BsonDocument { { "table", table } } }, { "limit", 0 } } } },
         }, CommandKind.Write, cancellationToken);
 
-    private static ShardCheckpoint ReadShard(BsonDocument doc) => new(
+    internal static ShardCheckpoint ReadShard(BsonDocument doc) => new(
         Table: CheckpointFields.String(doc, "table")!,
         StreamArn: CheckpointFields.String(doc, "streamArn") ?? "",
         ShardId: CheckpointFields.String(doc, "shardId")!,

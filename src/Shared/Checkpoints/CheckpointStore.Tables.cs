@@ -174,7 +174,7 @@ public sealed partial class CheckpointStore
         return doc;
     }
 
-    private static TableCheckpoint ReadTable(BsonDocument doc)
+    internal static TableCheckpoint ReadTable(BsonDocument doc)
     {
         var key = (BsonDocument)doc["keySchema"]!;
         var fullSync = doc["fullSync"] as BsonDocument;

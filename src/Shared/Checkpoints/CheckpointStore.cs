@@ -28,8 +28,8 @@ public sealed partial class CheckpointStore(MongoDatabase database, string deadL
 
     private BsonDateTime Now() => new(_clock.GetUtcNow().ToUnixTimeMilliseconds());
 
-    /// <summary>One update; returns how many documents matched.</summary>
-    private static async Task<long> UpdateOneAsync(MongoCollection collection, BsonDocument filter, BsonDocument update, bool upsert, CancellationToken cancellationToken)
+    /// <summary>One update (the checkpoint and cluster stores' conditional writes); returns how many documents matched or were upserted.</summary>
+    internal static async Task<long> UpdateOneAsync(MongoCollection collection, BsonDocument filter, BsonDocument update, bool upsert, CancellationToken cancellationToken)
     {
         var result = await collection.BulkWriteAsync(
             [new UpdateOneModel(filter.ToBytes(), update.ToBytes(), upsert)],

@@ -32,8 +32,7 @@ public sealed class ClusterMembership(MongoDatabase database, ClusterSettings se
                 }
             },
         };
-        await _nodes.BulkWriteAsync([new UpdateOneModel(new BsonDocument { { "_id", nodeId } }.ToBytes(), update.ToBytes(), IsUpsert: true)],
-            new BulkWriteOptions { IsOrdered = true }, cancellationToken).ConfigureAwait(false);
+        await CheckpointStore.UpdateOneAsync(_nodes, new BsonDocument { { "_id", nodeId } }, update, upsert: true, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Says this node is alive; false when its member document is gone (the node must join again).</summary>
@@ -77,10 +76,7 @@ public sealed class ClusterMembership(MongoDatabase database, ClusterSettings se
             roles);
     }
 
-    private async Task<bool> UpdateAsync(string nodeId, BsonDocument set, CancellationToken cancellationToken)
-    {
-        var result = await _nodes.BulkWriteAsync([new UpdateOneModel(new BsonDocument { { "_id", nodeId } }.ToBytes(), new BsonDocument { { "$set", set } }.ToBytes())],
-            new BulkWriteOptions { IsOrdered = true }, cancellationToken).ConfigureAwait(false);
-        return result.MatchedCount > 0;
-    }
+    private async Task<bool> UpdateAsync(string nodeId, BsonDocument set, CancellationToken cancellationToken) =>
+        await CheckpointStore.UpdateOneAsync(_nodes, new BsonDocument { { "_id", nodeId } }, new BsonDocument { { "$set", set } }, upsert: false, cancellationToken)
+            .ConfigureAwait(false) > 0;
 }

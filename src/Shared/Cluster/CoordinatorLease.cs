@@ -29,9 +29,7 @@ public sealed class CoordinatorLease(MongoDatabase database, TimeProvider? clock
         var now = _clock.GetUtcNow();
         if (observed.IsHeld(now) && observed.Owner != owner) return null;
         var filter = Filter();
-        filter.Add("lease.counter", observed.Counter == 0
-            ? new BsonDocument { { "$in", new BsonArray { 0L, BsonNull.Value } } }
-            : new BsonDocument { { "$eq", observed.Counter } });
+        filter.Add("lease.counter", LeaseTable.IsCounter(observed.Counter));
         var counter = observed.Counter + 1;
         var update = new BsonDocument
         {
@@ -39,9 +37,9 @@ public sealed class CoordinatorLease(MongoDatabase database, TimeProvider? clock
         };
         try
         {
-            var result = await _leases.BulkWriteAsync([new UpdateOneModel(filter.ToBytes(), update.ToBytes(), IsUpsert: true)],
-                new BulkWriteOptions { IsOrdered = true }, cancellationToken).ConfigureAwait(false);
-            return result.MatchedCount + result.UpsertedCount > 0 ? new CheckpointFence(owner, counter) : null;
+            return await CheckpointStore.UpdateOneAsync(_leases, filter, update, upsert: true, cancellationToken).ConfigureAwait(false) > 0
+                ? new CheckpointFence(owner, counter)
+                : null;
         }
         catch (MongoBulkWriteException e) when (e.WriteErrors.Any(w => w.Code == 11000))
         {
@@ -49,20 +47,18 @@ public sealed class CoordinatorLease(MongoDatabase database, TimeProvider? clock
         }
     }
 
-    public async Task<bool> RenewAsync(CheckpointFence fence, TimeSpan duration, CancellationToken cancellationToken = default) =>
-        await UpdateHeldAsync(fence, new BsonDocument { { "lease.expiresAt", LeaseTable.Date(_clock.GetUtcNow() + duration) } }, cancellationToken).ConfigureAwait(false);
+    public Task<bool> RenewAsync(CheckpointFence fence, TimeSpan duration, CancellationToken cancellationToken = default) =>
+        UpdateHeldAsync(fence, new BsonDocument { { "lease.expiresAt", LeaseTable.Date(_clock.GetUtcNow() + duration) } }, cancellationToken);
 
-    public async Task<bool> ReleaseAsync(CheckpointFence fence, CancellationToken cancellationToken = default) =>
-        await UpdateHeldAsync(fence, new BsonDocument { { "lease.owner", BsonNull.Value }, { "lease.expiresAt", BsonNull.Value } }, cancellationToken).ConfigureAwait(false);
+    public Task<bool> ReleaseAsync(CheckpointFence fence, CancellationToken cancellationToken = default) =>
+        UpdateHeldAsync(fence, new BsonDocument { { "lease.owner", BsonNull.Value }, { "lease.expiresAt", BsonNull.Value } }, cancellationToken);
 
     private async Task<bool> UpdateHeldAsync(CheckpointFence fence, BsonDocument set, CancellationToken cancellationToken)
     {
         var filter = Filter();
         filter.Add("lease.owner", fence.Owner);
         filter.Add("lease.counter", fence.Counter);
-        var result = await _leases.BulkWriteAsync([new UpdateOneModel(filter.ToBytes(), new BsonDocument { { "$set", set } }.ToBytes())],
-            new BulkWriteOptions { IsOrdered = true }, cancellationToken).ConfigureAwait(false);
-        return result.MatchedCount > 0;
+        return await CheckpointStore.UpdateOneAsync(_leases, filter, new BsonDocument { { "$set", set } }, upsert: false, cancellationToken).ConfigureAwait(false) > 0;
     }
 
     private static BsonDocument Filter() => new() { { "_id", DocumentId } };

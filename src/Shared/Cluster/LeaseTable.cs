@@ -21,30 +21,19 @@ public sealed class LeaseTable(MongoDatabase database, TimeProvider? clock = nul
     public async Task<IReadOnlyList<LeasedUnit>> ListAsync(CancellationToken cancellationToken = default)
     {
         var units = new List<LeasedUnit>();
-        var tables = await _tables.FindToListAsync(new BsonDocument { { "fullSync.status", nameof(FullSyncStatus.Running) } }, null, cancellationToken).ConfigureAwait(false);
-        foreach (var table in tables)
+        var running = await _tables.FindToListAsync(new BsonDocument { { "fullSync.status", nameof(FullSyncStatus.Running) } }, null, cancellationToken).ConfigureAwait(false);
+        foreach (var table in running.Select(CheckpointStore.ReadTable))
         {
-            var name = ((BsonString)table["_id"]!).Value;
-            var generation = (int)CheckpointFields.Long(table, "generation");
-            if (table["fullSync"] is not BsonDocument fullSync || fullSync["segments"] is not BsonDocument segments) continue;
-            var total = (int)CheckpointFields.Long(fullSync, "totalSegments");
-            foreach (var (number, value) in segments)
-            {
-                if (value is not BsonDocument segment || !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) continue;
-                if (segment["status"] is BsonString { Value: nameof(SegmentStatus.Done) }) continue;
-                units.Add(new LeasedUnit(new SegmentLeaseKey(name, generation, n, total), CheckpointFields.Lease(segment) ?? CheckpointLease.Free));
-            }
+            foreach (var segment in table.FullSync.Segments.Values.Where(s => s.Status != SegmentStatus.Done))
+                units.Add(new LeasedUnit(new SegmentLeaseKey(table.Table, table.Generation, segment.Segment, table.FullSync.TotalSegments), segment.Lease ?? CheckpointLease.Free));
         }
-        var shards = await _shards.FindToListAsync(new BsonDocument
+        var leasable = await _shards.FindToListAsync(new BsonDocument
         {
             { "leasable", true },
             { "status", new BsonDocument { { "$nin", new BsonArray { nameof(ShardStatus.Done), nameof(ShardStatus.Skipped) } } } },
         }, null, cancellationToken).ConfigureAwait(false);
-        foreach (var shard in shards)
-        {
-            var key = new ShardLeaseKey(((BsonString)shard["table"]!).Value, ((BsonString)shard["shardId"]!).Value, shard["parentShardId"] is BsonString p ? p.Value : null);
-            units.Add(new LeasedUnit(key, CheckpointFields.Lease(shard) ?? CheckpointLease.Free));
-        }
+        foreach (var shard in leasable.Select(CheckpointStore.ReadShard))
+            units.Add(new LeasedUnit(new ShardLeaseKey(shard.Table, shard.ShardId, shard.ParentShardId), shard.Lease ?? CheckpointLease.Free));
         return units;
     }
 
@@ -57,9 +46,7 @@ public sealed class LeaseTable(MongoDatabase database, TimeProvider? clock = nul
     {
         var now = _clock.GetUtcNow();
         var (collection, filter, path) = Locate(unit.Key, forTaking: true);
-        filter.Add(path + ".counter", unit.Lease.Counter == 0
-            ? new BsonDocument { { "$in", new BsonArray { 0L, BsonNull.Value } } } // a lease never taken may have no counter yet
-            : new BsonDocument { { "$eq", unit.Lease.Counter } });
+        filter.Add(path + ".counter", IsCounter(unit.Lease.Counter));
         if (!steal)
             filter.Add("$or", new BsonArray
             {
@@ -131,12 +118,13 @@ public sealed class LeaseTable(MongoDatabase database, TimeProvider? clock = nul
         }
     }
 
-    private static async Task<bool> UpdateAsync(MongoCollection collection, BsonDocument filter, BsonDocument update, CancellationToken cancellationToken)
-    {
-        var result = await collection.BulkWriteAsync([new UpdateOneModel(filter.ToBytes(), update.ToBytes())], new BulkWriteOptions { IsOrdered = true }, cancellationToken)
-            .ConfigureAwait(false);
-        return result.MatchedCount > 0;
-    }
+    private static async Task<bool> UpdateAsync(MongoCollection collection, BsonDocument filter, BsonDocument update, CancellationToken cancellationToken) =>
+        await CheckpointStore.UpdateOneAsync(collection, filter, update, upsert: false, cancellationToken).ConfigureAwait(false) > 0;
+
+    /// <summary>The condition that a lease's counter is still the one observed (a lease never taken may have no counter yet).</summary>
+    internal static BsonDocument IsCounter(long observed) => observed == 0
+        ? new BsonDocument { { "$in", new BsonArray { 0L, BsonNull.Value } } }
+        : new BsonDocument { { "$eq", observed } };
 
     internal static BsonDateTime Date(DateTimeOffset time) => new(time.ToUnixTimeMilliseconds());
 }

@@ -5,12 +5,6 @@ namespace Replication.Tests.Cli;
 
 public class ProgressTrackerTests
 {
-    private sealed class ManualClock : TimeProvider
-    {
-        public DateTimeOffset Now { get; set; } = DateTimeOffset.UnixEpoch.AddDays(20000);
-        public override DateTimeOffset GetUtcNow() => Now;
-    }
-
     [Fact]
     public void Rate_and_eta_come_from_the_items_written_since_the_table_was_first_seen()
     {

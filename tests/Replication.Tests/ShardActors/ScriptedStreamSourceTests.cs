@@ -150,12 +150,4 @@ public sealed class ScriptedStreamSourceTests
         Assert.Equal(calls.Select(c => c.Order).Order(), calls.Select(c => c.Order));
     }
 
-    private sealed class ManualClock : TimeProvider
-    {
-        private DateTimeOffset _now = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
-
-        public override DateTimeOffset GetUtcNow() => _now;
-
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }
