@@ -143,10 +143,13 @@ public sealed partial class TableActor
             OnGap(new StreamGapDetected(gap.ShardId, gap.Reason));
             return;
         }
+        // Only shards handed to the workers and not yet known finished can have changed.
+        var running = _started.Where(id => StatusOf(id) is not (ShardStatus.Done or ShardStatus.Skipped)).ToArray();
         var finished = false;
-        foreach (var shard in await _services.Checkpoints.ListShardsAsync(_tableName, Stopping).ConfigureAwait(false))
+        var changed = running.Length == 0 ? [] : await _services.Checkpoints.ListShardsAsync(_tableName, Stopping, running).ConfigureAwait(false);
+        foreach (var shard in changed)
         {
-            if (shard.Status is not (ShardStatus.Done or ShardStatus.Skipped) || StatusOf(shard.ShardId) is ShardStatus.Done or ShardStatus.Skipped) continue;
+            if (shard.Status is not (ShardStatus.Done or ShardStatus.Skipped)) continue;
             _status[shard.ShardId] = shard.Status;
             finished = true;
         }

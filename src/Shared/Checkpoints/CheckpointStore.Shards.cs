@@ -14,9 +14,17 @@ public sealed partial class CheckpointStore
 
     public static string SequenceKey(SequenceNumber sequenceNumber) => sequenceNumber.ToString().PadLeft(SequenceKeyWidth, '0');
 
-    public async Task<IReadOnlyList<ShardCheckpoint>> ListShardsAsync(string table, CancellationToken cancellationToken = default)
+    /// <param name="shardIds">Only these shards; null for all of the table's (finished ones pile up over weeks).</param>
+    public async Task<IReadOnlyList<ShardCheckpoint>> ListShardsAsync(string table, CancellationToken cancellationToken = default, IReadOnlyCollection<string>? shardIds = null)
     {
-        var found = await _shards.FindToListAsync(new BsonDocument { { "table", table } }, new FindOptions { Sort = new BsonDocument { { "shardId", 1 } } }, cancellationToken).ConfigureAwait(false);
+        var filter = new BsonDocument { { "table", table } };
+        if (shardIds is not null)
+        {
+            var ids = new BsonArray();
+            foreach (var id in shardIds) ids.Add(id);
+            filter.Add("shardId", new BsonDocument { { "$in", ids } });
+        }
+        var found = await _shards.FindToListAsync(filter, new FindOptions { Sort = new BsonDocument { { "shardId", 1 } } }, cancellationToken).ConfigureAwait(false);
         return found.Select(ReadShard).ToArray();
     }
 
