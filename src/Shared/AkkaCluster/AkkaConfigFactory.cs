@@ -1,0 +1,90 @@
+using System.Globalization;
+using System.Text;
+using Akka.Configuration;
+using Replication.AkkaCluster.Lease;
+using Replication.Configuration;
+using ConfigurationException = Replication.Configuration.ConfigurationException;
+using Replication.Hocon;
+
+namespace Replication.AkkaCluster;
+
+/// <summary>
+/// Turns our resolved configuration into the <see cref="Config"/> an Akka.NET ActorSystem starts from, so Akka never
+/// parses the user's file itself (its parser ignores <c>${?ENV}</c> and reports no file:line). Precedence, highest
+/// first: the settings this product cannot run without, the user's own <c>akka { }</c> block, the keys mapped from
+/// <c>replication.cluster</c>, then Akka's reference defaults (the ActorSystem adds those itself).
+/// </summary>
+public static class AkkaConfigFactory
+{
+    /// <summary>Sharding's state lives in distributed data, in memory only: the LMDB durable store does not work with
+    /// the LightningDB version served here, and every position the work needs is in the checkpoint database anyway.</summary>
+    private static readonly (string Path, string Value, string Why)[] Required =
+    [
+        ("akka.cluster.sharding.state-store-mode", "ddata", "the persistence store needs an Akka.Persistence journal this product does not have"),
+        ("akka.cluster.sharding.distributed-data.durable.keys", "[]", "the durable LMDB store does not work with the LightningDB version this product ships with"),
+    ];
+
+    /// <exception cref="ConfigurationException">a replication.cluster value is invalid, or the akka block overrides a required setting</exception>
+    public static Config Create(HoconConfig config)
+    {
+        var settings = AkkaClusterSettings.From(config);
+        CheckRequiredSettingsAreKept(config);
+        var required = ConfigurationFactory.ParseString(string.Join('\n', Required.Select(r => $"{r.Path} = {r.Value}")));
+        var mapped = ConfigurationFactory.ParseString(Map(settings));
+        return config.GetValue("akka") is HoconObject akka
+            ? required.WithFallback(ConfigurationFactory.ParseString(Render("akka", akka))).WithFallback(mapped)
+            : required.WithFallback(mapped);
+    }
+
+    /// <summary>
+    /// Keys in the <c>akka { }</c> block that Akka.NET does not know (a typo Akka itself would silently ignore), each with
+    /// its file:line and the closest known key, in the same form as the unknown keys under <c>replication</c>.
+    /// </summary>
+    public static IReadOnlyList<HoconWarning> FindUnknownKeys(HoconConfig config) =>
+        config.GetValue("akka") is HoconObject ? HoconConfig.FindUnknownKeys(AkkaReferenceKeys.Reference, config, under: "akka") : [];
+
+    private static string Map(AkkaClusterSettings s)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("akka.actor.provider = cluster");
+        text.AppendLine($"akka.remote.dot-netty.tcp.hostname = {Quote(s.Hostname)}");
+        text.AppendLine($"akka.remote.dot-netty.tcp.port = {s.Port.ToString(CultureInfo.InvariantCulture)}");
+        if (s.PublicHostname.Length > 0) text.AppendLine($"akka.remote.dot-netty.tcp.public-hostname = {Quote(s.PublicHostname)}");
+        text.AppendLine($"akka.cluster.seed-nodes = [{string.Join(", ", s.SeedNodes.Select(Quote))}]");
+        text.AppendLine($"akka.cluster.roles = [{string.Join(", ", s.Roles.Select(Quote))}]");
+        text.AppendLine($"akka.cluster.downing-provider-class = {Quote("Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster")}");
+        text.AppendLine("akka.cluster.split-brain-resolver.active-strategy = keep-majority");
+        text.AppendLine($"akka.cluster.split-brain-resolver.stable-after = {Duration(s.StableAfter)}");
+        text.AppendLine($"akka.cluster.sharding.use-lease = {Quote(MongoLease.ConfigPath)}");
+        text.AppendLine($"akka.cluster.singleton.use-lease = {Quote(MongoLease.ConfigPath)}");
+        text.AppendLine($"{MongoLease.ConfigPath} {{");
+        text.AppendLine($"  lease-class = {Quote(typeof(MongoLease).AssemblyQualifiedName!)}");
+        text.AppendLine($"  heartbeat-timeout = {Duration(s.LeaseDuration)}");
+        text.AppendLine($"  heartbeat-interval = {Duration(s.LeaseRenewInterval)}");
+        text.AppendLine($"  uri = {Quote(s.CheckpointUri)}");
+        text.AppendLine($"  database = {Quote(s.CheckpointDatabase)}");
+        text.AppendLine($"  collection = {Quote(MongoLeaseStore.DefaultCollection)}");
+        text.AppendLine("}");
+        return text.ToString();
+    }
+
+    private static void CheckRequiredSettingsAreKept(HoconConfig config)
+    {
+        var problems = new List<string>();
+        foreach (var (path, value, why) in Required)
+        {
+            if (config.GetValue(path) is not { } set) continue;
+            var kept = value == "[]" ? set is HoconArray { Items.Count: 0 } : set is HoconString s && s.Value == value;
+            if (!kept) problems.Add($"{path} at {set.Origin.ToShortString()}: must be {value} ({why}); remove it from the akka block");
+        }
+
+        if (problems.Count > 0) throw new ConfigurationException(problems);
+    }
+
+    private static string Render(string key, HoconObject value) =>
+        HoconRenderer.Render(new HoconObject([new KeyValuePair<string, HoconValue>(key, value)], value.Origin));
+
+    private static string Quote(string value) => HoconPath.Quote(value);
+
+    private static string Duration(TimeSpan value) => $"{(long)value.TotalMilliseconds}ms";
+}

@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using Akka.Configuration;
+using Replication.Mongo;
+
+namespace Replication.AkkaCluster.Lease;
+
+/// <summary>
+/// One <see cref="MongoLeaseStore"/> (and one client) per lease configuration in an actor system, shared by all its
+/// leases; when the system terminates, every lease stops renewing and the clients close.
+/// </summary>
+public sealed class MongoLeaseStores : IExtension
+{
+    private readonly ConcurrentDictionary<(string Uri, string Database, string Collection), Lazy<MongoLeaseStore>> _stores = new();
+    private readonly ConcurrentBag<MongoClient> _clients = [];
+    private readonly CancellationTokenSource _stopping = new();
+
+    private MongoLeaseStores(ActorSystem system) =>
+        system.RegisterOnTermination(() =>
+        {
+            _stopping.Cancel();
+            foreach (var client in _clients) _ = client.DisposeAsync().AsTask();
+        });
+
+    /// <summary>Cancelled when the actor system terminates: a stopped node must not keep its leases alive.</summary>
+    public CancellationToken Stopping => _stopping.Token;
+
+    public static MongoLeaseStores Get(ActorSystem system) => system.WithExtension<MongoLeaseStores, Provider>();
+
+    /// <summary>The store named by a lease section's <c>uri</c>, <c>database</c> and <c>collection</c>.</summary>
+    public MongoLeaseStore For(Config leaseConfig)
+    {
+        var key = (Required(leaseConfig, "uri"), Required(leaseConfig, "database"), Required(leaseConfig, "collection"));
+        return _stores.GetOrAdd(key, k => new Lazy<MongoLeaseStore>(() =>
+        {
+            var client = new MongoClient(k.Uri);
+            _clients.Add(client);
+            return new MongoLeaseStore(client.GetDatabase(k.Database).GetCollection(k.Collection));
+        })).Value;
+    }
+
+    private static string Required(Config config, string key) =>
+        config.GetString(key, "") is { Length: > 0 } value
+            ? value
+            : throw new ConfigurationException($"{MongoLease.ConfigPath}.{key} is empty: the MongoDB lease needs the checkpoint database's {key}");
+
+    private sealed class Provider : ExtensionIdProvider<MongoLeaseStores>
+    {
+        public override MongoLeaseStores CreateExtension(ExtendedActorSystem system) => new(system);
+    }
+}
