@@ -1,3 +1,4 @@
+using Replication.AkkaCluster;
 using Replication.Hocon;
 
 namespace Replication.Configuration;
@@ -5,7 +6,8 @@ namespace Replication.Configuration;
 /// <summary>
 /// Loads the layered configuration — the embedded reference.conf, the user's file, REPLICATION_-prefixed environment
 /// variables, then <c>--set</c> overrides — and checks it: typed settings, plus warnings for keys that
-/// reference.conf does not know (a typo is reported, never silently ignored).
+/// reference.conf does not know, and keys in an <c>akka { }</c> block that Akka.NET does not know (a typo is reported,
+/// never silently ignored).
 /// </summary>
 public sealed record ReplicationConfiguration(HoconConfig Config, ReplicationSettings Settings, IReadOnlyList<HoconWarning> Warnings)
 {
@@ -37,7 +39,8 @@ public sealed record ReplicationConfiguration(HoconConfig Config, ReplicationSet
             Overrides = overrides ?? [],
             Environment = environment,
         });
-        var warnings = HoconConfig.FindUnknownKeys(HoconConfig.ParseString(reference, "reference.conf", _ => null), config, under: ReplicationSettings.Root);
+        var warnings = HoconConfig.FindUnknownKeys(HoconConfig.ParseString(reference, "reference.conf", _ => null), config, under: ReplicationSettings.Root)
+            .Concat(AkkaConfigFactory.FindUnknownKeys(config)).ToList();
         return new ReplicationConfiguration(config, ReplicationSettings.From(config), warnings);
     }
 }
