@@ -62,39 +62,6 @@ public class ActorThroughputBenchmarks
         return round.Done;
     }
 
-    private sealed class Round(int participants)
-    {
-        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private int _remaining = participants;
-
-        public Task Done => _done.Task;
-
-        public void Finished()
-        {
-            if (Interlocked.Decrement(ref _remaining) == 0)
-            {
-                _done.TrySetResult();
-            }
-        }
-    }
-
-    private sealed record StartPingPong(int RoundTrips, Round Round);
-
-    private sealed class Tick
-    {
-        public static readonly Tick Instance = new();
-    }
-
-    private sealed class Ping
-    {
-        public static readonly Ping Instance = new();
-    }
-
-    private sealed class Pong
-    {
-        public static readonly Pong Instance = new();
-    }
-
     private sealed class Ponger : ReceiveActor
     {
         public Ponger() => Receive<Ping>(_ => Sender!.Tell(Pong.Instance, Self));
