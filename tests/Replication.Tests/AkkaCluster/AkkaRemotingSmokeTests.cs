@@ -19,8 +19,10 @@ public sealed class AkkaRemotingSmokeTests : TestKit
 
     protected override void Dispose(bool disposing)
     {
-        if (disposing) _nodes.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // Other nodes first, then this TestKit's system, then MongoDB: every node can still hand its leases back.
+        if (disposing) _nodes.StopNodesAsync().GetAwaiter().GetResult();
         base.Dispose(disposing);
+        if (disposing) _nodes.DisposeAsync().AsTask().GetAwaiter().GetResult();
     }
 
     private sealed class Echo : ReceiveActor

@@ -69,8 +69,10 @@ internal sealed class AkkaTestNodes : IAsyncDisposable
                 port = {{_ports[node]}}
                 seed-nodes = [{{seeds}}]
                 split-brain-resolver.stable-after = 2s
-                lease-duration = 3s
-                lease-renew-interval = 500ms
+                # Leases are handed back on a graceful leave, so a long duration costs these tests nothing and keeps a
+                # renewal that a loaded machine delays for seconds from losing a lease mid-test.
+                lease-duration = 10s
+                lease-renew-interval = 1s
               }
             }
             {{FastAkka}}
@@ -88,11 +90,17 @@ internal sealed class AkkaTestNodes : IAsyncDisposable
         return system;
     }
 
-    public async ValueTask DisposeAsync()
+    /// <summary>Terminates every node started here (not a TestKit's own system); leases are released while MongoDB still runs.</summary>
+    public async Task StopNodesAsync()
     {
         List<ActorSystem> started;
         lock (_started) started = [.. _started];
         await Task.WhenAll(started.Select(s => s.Terminate())).WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopNodesAsync();
         await Mongo.DisposeAsync();
         Directory.Delete(_directory, recursive: true);
     }
