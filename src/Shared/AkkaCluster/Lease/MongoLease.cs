@@ -54,7 +54,7 @@ public sealed class MongoLease : Akka.Coordination.Lease
             if (Volatile.Read(ref _holding) is { } current)
             {
                 if (IsValid(current)) return true; // reentrant, as the Lease API asks
-                StopHolding(current);
+                Lose(current, new LeaseException($"Lease {Settings.LeaseName} of {Settings.OwnerName} expired: not renewed within {Timeout}"));
             }
 
             var sentAt = _clock.GetTimestamp();
@@ -104,8 +104,10 @@ public sealed class MongoLease : Akka.Coordination.Lease
         {
             while (true)
             {
+                // Renew every heartbeat-interval, but wake up at the expiry at the latest, so a lapse is reported at once.
                 var untilExpiry = _clock.GetElapsedTime(_clock.GetTimestamp(), Volatile.Read(ref holding.ValidUntil));
-                await Task.Delay(untilExpiry < Settings.TimeoutSettings.HeartbeatInterval ? untilExpiry.Duration() : Settings.TimeoutSettings.HeartbeatInterval, _clock, token).ConfigureAwait(false);
+                var wait = untilExpiry < Settings.TimeoutSettings.HeartbeatInterval ? TimeSpan.FromTicks(Math.Max(0, untilExpiry.Ticks)) : Settings.TimeoutSettings.HeartbeatInterval;
+                await Task.Delay(wait, _clock, token).ConfigureAwait(false);
                 if (!IsValid(holding))
                 {
                     Lose(holding, new LeaseException($"Lease {Settings.LeaseName} of {Settings.OwnerName} expired: not renewed within {Timeout} ({lastFailure?.Message ?? "no answer"})"));
