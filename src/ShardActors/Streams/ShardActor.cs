@@ -21,7 +21,7 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     private readonly ShardDescription _shard;
     private readonly TargetWriter _writer;
     private readonly CancellationTokenSource _stopping = new();
-    private ShardStartMode _mode;
+    private readonly ShardStartMode _mode;
     private string? _iterator;
     private SequenceNumber? _start;
     private SequenceNumber? _lastApplied;
@@ -64,14 +64,6 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
 
     protected override void PreStart() => Self.Tell(new Start());
 
-    protected override void PostRestart(Exception reason)
-    {
-        // A probe that crashed before it learned a position cannot probe again: a new LATEST iterator would skip the
-        // records written since the first one. Processing from the checkpoint (TRIM_HORIZON at worst) is always right.
-        _mode = ShardStartMode.Process;
-        base.PostRestart(reason);
-    }
-
     protected override void PostStop()
     {
         _stopping.Cancel();
@@ -98,6 +90,9 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
             _lastApplied = checkpoint?.SequenceNumber;
             _positionNeverLearned = checkpoint is { Status: ShardStatus.Prepared, StartSequenceNumber: null };
 
+            // A probe that restarts starts over as a probe: it never applies anything before its table tells it the full
+            // sync is done. Probing again with the iterator the table took before its scan is right even when that
+            // iterator expired: the probe then reads from TRIM_HORIZON, which begins no later.
             if (_mode == ShardStartMode.Prepare && _start is null && _lastApplied is null && _latestIterator is not null)
             {
                 _iterator = _latestIterator;

@@ -60,6 +60,12 @@ public sealed partial class TableActor
         });
         ReceiveAsync<ShardPrepared>(async prepared =>
         {
+            if (!Leased)
+            {
+                // A probe that restarted after the full sync asks again; incremental sync has begun, so it may apply.
+                Sender?.Tell(new BeginIncremental());
+                return;
+            }
             if (!_probing.Remove(prepared.ShardId)) return;
             if (Sender is { } probe) Context.Stop(probe);
             await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);

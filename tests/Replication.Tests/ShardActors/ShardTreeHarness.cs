@@ -33,15 +33,21 @@ public sealed class ShardTreeHarness : IAsyncDisposable
 
     private readonly ITestOutputHelper _output;
     private readonly DynamoHttpTransport _unusedScanTransport;
-    private readonly RefusingHandler _scanHandler = new();
+    private readonly ScriptedScanHandler _scanHandler = new();
     private readonly List<object> _unhandled = [];
     private ActorSystem? _system;
     private ReplicationMetrics? _metrics;
     private readonly List<ClusterHeartbeat> _heartbeats = [];
 
-    public ShardTreeHarness(ITestOutputHelper output, params string[] overrides)
+    public ShardTreeHarness(ITestOutputHelper output, params string[] overrides) : this(output, clock: null, overrides)
+    {
+    }
+
+    /// <param name="clock">The node's and the stream's clock (record times, iterator expiry); the system clock when null.</param>
+    public ShardTreeHarness(ITestOutputHelper output, TimeProvider? clock, params string[] overrides)
     {
         _output = output;
+        Clock = clock;
         Mongo = new InMemoryMongoServer();
         Client = new MongoClient(Mongo.ConnectionString + "&serverSelectionTimeoutMS=5000");
         string[] defaults =
@@ -62,7 +68,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         Assert.Empty(configuration.Warnings);
         Settings = configuration.Settings;
         Checkpoints = new CheckpointStore(Client.GetDatabase(Settings.CheckpointDatabase), Settings.DeadLetterCollection);
-        Stream = new ScriptedStreamSource(Table, new TableKeySchema("id", null));
+        Stream = new ScriptedStreamSource(Table, new TableKeySchema("id", null), clock);
         _unusedScanTransport = new DynamoHttpTransport(new DynamoHttpOptions
         {
             ServiceUrl = new Uri(Settings.Source.DynamoDb.Endpoint),
@@ -77,9 +83,16 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     public CheckpointStore Checkpoints { get; }
     public ScriptedStreamSource Stream { get; }
     public IActorRef? TableActor { get; private set; }
+    public TimeProvider? Clock { get; }
 
     /// <summary>Requests the Scan client made: mode incremental must make none.</summary>
     public int ScanRequests => _scanHandler.Requests;
+
+    /// <summary>
+    /// From now on every Scan is answered (until then each is refused, so a full sync in mode all cannot finish):
+    /// segment 0 returns <paramref name="itemsJson"/> (DynamoDB JSON items) in one page, the other segments nothing.
+    /// </summary>
+    public void AnswerScansWith(params string[] itemsJson) => _scanHandler.Answer(itemsJson);
 
     public MongoCollection Target => Client.GetDatabase(Settings.Target.Database).GetCollection("orders");
 
@@ -124,7 +137,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         var loggers = LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(_output)).SetMinimumLevel(LogLevel.Information));
         _metrics = new ReplicationMetrics();
         var services = new ReplicationServices(Settings, new DynamoScanClient(_unusedScanTransport), Stream,
-            Client.GetDatabase(Settings.Target.Database), Checkpoints, _metrics, loggers) { Cluster = cluster };
+            Client.GetDatabase(Settings.Target.Database), Checkpoints, _metrics, loggers, Clock) { Cluster = cluster };
         _system = ActorSystem.Create("splits", ActorSystemSettings.Default, loggers);
         _system.EventStream.Subscribe<UnhandledMessage>(m =>
         {
@@ -209,17 +222,27 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     }
 }
 
-/// <summary>Counts and refuses every request: the DynamoDB data plane is not there in these tests.</summary>
-internal sealed class RefusingHandler : HttpMessageHandler
+/// <summary>
+/// The DynamoDB data plane of these tests: counts every request and refuses it, until a test says what its Scans return.
+/// </summary>
+internal sealed class ScriptedScanHandler : HttpMessageHandler
 {
     private int _requests;
+    private volatile string[]? _items;
 
     public int Requests => Volatile.Read(ref _requests);
 
-    protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    public void Answer(string[] itemsJson) => _items = itemsJson;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {
         Interlocked.Increment(ref _requests);
-        throw new HttpRequestException($"no DynamoDB endpoint in this test ({request.RequestUri})");
+        if (_items is not { } items) throw new HttpRequestException($"no DynamoDB endpoint in this test ({request.RequestUri})");
+        using var body = System.Text.Json.JsonDocument.Parse(await request.Content!.ReadAsStringAsync(cancellationToken));
+        var segment = body.RootElement.TryGetProperty("Segment", out var s) ? s.GetInt32() : 0;
+        var page = segment == 0 ? items : [];
+        var json = $$"""{"Items":[{{string.Join(",", page)}}],"Count":{{page.Length}},"ScannedCount":{{page.Length}}}""";
+        return new HttpResponseMessage(System.Net.HttpStatusCode.OK) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/x-amz-json-1.0") };
     }
 }
 
