@@ -54,6 +54,11 @@ public sealed partial class ShardActor
             using var page = fetched.Page;
             using var batch = _services.Drain.TryBegin();
             if (batch is null) return; // the node is stopping: this page is not applied and the position stays before it
+            if (_oldestRecordUnchecked && TrimmedSinceFullSync(page) is { } trimmed)
+            {
+                ReportGap(trimmed);
+                return;
+            }
             if (page.Records.Count > 0) await ApplyAsync(page).ConfigureAwait(false);
             if (page.ShardClosed)
             {
@@ -142,10 +147,7 @@ public sealed partial class ShardActor
                     .PipeTo(Self, success: iterator => new IteratorRenewed(iterator));
                 break;
             case DynamoTrimmedDataAccessException trimmed:
-                _services.Metrics.Error(_table.Table, "trimmed-data");
-                Context.Log.LogError("table {Table} shard {Shard}: stream records were trimmed before they were applied: {Error}", _table.Table, ShardId, trimmed.Message);
-                _tableActor.Tell(new StreamGapDetected(ShardId, trimmed.Message), Self);
-                Become(Stalled);
+                ReportGap(trimmed.Message);
                 break;
             default:
                 _services.Metrics.Error(_table.Table, failure.Cause.GetType().Name);
@@ -153,6 +155,38 @@ public sealed partial class ShardActor
         }
     }
 
+    private void ReportGap(string reason)
+    {
+        _services.Metrics.Error(_table.Table, "trimmed-data");
+        Context.Log.LogError("table {Table} shard {Shard}: stream records were trimmed before they were applied: {Error}", _table.Table, ShardId, reason);
+        _tableActor.Tell(new StreamGapDetected(ShardId, reason), Self);
+        Become(Stalled);
+    }
+
+    /// <summary>
+    /// For a shard read from TRIM_HORIZON because its start position was never learned: the first page read tells
+    /// whether the stream still holds every change since the full sync began. Null when it does (or cannot have lost
+    /// any); otherwise why it may not.
+    /// </summary>
+    private string? TrimmedSinceFullSync(StreamRecordsPage page)
+    {
+        if (_fullSyncStartedAt is not { } fullSyncStart || _services.Clock.GetUtcNow() - fullSyncStart < StreamRetention)
+        {
+            _oldestRecordUnchecked = false; // nothing written since the full sync began is old enough to be trimmed
+            return null;
+        }
+        if (page.Records.Count == 0 && !page.ShardClosed) return null; // an empty page says nothing yet
+        var oldest = page.Records.Count > 0 ? page.Records[0].ApproximateCreationDateTime : null;
+        if (oldest is { } t && t <= fullSyncStart)
+        {
+            _oldestRecordUnchecked = false;
+            return null;
+        }
+        return $"no start position was learned and the oldest record still in the shard ({(oldest is { } o ? o.ToString("O", System.Globalization.CultureInfo.InvariantCulture) : "none")}) " +
+            $"is newer than the full sync's start ({fullSyncStart.ToString("O", System.Globalization.CultureInfo.InvariantCulture)}), which is older than the stream's retention: changes made in between may have been trimmed";
+    }
+
+    /// <summary>DynamoDB keeps stream records 24 hours; an hour of margin for clocks and for when trimming happens.</summary>
     private static readonly TimeSpan StreamRetention = TimeSpan.FromHours(23);
 
     private bool CannotHaveBeenTrimmed() =>

@@ -27,6 +27,8 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     private SequenceNumber? _lastApplied;
     private TimeSpan _idleDelay;
     private bool _positionNeverLearned;
+    private DateTimeOffset? _fullSyncStartedAt;
+    private bool _oldestRecordUnchecked;
     private DateTimeOffset? _probeSince;
     private DateTimeOffset _lastCall = DateTimeOffset.MinValue;
 
@@ -89,6 +91,8 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
             _start = checkpoint?.StartSequenceNumber;
             _lastApplied = checkpoint?.SequenceNumber;
             _positionNeverLearned = checkpoint is { Status: ShardStatus.Prepared, StartSequenceNumber: null };
+            if (_positionNeverLearned)
+                _fullSyncStartedAt = (await _services.Checkpoints.GetTableAsync(_table.Table, Stopping).ConfigureAwait(false))?.FullSync.StartedAt;
 
             // A probe that restarts starts over as a probe: it never applies anything before its table tells it the full
             // sync is done. Probing again with the iterator the table took before its scan is right even when that
@@ -129,7 +133,12 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
         if (_start is { } start)
             return _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.AtSequenceNumber, start, Stopping);
         if (_positionNeverLearned)
-            Context.Log.LogWarning("table {Table} shard {Shard}: no start position was learned before the full sync; reading from TRIM_HORIZON (slower, never wrong)", _table.Table, ShardId);
+        {
+            Context.Log.LogWarning("table {Table} shard {Shard}: no start position was learned before the full sync; reading from TRIM_HORIZON, the oldest record " +
+                "the stream still has, and checking that record's age: if it is newer than the full sync's start ({FullSyncStart}) and that start is older than " +
+                "the stream's retention, changes may have been trimmed and the table is handled as a stream gap", _table.Table, ShardId, _fullSyncStartedAt);
+            _oldestRecordUnchecked = true;
+        }
         // Reading from the oldest record on: a "trimmed" answer before anything was applied is treated as a probe's is.
         _probeSince ??= _services.Clock.GetUtcNow();
         return _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.TrimHorizon, null, Stopping);

@@ -159,6 +159,20 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         _metrics = null;
     }
 
+    /// <summary>
+    /// The checkpoints an earlier run left when it finished the full sync (begun now, by <see cref="Checkpoints"/>' clock)
+    /// without learning a start position for <paramref name="shardIds"/>: they stay Prepared with none.
+    /// </summary>
+    public async Task FinishFullSyncWithoutStartPositionsAsync(params string[] shardIds)
+    {
+        await Checkpoints.RegisterTableAsync(new TableRegistration(Table, "orders", Stream.KeySchema, Stream.StreamArn, "NEW_AND_OLD_IMAGES"));
+        await Checkpoints.BeginFullSyncAsync(Table, 0, 1);
+        await Checkpoints.SaveSegmentPageAsync(Table, 0, 0, null, 0);
+        await Checkpoints.FinishFullSyncAsync(Table, 0);
+        foreach (var shardId in shardIds)
+            await Checkpoints.RegisterShardAsync(Table, Stream.StreamArn, shardId, null, ShardStatus.Prepared);
+    }
+
     public async Task<ShardCheckpoint?> ShardAsync(string shardId) => await Checkpoints.GetShardAsync(Table, shardId);
 
     /// <summary>Polls until <paramref name="condition"/> holds; fails naming <paramref name="what"/> after a generous timeout.</summary>

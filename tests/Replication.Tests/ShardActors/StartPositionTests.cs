@@ -1,4 +1,6 @@
 using Replication.Checkpoints;
+using Replication.Dynamo;
+using Replication.ShardActors.Tables;
 using Xunit.Abstractions;
 
 namespace Replication.Tests.ShardActors;
@@ -32,5 +34,48 @@ public sealed class StartPositionTests(ITestOutputHelper output)
         h.AnswerScansWith(ShardTreeHarness.Item("k", 1, "scan"));
         await h.WaitForTargetAsync(script.Expected);
         await h.WaitForShardAsync(a, ShardStatus.Processing, written);
+    }
+
+    [Fact]
+    public async Task A_never_learned_position_whose_oldest_record_is_newer_than_a_full_sync_older_than_the_retention_is_a_stream_gap()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        await using var h = new ShardTreeHarness(output, clock, "replication.mode=all", "replication.incremental.on-trimmed-data=stop");
+        var script = new StreamScript(h.Stream);
+        var a = h.Stream.OpenShard();
+        await h.FinishFullSyncWithoutStartPositionsAsync(a);
+        // A day and more later, the shard's oldest record is from then: whatever was written in between is gone.
+        clock.Advance(TimeSpan.FromHours(25));
+        script.PutMany(a, "k", 3, version: 1);
+
+        await h.StartAsync();
+        await ShardTreeHarness.WaitUntilAsync(() => h.TableReports.OfType<TableFailed>().Any(), "the table reported the gap");
+
+        var failed = h.TableReports.OfType<TableFailed>().Single();
+        Assert.Contains(a, failed.Reason);
+        Assert.Contains("newer than the full sync's start", failed.Reason);
+        var checkpoint = (await h.ShardAsync(a))!;
+        Assert.Equal(ShardStatus.Prepared, checkpoint.Status);
+        Assert.Null(checkpoint.SequenceNumber);
+        Assert.Empty(await h.TargetVersionsAsync());
+    }
+
+    [Fact]
+    public async Task A_never_learned_position_whose_oldest_record_predates_the_full_sync_is_read_from_TRIM_HORIZON_without_a_gap()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow - TimeSpan.FromHours(1));
+        await using var h = new ShardTreeHarness(output, clock, "replication.mode=all", "replication.incremental.on-trimmed-data=stop");
+        var script = new StreamScript(h.Stream);
+        var a = h.Stream.OpenShard();
+        script.PutMany(a, "k", 3, version: 1); // an hour before the full sync began: the shard still holds all since then
+        await h.FinishFullSyncWithoutStartPositionsAsync(a);
+        clock.Advance(TimeSpan.FromHours(26));
+        var last = script.Put(a, "k0", 2);
+
+        await h.StartAsync();
+        await h.WaitForTargetAsync(script.Expected);
+        await h.WaitForShardAsync(a, ShardStatus.Processing, last);
+        Assert.Empty(h.TableReports.OfType<TableFailed>());
+        Assert.Equal(ShardIteratorType.TrimHorizon, h.Stream.IteratorRequests.First(r => r.ShardId == a).Type);
     }
 }
