@@ -35,7 +35,7 @@ public sealed partial class TableActor
                 Become(Idle);
                 return;
             }
-            await RefreshShardsAsync().ConfigureAwait(false);
+            if (!await RefreshShardsAsync().ConfigureAwait(false)) return;
             StartIncremental();
         });
         // Probes report while the scan runs; their positions are already saved.

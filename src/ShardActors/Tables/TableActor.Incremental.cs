@@ -43,21 +43,9 @@ public sealed partial class TableActor
             _status[closed.ShardId] = ShardStatus.Done;
             if (Sender is { } actor) _closedShardActors[closed.ShardId] = actor;
             // A closed shard usually means children were just created: look now rather than at the next tick.
-            await RefreshShardsAsync().ConfigureAwait(false);
-            if (Leased) await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
-            else StartChildrenOf(closed.ShardId);
+            await DiscoverAsync().ConfigureAwait(false);
         });
-        ReceiveAsync<DiscoverShards>(async _ =>
-        {
-            await RefreshShardsAsync().ConfigureAwait(false);
-            if (Leased)
-            {
-                await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
-                return;
-            }
-            foreach (var id in _closedShardActors.Keys.ToArray()) StartChildrenOf(id);
-            StartRunnableRoots();
-        });
+        ReceiveAsync<DiscoverShards>(_ => DiscoverAsync());
         ReceiveAsync<ShardPrepared>(async prepared =>
         {
             if (!Leased)
@@ -75,10 +63,47 @@ public sealed partial class TableActor
         Receive<Status.Failure>(failure => throw failure.Cause);
     }
 
-    /// <summary>Adds shards the stream grew since the last look; new ones are registered as NotStarted.</summary>
-    private async Task RefreshShardsAsync()
+    /// <summary>
+    /// Looks at the stream and starts (or, in a cluster, makes leasable) every shard that may run now. A failed look —
+    /// DescribeStream or the checkpoint database having a bad moment — is retried with back-off while the shards already
+    /// running carry on; only a stream or table that no longer exists fails the table.
+    /// </summary>
+    private async Task DiscoverAsync()
     {
-        var description = await _services.Streams.DescribeStreamAsync(StreamArn, Stopping).ConfigureAwait(false);
+        try
+        {
+            if (!await RefreshShardsAsync().ConfigureAwait(false)) return;
+            if (Leased)
+            {
+                await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                foreach (var id in _closedShardActors.Keys.ToArray()) StartChildrenOf(id);
+                StartRunnableRoots();
+            }
+            _discoveryRetryDelay = FirstDiscoveryRetryDelay;
+        }
+        catch (Exception e) when (e is not OperationCanceledException && !WorkerSupervision.IsTableGone(e))
+        {
+            _services.Metrics.Error(_tableName, "discovery");
+            Context.Log.LogWarning("table {Table}: could not look for new shards ({Error}); trying again in {Delay}, the running shards carry on",
+                _tableName, e.Message, _discoveryRetryDelay);
+            Timers.StartSingleTimer("discover-retry", new DiscoverShards(), _discoveryRetryDelay);
+            var doubled = _discoveryRetryDelay * 2;
+            _discoveryRetryDelay = doubled < MaxDiscoveryRetryDelay ? doubled : MaxDiscoveryRetryDelay;
+        }
+    }
+
+    private static readonly TimeSpan FirstDiscoveryRetryDelay = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan MaxDiscoveryRetryDelay = TimeSpan.FromSeconds(30);
+    private TimeSpan _discoveryRetryDelay = FirstDiscoveryRetryDelay;
+
+    /// <summary>Adds shards the stream grew since the last look; new ones are registered as NotStarted.</summary>
+    /// <returns>False when the stream has ended (the table actor then stops).</returns>
+    private async Task<bool> RefreshShardsAsync()
+    {
+        if (await DescribeLiveStreamAsync().ConfigureAwait(false) is not { } description) return false;
         _describedShards = description.Shards;
         foreach (var shard in description.Shards)
         {
@@ -87,6 +112,7 @@ public sealed partial class TableActor
             await _services.Checkpoints.RegisterShardAsync(_tableName, StreamArn, shard.ShardId, shard.ParentShardId, ShardStatus.NotStarted, Stopping).ConfigureAwait(false);
             _status[shard.ShardId] = ShardStatus.NotStarted;
         }
+        return true;
     }
 
     /// <summary>Children of a closed shard start under that shard's actor, so the actor tree mirrors the shard tree.</summary>
@@ -159,42 +185,14 @@ public sealed partial class TableActor
             _status[shard.ShardId] = shard.Status;
             finished = true;
         }
-        if (finished) await RefreshShardsAsync().ConfigureAwait(false); // a closed shard usually means new children
-        await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
+        if (finished) await DiscoverAsync().ConfigureAwait(false); // a closed shard usually means new children
+        else await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
     }
 
     private ShardStatus StatusOf(string shardId) => _status.GetValueOrDefault(shardId, ShardStatus.NotStarted);
 
     private ShardDescription? Described(string shardId) => _describedShards.FirstOrDefault(s => s.ShardId == shardId);
 
-    /// <summary>Records were lost from the stream before they were applied: re-sync the table, or stop, as configured.</summary>
-    private void OnGap(StreamGapDetected gap)
-    {
-        if (_services.Settings.Incremental.OnTrimmedData == TrimmedDataPolicy.Stop)
-        {
-            Context.Parent.Tell(new TableFailed(_tableName,
-                $"stream records of shard {gap.ShardId} were trimmed before they were applied ({gap.Reason}); " +
-                "replication.incremental.on-trimmed-data = stop. Reset the table (replication checkpoints reset) to re-sync it."));
-            Become(Idle);
-            return;
-        }
-        Context.Log.LogWarning("table {Table}: stream gap in shard {Shard}; starting a new full sync of the table", _tableName, gap.ShardId);
-        _services.Checkpoints.StartNewGenerationAsync(_tableName, Stopping, fromGeneration: _generation)
-            .PipeTo(Self, success: generation => new Resync(generation));
-        Become(Resyncing);
-    }
-
-    private void Resyncing()
-    {
-        Receive<Resync>(_ => throw new TableResyncRequested(_tableName));
-        Receive<Status.Failure>(failure => throw failure.Cause);
-        ReceiveAny(_ => { });
-    }
-
     private sealed record DiscoverShards;
 
-    private sealed record Resync(int Generation);
 }
-
-/// <summary>Thrown to have the supervisor restart the table actor, which then starts the new generation from scratch.</summary>
-public sealed class TableResyncRequested(string table) : Exception($"table '{table}' restarts for a re-sync");

@@ -80,7 +80,12 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
         _table = TableContext.From(checkpoint, _services.Settings.Convert);
         _generation = checkpoint.Generation;
 
-        if (Mode != SyncMode.Full) await LearnShardsAsync(registerAs: checkpoint.FullSync.Status == FullSyncStatus.NotStarted && Mode == SyncMode.All).ConfigureAwait(false);
+        if (Mode != SyncMode.Full && await ReplacedStreamAsync() is { } oldStreamArn)
+        {
+            OnStreamReplaced(oldStreamArn);
+            return;
+        }
+        if (Mode != SyncMode.Full && !await LearnShardsAsync(registerAs: checkpoint.FullSync.Status == FullSyncStatus.NotStarted && Mode == SyncMode.All).ConfigureAwait(false)) return;
 
         if (Mode == SyncMode.Incremental || checkpoint.FullSync.Status == FullSyncStatus.Done)
         {
@@ -113,9 +118,10 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
     }
 
     /// <summary>Reads the shard tree and the shards' checkpoints; on a first start registers every shard (closed ones as Skipped).</summary>
-    private async Task LearnShardsAsync(bool registerAs)
+    /// <returns>False when the stream has ended (the table actor then stops).</returns>
+    private async Task<bool> LearnShardsAsync(bool registerAs)
     {
-        var description = await _services.Streams.DescribeStreamAsync(StreamArn, Stopping).ConfigureAwait(false);
+        if (await DescribeLiveStreamAsync().ConfigureAwait(false) is not { } description) return false;
         foreach (var shard in description.Shards)
         {
             _lineage.Add(new ShardDescriptor(shard.ShardId, shard.ParentShardId, shard.IsClosed));
@@ -126,6 +132,7 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
         foreach (var shard in await _services.Checkpoints.ListShardsAsync(_tableName, Stopping).ConfigureAwait(false))
             _status[shard.ShardId] = shard.Status;
         _describedShards = description.Shards;
+        return true;
     }
 
     private string StreamArn => _table.StreamArn ?? throw new InvalidOperationException($"table '{_tableName}' has no stream; it is needed for mode {Mode}");

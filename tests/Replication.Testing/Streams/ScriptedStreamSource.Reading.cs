@@ -25,8 +25,13 @@ public sealed partial class ScriptedStreamSource
         {
             DescribeStreamCalls++;
             RequireStream(streamArn, "DescribeStream");
+            if (_describeStreamFailures > 0)
+            {
+                _describeStreamFailures--;
+                throw new DynamoServerException("DescribeStream", "InternalServerError", HttpStatusCode.InternalServerError, "Internal server error (injected)");
+            }
             var shards = _shards.Where(s => !s.AgedOut).Select(s => s.Describe()).ToArray();
-            return Task.FromResult(new StreamDescription(StreamArn, TableName, "ENABLED", "NEW_AND_OLD_IMAGES", KeySchema, shards));
+            return Task.FromResult(new StreamDescription(StreamArn, TableName, _disabled ? "DISABLED" : "ENABLED", "NEW_AND_OLD_IMAGES", KeySchema, shards));
         }
     }
 

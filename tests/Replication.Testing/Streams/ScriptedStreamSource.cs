@@ -31,6 +31,8 @@ public sealed partial class ScriptedStreamSource : IStreamSource
     private readonly TimeProvider _clock;
     private BigInteger _nextSequence;
     private int _shardsCreated;
+    private bool _disabled;
+    private int _describeStreamFailures;
 
     public ScriptedStreamSource(string tableName, TableKeySchema keySchema, TimeProvider? clock = null, SequenceNumber? firstSequenceNumber = null)
     {
@@ -96,6 +98,22 @@ public sealed partial class ScriptedStreamSource : IStreamSource
             if (shard.IsClosed) throw new InvalidOperationException($"shard {shardId} is already closed");
             shard.Close();
         }
+    }
+
+    /// <summary>The stream is turned off (as UpdateTable with StreamEnabled = false does): every open shard closes and DescribeStream says DISABLED.</summary>
+    public void Disable()
+    {
+        lock (_gate)
+        {
+            foreach (var shard in _shards.Where(s => !s.IsClosed)) shard.Close();
+            _disabled = true;
+        }
+    }
+
+    /// <summary>The next <paramref name="count"/> DescribeStream calls fail with a server error, as ones that outlived the client's retries would.</summary>
+    public void FailNextDescribeStreamCalls(int count)
+    {
+        lock (_gate) _describeStreamFailures = count;
     }
 
     /// <summary>Trims the shard's records up to and including <paramref name="sequenceNumber"/>, as the 24-hour retention does.</summary>

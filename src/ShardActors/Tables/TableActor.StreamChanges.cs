@@ -1,0 +1,77 @@
+using Microsoft.Extensions.Logging;
+using Replication.Actors;
+using Replication.Configuration;
+using Replication.Dynamo;
+using Replication.ShardActors.Streams;
+
+namespace Replication.ShardActors.Tables;
+
+/// <summary>When the stream can no longer be trusted to hold every change: records trimmed, the stream turned off or replaced.</summary>
+public sealed partial class TableActor
+{
+    /// <summary>
+    /// DescribeStream of the table's stream, or null when that stream has ended (turned off, or replaced by a new one):
+    /// this table actor then stops, and the coordinator starts the table again on its current stream, where
+    /// <see cref="ReplacedStreamAsync"/> finds the change.
+    /// </summary>
+    private async Task<StreamDescription?> DescribeLiveStreamAsync()
+    {
+        var description = await _services.Streams.DescribeStreamAsync(StreamArn, Stopping).ConfigureAwait(false);
+        if (description.StreamStatus is not ("DISABLING" or "DISABLED")) return description;
+        _services.Metrics.Error(_tableName, "stream-disabled");
+        Context.Log.LogWarning("table {Table}: its stream {Stream} is {Status} (turned off or replaced); the table's replication stops and starts again " +
+            "on the table's current stream, where the change of stream is handled as incremental.on-trimmed-data says", _tableName, StreamArn, description.StreamStatus);
+        Context.Stop(Self);
+        return null;
+    }
+
+    /// <summary>The ARN of an earlier stream this generation's shards were read from, when the table's stream has changed since.</summary>
+    private async Task<string?> ReplacedStreamAsync()
+    {
+        var shards = await _services.Checkpoints.ListShardsAsync(_tableName, Stopping).ConfigureAwait(false);
+        return shards.Select(s => s.StreamArn).FirstOrDefault(arn => arn.Length > 0 && arn != _table.StreamArn);
+    }
+
+    /// <summary>
+    /// Changes made after the old stream ended and before the new one began are in neither, so no reading of either
+    /// stream can make the target whole: the table is re-synced, or the node stops, as for trimmed records.
+    /// </summary>
+    private void OnStreamReplaced(string oldStreamArn)
+    {
+        _services.Metrics.Error(_tableName, "stream-replaced");
+        ResyncOrStop($"the table's stream was replaced ({oldStreamArn} → {StreamArn}); changes made after the old stream ended and before the new one began are in neither stream");
+    }
+
+    /// <summary>Records were lost from the stream before they were applied.</summary>
+    private void OnGap(StreamGapDetected gap) =>
+        ResyncOrStop($"stream records of shard {gap.ShardId} were trimmed before they were applied ({gap.Reason})");
+
+    /// <summary>The table's stream no longer holds every change: re-sync the table, or stop, as incremental.on-trimmed-data says.</summary>
+    private void ResyncOrStop(string why)
+    {
+        if (_services.Settings.Incremental.OnTrimmedData == TrimmedDataPolicy.Stop)
+        {
+            Context.Log.LogError("table {Table}: {Why}; replication.incremental.on-trimmed-data = stop", _tableName, why);
+            Context.Parent.Tell(new TableFailed(_tableName,
+                $"{why}; replication.incremental.on-trimmed-data = stop. Reset the table (replication checkpoints reset) to re-sync it."));
+            Become(Idle);
+            return;
+        }
+        Context.Log.LogWarning("table {Table}: {Why}; starting a new full sync of the table", _tableName, why);
+        _services.Checkpoints.StartNewGenerationAsync(_tableName, Stopping, fromGeneration: _generation)
+            .PipeTo(Self, success: generation => new Resync(generation));
+        Become(Resyncing);
+    }
+
+    private void Resyncing()
+    {
+        Receive<Resync>(_ => throw new TableResyncRequested(_tableName));
+        Receive<Status.Failure>(failure => throw failure.Cause);
+        ReceiveAny(_ => { });
+    }
+
+    private sealed record Resync(int Generation);
+}
+
+/// <summary>Thrown to have the supervisor restart the table actor, which then starts the new generation from scratch.</summary>
+public sealed class TableResyncRequested(string table) : Exception($"table '{table}' restarts for a re-sync");
