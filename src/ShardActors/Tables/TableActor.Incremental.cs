@@ -19,6 +19,8 @@ public sealed partial class TableActor
             foreach (var child in Context.Children)
             {
                 var shardId = child.Path.Name;
+                // A probe is not the shard's worker: the shard is handed out (made leasable) once its position is settled.
+                _started.Remove(shardId);
                 if (_probesLearned.Contains(shardId) || StatusOf(shardId) is ShardStatus.Done or ShardStatus.Skipped) Context.Stop(child);
                 else _probing.Add(shardId);
             }

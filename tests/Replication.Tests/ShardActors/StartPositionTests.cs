@@ -78,4 +78,33 @@ public sealed class StartPositionTests(ITestOutputHelper output)
         Assert.Empty(h.TableReports.OfType<TableFailed>());
         Assert.Equal(ShardIteratorType.TrimHorizon, h.Stream.IteratorRequests.First(r => r.ShardId == a).Type);
     }
+
+    [Fact]
+    public async Task In_a_cluster_a_first_run_leases_its_shards_once_the_full_sync_is_done_and_applies_later_writes_without_a_restart()
+    {
+        await using var h = new ShardTreeHarness(output, "replication.mode=all", "replication.full-sync.segments=1");
+        var script = new StreamScript(h.Stream);
+        var a = h.Stream.OpenShard();
+        var b = h.Stream.OpenShard();
+        await h.StartClusterAsync(nodes: 2);
+        await ShardTreeHarness.WaitUntilAsync(() => h.Stream.CallsOf(a).Count >= 1 && h.Stream.CallsOf(b).Count >= 1, "both probes polled");
+
+        // A learns its start position during the full sync; B only after it (nothing is written to B before).
+        script.Put(a, "during", 1);
+        await ShardTreeHarness.WaitUntilAsync(async () => await h.ShardAsync(a) is { StartSequenceNumber: not null }, "shard A learned its start position");
+        h.AnswerScansWith(ShardTreeHarness.Item("scanned", 1, "scan"));
+        await ShardTreeHarness.WaitUntilAsync(async () => (await h.Checkpoints.GetTableAsync(ShardTreeHarness.Table))!.FullSync.Status == FullSyncStatus.Done,
+            "the full sync finished");
+
+        script.Put(a, "after-a", 1);
+        script.Put(b, "after-b", 1);
+        var expected = new Dictionary<string, int>(script.Expected) { ["scanned"] = 1 };
+        await h.WaitForTargetAsync(expected);
+        foreach (var shard in new[] { a, b })
+        {
+            var checkpoint = (await h.ShardAsync(shard))!;
+            Assert.True(checkpoint.Leasable, $"shard {shard} was not made leasable");
+            Assert.StartsWith("node-", checkpoint.Lease?.Owner);
+        }
+    }
 }
