@@ -2,27 +2,14 @@ using Microsoft.Extensions.Logging;
 using Replication.Actors;
 using Replication.Checkpoints;
 using Replication.Configuration;
-using Replication.ShardActors.FullSync;
 using Replication.ShardActors.Streams;
 
 namespace Replication.ShardActors.Tables;
 
-public sealed partial class TableActor
+public abstract partial class TableActor
 {
     private void FullSyncing()
     {
-        Receive<SegmentPageWritten>(page =>
-        {
-            _itemsWritten += page.Items;
-            _deadLettered += page.DeadLettered;
-            PublishProgress("full-sync");
-        });
-        Receive<SegmentCopied>(copied =>
-        {
-            PublishProgress("full-sync");
-            if (_segmentsDone.Add(copied.Segment) && _segmentsDone.Count == _totalSegments) Self.Tell(new AllSegmentsCopied());
-        });
-        ReceiveAsync<ObserveLeasedWork>(_ => ObserveLeasedSegmentsAsync());
         ReceiveAsync<AllSegmentsCopied>(async _ =>
         {
             await _services.Checkpoints.FinishFullSyncAsync(_tableName, _generation, Stopping).ConfigureAwait(false);
@@ -31,42 +18,31 @@ public sealed partial class TableActor
             Context.Parent.Tell(new TableFullSyncDone(_tableName));
             if (Mode == SyncMode.Full)
             {
-                Timers.Cancel("observe");
+                Timers.CancelAll();
                 Become(Idle);
                 return;
             }
             if (!await RefreshShardsAsync().ConfigureAwait(false)) return;
             StartIncremental();
         });
-        // Probes report while the scan runs; their positions are already saved.
-        Receive<ShardPrepared>(prepared => _probesLearned.Add(prepared.ShardId));
-        Receive<ShardClosed>(closed =>
-        {
-            _status[closed.ShardId] = ShardStatus.Done;
-            if (Sender is { } actor) _closedShardActors[closed.ShardId] = actor;
-        });
+        Receive<ShardClosed>(closed => ShardFinished(closed.ShardId, Sender));
         Receive<StreamGapDetected>(gap => OnGap(gap));
         Receive<Status.Failure>(failure => throw failure.Cause);
+        ReceiveFullSyncProgress();
     }
 
-    private void Idle()
+    /// <summary>Adds the handlers by which this table hears of its segments' progress and of its probes while the full sync runs.</summary>
+    private protected abstract void ReceiveFullSyncProgress();
+
+    /// <summary>A segment finished: the full sync ends when the last one does.</summary>
+    private protected void SegmentFinished(int segment)
     {
-        Receive<ShardClosed>(_ => { });
-        Receive<ShardPrepared>(_ => { });
-        Receive<ObserveLeasedWork>(_ => { });
+        if (_segmentsDone.Add(segment) && _segmentsDone.Count == _totalSegments) Self.Tell(new AllSegmentsCopied());
     }
 
-    /// <summary>In a cluster the segments run on any node: their progress is read back from the table's checkpoint.</summary>
-    private async Task ObserveLeasedSegmentsAsync()
-    {
-        var checkpoint = await _services.Checkpoints.GetTableAsync(_tableName, Stopping).ConfigureAwait(false);
-        if (checkpoint is null || checkpoint.Generation != _generation) return;
-        _itemsWritten = checkpoint.FullSync.ItemsWritten;
-        var finishedNow = checkpoint.FullSync.Segments.Values.Count(s => s.Status == SegmentStatus.Done && _segmentsDone.Add(s.Segment));
-        PublishProgress("full-sync");
-        if (finishedNow > 0 && _segmentsDone.Count == _totalSegments) Self.Tell(new AllSegmentsCopied());
-    }
+    /// <summary>The table's work is over (mode full, or a policy stopped it): late reports change nothing.</summary>
+    private void Idle() => ReceiveAny(_ => { });
 
-    private void PublishProgress(string phase) =>
+    private protected void PublishProgress(string phase) =>
         Context.System.EventStream.Publish(new TableProgress(_tableName, phase, _itemsWritten, _deadLettered, _segmentsDone.Count, _totalSegments, _estimatedItems));
 }

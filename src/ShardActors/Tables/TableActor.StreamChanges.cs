@@ -7,7 +7,7 @@ using Replication.ShardActors.Streams;
 namespace Replication.ShardActors.Tables;
 
 /// <summary>When the stream can no longer be trusted to hold every change: records trimmed, the stream turned off or replaced.</summary>
-public sealed partial class TableActor
+public abstract partial class TableActor
 {
     /// <summary>
     /// DescribeStream of the table's stream, or null when that stream has ended (turned off, or replaced by a new one):
@@ -43,7 +43,7 @@ public sealed partial class TableActor
     }
 
     /// <summary>Records were lost from the stream before they were applied.</summary>
-    private void OnGap(StreamGapDetected gap) =>
+    private protected void OnGap(StreamGapDetected gap) =>
         ResyncOrStop($"stream records of shard {gap.ShardId} were trimmed before they were applied ({gap.Reason})");
 
     /// <summary>The table's stream no longer holds every change: re-sync the table, or stop, as incremental.on-trimmed-data says.</summary>

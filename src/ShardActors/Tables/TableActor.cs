@@ -5,42 +5,36 @@ using Replication.Configuration;
 using Replication.Dynamo;
 using Replication.Dynamo.Control;
 using Replication.Mongo;
-using Replication.ShardActors.FullSync;
 using Replication.ShardActors.Streams;
 
 namespace Replication.ShardActors.Tables;
 
 /// <summary>
-/// Owns one table. First (mode all/full) it fixes the stream's start positions and runs the full sync with one
-/// SegmentActor per Scan segment; then (mode all/incremental) it runs incremental sync with ShardActors spawned along
-/// the shard tree, a child only after its parent is finished. It discovers new shards on a timer and at once when a
-/// shard closes.
-/// In a cluster (<see cref="ReplicationServices.Cluster"/> set) it runs only on the coordinator's node and spawns no
-/// segment or shard actors: it makes segments and shards leasable, any node's LeaseWorker runs them, and it follows
-/// their progress through the checkpoints (<see cref="ObserveLeasedWork"/>).
+/// Owns one table. First (mode all/full) it fixes the stream's start positions and runs the full sync, one unit of
+/// work per Scan segment; then (mode all/incremental) it runs incremental sync along the shard tree, a child shard only
+/// after its parent is finished. It discovers new shards on a timer and at once when a shard closes. Where the segments
+/// and shards run is its subclass's concern: <see cref="LocalTableActor"/> runs them as its own child actors;
+/// <see cref="LeasedTableActor"/> (in a cluster, on the coordinator's node) makes them leasable for any node's
+/// LeaseWorker and follows their progress through the checkpoints.
 /// </summary>
-public sealed partial class TableActor : ReceiveActor, IWithTimers
+public abstract partial class TableActor : ReceiveActor, IWithTimers
 {
-    private readonly ReplicationServices _services;
-    private readonly string _tableName;
+    private protected readonly ReplicationServices _services;
+    private protected readonly string _tableName;
     private readonly long? _estimatedItems;
     private readonly CancellationTokenSource _stopping = new();
-    private readonly ShardLineage _lineage = new();
-    private readonly Dictionary<string, ShardStatus> _status = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, IActorRef> _closedShardActors = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _started = new(StringComparer.Ordinal);
-    private readonly HashSet<int> _segmentsDone = [];
-    private readonly HashSet<string> _probesLearned = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _probing = new(StringComparer.Ordinal);
+    private protected readonly ShardLineage _lineage = new();
+    private protected readonly Dictionary<string, ShardStatus> _status = new(StringComparer.Ordinal);
+    private protected readonly HashSet<int> _segmentsDone = [];
     private readonly IReadOnlyList<DynamoIndexInfo> _globalIndexes;
     private IReadOnlyList<ShardDescription> _describedShards = [];
-    private TableContext _table = null!;
-    private int _generation;
-    private int _totalSegments;
-    private long _itemsWritten;
-    private long _deadLettered;
+    private protected TableContext _table = null!;
+    private protected int _generation;
+    private protected int _totalSegments;
+    private protected long _itemsWritten;
+    private protected long _deadLettered;
 
-    public TableActor(ReplicationServices services, string tableName, IReadOnlyList<DynamoIndexInfo> globalIndexes, long? estimatedItems)
+    private protected TableActor(ReplicationServices services, string tableName, IReadOnlyList<DynamoIndexInfo> globalIndexes, long? estimatedItems)
     {
         _services = services;
         _tableName = tableName;
@@ -51,13 +45,23 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ReplicationServices services, string tableName, IReadOnlyList<DynamoIndexInfo>? globalIndexes = null, long? estimatedItems = null) =>
-        Actors.Props.Create(() => new TableActor(services, tableName, globalIndexes ?? [], estimatedItems))
-            .WithSupervisorStrategy(WorkerSupervision.Strategy);
+    /// <summary>A <see cref="LeasedTableActor"/> when the node is one of a cluster, else a <see cref="LocalTableActor"/>.</summary>
+    public static Props Props(ReplicationServices services, string tableName, IReadOnlyList<DynamoIndexInfo>? globalIndexes = null, long? estimatedItems = null)
+    {
+        var props = services.Cluster is null
+            ? Actors.Props.Create(() => new LocalTableActor(services, tableName, globalIndexes ?? [], estimatedItems))
+            : Actors.Props.Create(() => new LeasedTableActor(services, tableName, globalIndexes ?? [], estimatedItems));
+        return props.WithSupervisorStrategy(WorkerSupervision.Strategy);
+    }
 
-    private SyncMode Mode => _services.Settings.Mode;
-    private bool Leased => _services.Cluster is not null;
-    private CancellationToken Stopping => _stopping.Token;
+    private protected SyncMode Mode => _services.Settings.Mode;
+    private protected CancellationToken Stopping => _stopping.Token;
+
+    /// <summary>Runs the full sync's unfinished segments (the table then hears of their progress and their end).</summary>
+    private protected abstract void RunSegments(IReadOnlyList<int> unfinishedSegments);
+
+    /// <summary>A start-position probe was spawned as this actor's child for <paramref name="shardId"/>.</summary>
+    private protected abstract void ProbeSpawned(string shardId);
 
     protected override void PreStart() => Self.Tell(new Start());
 
@@ -110,10 +114,9 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
         foreach (var (segment, state) in running.FullSync.Segments)
         {
             if (state.Status == SegmentStatus.Done) _segmentsDone.Add(segment);
-            else if (!Leased) Context.ActorOf(SegmentActor.Props(_services, _table, _generation, segment, _totalSegments), $"segment-{segment}");
         }
         Become(FullSyncing);
-        if (Leased) Timers.StartPeriodicTimer("observe", new ObserveLeasedWork(), ObserveInterval);
+        RunSegments(running.FullSync.Segments.Values.Where(s => s.Status != SegmentStatus.Done).Select(s => s.Segment).ToArray());
         if (_segmentsDone.Count == _totalSegments) Self.Tell(new AllSegmentsCopied());
     }
 
@@ -135,7 +138,7 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
         return true;
     }
 
-    private string StreamArn => _table.StreamArn ?? throw new InvalidOperationException($"table '{_tableName}' has no stream; it is needed for mode {Mode}");
+    private protected string StreamArn => _table.StreamArn ?? throw new InvalidOperationException($"table '{_tableName}' has no stream; it is needed for mode {Mode}");
 
     /// <summary>
     /// Takes a LATEST iterator on every open shard before the first Scan call, and hands each to a probe that waits for
@@ -146,8 +149,8 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
         foreach (var shard in _describedShards.Where(s => !s.IsClosed))
         {
             var latest = await _services.Streams.GetShardIteratorAsync(StreamArn, shard.ShardId, ShardIteratorType.Latest, null, Stopping).ConfigureAwait(false);
-            _started.Add(shard.ShardId);
             Context.ActorOf(ShardActor.Props(_services, _table, Self, shard, ShardStartMode.Prepare, latest), shard.ShardId);
+            ProbeSpawned(shard.ShardId);
         }
     }
 
@@ -168,10 +171,5 @@ public sealed partial class TableActor : ReceiveActor, IWithTimers
 
     private sealed record Start;
 
-    /// <summary>How often, in a cluster, the table's owner reads the checkpoints its workers on other nodes write.</summary>
-    private static readonly TimeSpan ObserveInterval = TimeSpan.FromSeconds(1);
-
-    private sealed record ObserveLeasedWork;
-
-    private sealed record AllSegmentsCopied;
+    private protected sealed record AllSegmentsCopied;
 }
