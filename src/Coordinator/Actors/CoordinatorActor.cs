@@ -31,6 +31,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     private readonly HashSet<string> _fullSyncDone = new(StringComparer.Ordinal);
     private readonly HashSet<string> _missingReported = new(StringComparer.Ordinal);
     private readonly HashSet<string> _stoppedAsDeleted = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _streamEnded = new(StringComparer.Ordinal);
 
     public CoordinatorActor(ReplicationServices services, DynamoTableCatalog catalog, Action<ReplicationEnded> ended)
     {
@@ -47,6 +48,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             if (services.Settings.Mode == SyncMode.Full && Context.Children.All(c => _fullSyncDone.Contains(c.Path.Name)))
                 _ended(new ReplicationEnded(true, $"full sync of {_fullSyncDone.Count} table(s) done"));
         });
+        // Acted on at the next discovery: a deleted table is stopped as such, another is started again on its current stream.
+        Receive<TableStreamEnded>(ended => _streamEnded.Add(ended.Table));
         Receive<TableFailed>(failed => _ended(new ReplicationEnded(false, $"table '{failed.Table}': {failed.Reason}")));
         Receive<Status.Failure>(failure => throw failure.Cause);
     }
@@ -86,7 +89,15 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         StopDeletedTables(names);
         foreach (var name in _filter.Apply(names))
         {
-            if (Context.Child(name) is not null) continue;
+            if (Context.Child(name) is { } running)
+            {
+                if (_streamEnded.Remove(name))
+                {
+                    Context.Log.LogInformation("table {Table}: its stream ended; its replication starts again on the table's current stream", name);
+                    Context.Stop(running);
+                }
+                continue;
+            }
             DynamoTableInfo info;
             try
             {
@@ -135,6 +146,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         foreach (var child in Context.Children.Where(c => !listed.Contains(c.Path.Name) && _stoppedAsDeleted.Add(c.Path.Name)).ToList())
         {
             Context.Log.LogWarning("table '{Table}' no longer exists in the source; its replication stopped (its target collection and checkpoints are kept)", child.Path.Name);
+            _streamEnded.Remove(child.Path.Name);
             Context.Stop(child);
         }
     }

@@ -11,17 +11,21 @@ public abstract partial class TableActor
 {
     /// <summary>
     /// DescribeStream of the table's stream, or null when that stream has ended (turned off, or replaced by a new one):
-    /// this table actor then stops, and the coordinator starts the table again on its current stream, where
-    /// <see cref="ReplacedStreamAsync"/> finds the change.
+    /// this table actor then stops its work and tells the coordinator, which starts the table again on its current
+    /// stream (where <see cref="ReplacedStreamAsync"/> finds the change) — or, if the table was deleted, just stops it.
     /// </summary>
     private async Task<StreamDescription?> DescribeLiveStreamAsync()
     {
         var description = await _services.Streams.DescribeStreamAsync(StreamArn, Stopping).ConfigureAwait(false);
         if (description.StreamStatus is not ("DISABLING" or "DISABLED")) return description;
         _services.Metrics.Error(_tableName, "stream-disabled");
-        Context.Log.LogWarning("table {Table}: its stream {Stream} is {Status} (turned off or replaced); the table's replication stops and starts again " +
-            "on the table's current stream, where the change of stream is handled as incremental.on-trimmed-data says", _tableName, StreamArn, description.StreamStatus);
-        Context.Stop(Self);
+        Context.Log.LogWarning("table {Table}: its stream {Stream} is {Status} (turned off, replaced, or the table deleted); the table's work stops here and " +
+            "the coordinator starts it again on the table's current stream, where a change of stream is handled as incremental.on-trimmed-data says",
+            _tableName, StreamArn, description.StreamStatus);
+        Timers.CancelAll();
+        foreach (var child in Context.Children) Context.Stop(child);
+        Context.Parent.Tell(new TableStreamEnded(_tableName, StreamArn, description.StreamStatus));
+        Become(Idle);
         return null;
     }
 

@@ -181,6 +181,28 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         Assert.Equal("node-2", (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId);
     }
 
+    [Fact]
+    public async Task On_a_first_run_two_nodes_apply_the_writes_made_after_the_full_sync_without_any_restart()
+    {
+        var table = await CreateTableAsync("-first", 60);
+        var settings = NodeSettings(1);
+        var store = new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase));
+        _nodes.Add(await _h.StartNodeAsync(NodeSettings(1)));
+        _nodes.Add(await _h.StartNodeAsync(NodeSettings(2)));
+        var view = new CheckpointClusterView(_nodes[0].Cluster, store);
+        await _h.WaitForFullSyncAsync(_nodes[0], table);
+        var coordinator = (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId;
+        Assert.NotNull(coordinator);
+
+        await ChurnAsync(table, 0, 30);
+        await _h.WaitUntilTargetEqualsSourceAsync(settings, table);
+
+        // Applied by a shard lease of this run: no node stopped, the coordinator never changed hands.
+        Assert.Equal(coordinator, (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId);
+        var shard = Assert.Single(await view.LeasesAsync(CancellationToken.None), l => l.Kind == LeaseKind.Shard);
+        Assert.True(shard.Counter > 0, $"shard {shard.LeaseId} was never leased (status {shard.Status})");
+    }
+
     private static Dictionary<string, int> HeldSegmentsByOwner(IReadOnlyList<LeaseView> leases) =>
         leases.Where(l => l.Kind == LeaseKind.Segment && l.Owner is not null && l.ExpiresAt > DateTimeOffset.UtcNow)
             .GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Count());

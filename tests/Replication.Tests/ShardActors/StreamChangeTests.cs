@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using Replication.Checkpoints;
 using Replication.Metrics;
+using Replication.ShardActors.Tables;
 using Xunit.Abstractions;
 
 namespace Replication.Tests.ShardActors;
@@ -31,7 +32,7 @@ public sealed class StreamChangeTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_stream_turned_off_while_running_stops_the_table_so_it_starts_again_on_the_tables_current_stream()
+    public async Task A_stream_turned_off_while_running_stops_the_tables_work_and_tells_the_coordinator()
     {
         using var errors = new ErrorKinds(ShardTreeHarness.Table);
         await using var h = new ShardTreeHarness(output);
@@ -42,8 +43,10 @@ public sealed class StreamChangeTests(ITestOutputHelper output)
         await h.WaitForTargetAsync(script.Expected);
 
         h.Stream.Disable();
-        await ShardTreeHarness.WaitUntilAsync(() => errors.Kinds.Contains("stream-disabled") && StreamCallEvidence.ActorTree(h.TableActor!).Count == 0,
-            "the table noticed its stream was turned off and stopped its shards");
+        await ShardTreeHarness.WaitUntilAsync(() => h.TableReports.OfType<TableStreamEnded>().Any() && StreamCallEvidence.ActorTree(h.TableActor!).Count == 0,
+            "the table noticed its stream was turned off, stopped its shards and told its parent");
+        Assert.Equal("DISABLED", h.TableReports.OfType<TableStreamEnded>().Single().StreamStatus);
+        Assert.Contains("stream-disabled", errors.Kinds);
     }
 
     [Fact]
