@@ -29,6 +29,7 @@ internal sealed class LeasedTableActor(ReplicationServices services, string tabl
     private protected override void RunSegments(IReadOnlyList<int> unfinishedSegments) =>
         Timers.StartPeriodicTimer("observe", new ObserveLeasedWork(), ObserveInterval);
 
+    /// <summary>A probe is not its shard's worker: <see cref="BeginIncrementalWork"/> finds it among the children.</summary>
     private protected override void ProbeSpawned(string shardId)
     {
     }

@@ -147,6 +147,8 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
             await Task.Delay(200);
         }
         Assert.Equal(last.Cluster.NodeId, (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId);
+        // Nothing is trimmed in a run of minutes: a re-synced table would mean a gap was reported that is not one.
+        foreach (var table in tables) Assert.Equal(0, (await store.GetTableAsync(table))!.Generation);
 
         Assert.True(monitor.Samples > 10, $"the checkpoint monitor took only {monitor.Samples} samples");
         Assert.Empty(monitor.Regressions);
