@@ -11,17 +11,20 @@ namespace Replication.Coordinator.Management;
 /// <summary>Which path answers what; each answer is built by the type named for it.</summary>
 internal sealed class ManagementRoutes(ManagementContext context, PrometheusExporter metrics, ProgressReportBuilder progress, EffectiveConfiguration configuration)
 {
+    // Probes and load balancers often ask with HEAD: it answers as GET does, and Kestrel sends no body for it.
+    private static readonly string[] GetOrHead = [HttpMethods.Get, HttpMethods.Head];
+
     public void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/alive", Alive);
-        endpoints.MapGet("/health/alive", Alive);
-        endpoints.MapGet("/ready", Ready);
-        endpoints.MapGet("/health/ready", Ready);
-        endpoints.MapGet("/cluster/members", Members);
-        endpoints.MapGet("/cluster/shards", Shards);
-        endpoints.MapGet("/progress", Progress);
-        endpoints.MapGet("/metrics", Metrics);
-        endpoints.MapGet("/conf", Configuration);
+        endpoints.MapMethods("/alive", GetOrHead, Alive);
+        endpoints.MapMethods("/health/alive", GetOrHead, Alive);
+        endpoints.MapMethods("/ready", GetOrHead, Ready);
+        endpoints.MapMethods("/health/ready", GetOrHead, Ready);
+        endpoints.MapMethods("/cluster/members", GetOrHead, Members);
+        endpoints.MapMethods("/cluster/shards", GetOrHead, Shards);
+        endpoints.MapMethods("/progress", GetOrHead, Progress);
+        endpoints.MapMethods("/metrics", GetOrHead, Metrics);
+        endpoints.MapMethods("/conf", GetOrHead, Configuration);
     }
 
     private static Task Alive(HttpContext http) => ManagementJson.WriteAsync(http, new AliveResponse("alive"));

@@ -5,9 +5,9 @@ namespace Replication.Configuration;
 
 /// <summary>
 /// Loads the layered configuration — the embedded reference.conf, the user's file, REPLICATION_-prefixed environment
-/// variables, then <c>--set</c> overrides — and checks it: typed settings, plus warnings for keys that
-/// reference.conf does not know, and keys in an <c>akka { }</c> block that Akka.NET does not know (a typo is reported,
-/// never silently ignored).
+/// variables, then <c>--set</c> overrides — and checks it: typed settings, and keys that reference.conf does not know
+/// or that Akka.NET does not know inside an <c>akka { }</c> block (a typo is reported, never silently ignored): errors,
+/// or with <c>strict-config = off</c> warnings.
 /// </summary>
 public sealed record ReplicationConfiguration(HoconConfig Config, ReplicationSettings Settings, IReadOnlyList<HoconWarning> Warnings)
 {
@@ -39,8 +39,36 @@ public sealed record ReplicationConfiguration(HoconConfig Config, ReplicationSet
             Overrides = overrides ?? [],
             Environment = environment,
         });
-        var warnings = HoconConfig.FindUnknownKeys(HoconConfig.ParseString(reference, "reference.conf", _ => null), config, under: ReplicationSettings.Root)
+        var known = HoconConfig.ParseString(reference, "reference.conf", _ => null);
+        var unknown = HoconConfig.FindMisspelledRoots(known, config)
+            .Concat(HoconConfig.FindUnknownKeys(known, config, under: ReplicationSettings.Root))
             .Concat(AkkaConfigFactory.FindUnknownKeys(config)).ToList();
-        return new ReplicationConfiguration(config, ReplicationSettings.From(config), warnings);
+        var problems = new List<string>();
+        var strict = IsStrict(config);
+        if (strict) problems.AddRange(unknown.Select(u => $"{u.Message}; set {ReplicationSettings.Root}.strict-config = off to only warn"));
+        ReplicationSettings? settings = null;
+        try
+        {
+            settings = ReplicationSettings.From(config);
+        }
+        catch (ConfigurationException e)
+        {
+            problems.AddRange(e.Problems);
+        }
+        if (problems.Count > 0) throw new ConfigurationException(problems);
+        return new ReplicationConfiguration(config, settings!, strict ? [] : unknown);
+    }
+
+    // Read on its own, before the typed settings, so an unknown key and a bad value are reported together.
+    private static bool IsStrict(HoconConfig config)
+    {
+        try
+        {
+            return !config.HasPath($"{ReplicationSettings.Root}.strict-config") || config.GetBoolean($"{ReplicationSettings.Root}.strict-config");
+        }
+        catch (HoconException)
+        {
+            return true;
+        }
     }
 }

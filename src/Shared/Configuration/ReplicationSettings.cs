@@ -42,6 +42,12 @@ public sealed record ReplicationSettings(
 
     /// <summary>The resolved configuration these settings were read from (the management endpoints show it, redacted).</summary>
     public HoconConfig? Configuration { get; init; }
+
+    /// <summary>How long the startup checks may take to reach the source and the target before the node gives up and exits.</summary>
+    public TimeSpan StartupTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a stop waits for in-flight pages and batches before it cancels them.</summary>
+    public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 public sealed record SourceSettings(SourceType Type, DynamoSourceSettings DynamoDb, string MongoUri);

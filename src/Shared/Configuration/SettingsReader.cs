@@ -63,7 +63,12 @@ internal sealed class SettingsReader(HoconConfig config)
             Management: new ManagementSettings(
                 Get(c => c.GetBoolean("management.http.enabled"), true),
                 Get(c => c.GetString("management.http.hostname"), "127.0.0.1"),
-                Between(Get(c => c.GetInt("management.http.port"), 8558), 0, 65535, "management.http.port")));
+                Between(Get(c => c.GetInt("management.http.port"), 8558), 0, 65535, "management.http.port")))
+        {
+            StartupTimeout = Positive(Get(c => c.GetDuration("startup-timeout"), TimeSpan.FromSeconds(30)), "startup-timeout"),
+            DrainTimeout = Positive(Get(c => c.GetDuration("drain-timeout"), TimeSpan.FromSeconds(30)), "drain-timeout"),
+        };
+        _ = Get(c => c.GetBoolean("strict-config"), true);
 
         CheckCrossFieldRules(settings);
         if (_problems.Count > 0) throw new ConfigurationException(_problems);

@@ -29,6 +29,23 @@ public sealed partial class HoconConfig
         return warnings;
     }
 
+    /// <summary>
+    /// Top-level keys of <paramref name="effective"/> that look like a misspelling of one of <paramref name="reference"/>'s
+    /// (`replicaton { }`). Other top-level keys pass: a file may keep values there for its own substitutions.
+    /// </summary>
+    public static IReadOnlyList<HoconWarning> FindMisspelledRoots(HoconConfig reference, HoconConfig effective)
+    {
+        var warnings = new List<HoconWarning>();
+        foreach (var (key, value) in effective.Root.Fields)
+        {
+            if (reference.Root.TryGetField(key, out _)) continue;
+            if (Closest(key, reference.Root.Fields.Keys) is { } known)
+                warnings.Add(new HoconWarning(HoconPath.Of(key).ToString(), FirstLeafOrigin(value), known));
+        }
+
+        return warnings;
+    }
+
     private static void CollectPaths(HoconObject obj, HoconPath path, List<HoconPath> paths)
     {
         foreach (var (key, value) in obj.Fields)

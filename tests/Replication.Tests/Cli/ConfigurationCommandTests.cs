@@ -42,8 +42,34 @@ public sealed class ConfigurationCommandTests : IDisposable
         Assert.Contains("bad.conf:6", result.Error);
     }
 
+    [Theory]
+    [InlineData("check-config")]
+    [InlineData("run")]
+    public async Task A_typo_in_a_key_or_a_top_level_block_is_an_error_with_a_suggestion(string command)
+    {
+        var file = Write("typo.conf", """
+            replicaton {
+              id = "cli-test"
+            }
+            replication {
+              id = "cli-test"
+              full-sync {
+                segmnets = 4
+              }
+            }
+            """);
+
+        var result = await ReplicationCli.RunAsync(command, "--config", file);
+
+        Assert.True(result.ExitCode == 2, $"exit code {result.ExitCode}; stderr: {result.Error}");
+        var lines = result.Error.Split('\n');
+        Assert.Contains(lines, l => l.Contains("typo.conf:7") && l.Contains("did you mean 'replication.full-sync.segments'"));
+        Assert.Contains(lines, l => l.Contains("typo.conf:2") && l.Contains("unknown key 'replicaton' (did you mean 'replication'?)"));
+        Assert.DoesNotContain("   at ", result.Error);
+    }
+
     [Fact]
-    public async Task A_typo_in_a_key_is_a_warning_with_a_suggestion()
+    public async Task With_strict_config_off_a_typo_in_a_key_is_a_warning_with_a_suggestion()
     {
         var file = Write("typo.conf", """
             replication {
@@ -54,7 +80,7 @@ public sealed class ConfigurationCommandTests : IDisposable
             }
             """);
 
-        var result = await ReplicationCli.RunAsync("check-config", "--config", file);
+        var result = await ReplicationCli.RunAsync("check-config", "--config", file, "--set", "replication.strict-config=off");
 
         Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}; stderr: {result.Error}");
         var warning = result.Error.Split('\n').SingleOrDefault(l => l.Contains("segmnets"));

@@ -88,7 +88,7 @@ public sealed class ReplicationSettingsTests : IDisposable
     }
 
     [Fact]
-    public void A_typo_in_a_key_is_a_warning_with_a_suggestion()
+    public void A_typo_in_a_key_is_an_error_with_a_suggestion()
     {
         var path = File("""
             replication {
@@ -97,9 +97,38 @@ public sealed class ReplicationSettingsTests : IDisposable
               }
             }
             """);
+        var ex = Assert.Throws<ConfigurationException>(() => ReplicationConfiguration.Load(path, environment: NoEnvironment));
+        var problem = Assert.Single(ex.Problems);
+        Assert.Contains("app.conf:3", problem);
+        Assert.Contains("unknown key 'replication.full-sync.segmetns' (did you mean 'replication.full-sync.segments'?)", problem);
+    }
+
+    [Fact]
+    public void A_misspelled_top_level_block_is_an_error()
+    {
+        var path = File("""
+            replicaton {
+              id = typo
+            }
+            """);
+        var ex = Assert.Throws<ConfigurationException>(() => ReplicationConfiguration.Load(path, environment: NoEnvironment));
+        Assert.Contains(ex.Problems, p => p.Contains("app.conf:2") && p.Contains("unknown key 'replicaton' (did you mean 'replication'?)"));
+    }
+
+    [Fact]
+    public void With_strict_config_off_a_typo_in_a_key_is_a_warning_with_a_suggestion()
+    {
+        var path = File("""
+            replication {
+              strict-config = off
+              full-sync {
+                segmetns = 8
+              }
+            }
+            """);
         var loaded = ReplicationConfiguration.Load(path, environment: NoEnvironment);
         var warning = Assert.Single(loaded.Warnings);
-        Assert.Contains("app.conf:3", warning.Message);
+        Assert.Contains("app.conf:4", warning.Message);
         Assert.Contains("replication.full-sync.segmetns", warning.Message);
         Assert.Contains("segments", warning.Suggestion);
     }
