@@ -6,7 +6,7 @@ namespace Replication.Coordinator;
 
 public static class Program
 {
-    public static Task<int> Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
         var root = new RootCommand("Replication: keeps MongoDB in step with DynamoDB (full sync, then DynamoDB Streams)");
         root.Subcommands.Add(RunCommand.Create());
@@ -14,7 +14,26 @@ public static class Program
         root.Subcommands.Add(CheckpointsCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
         // Ctrl-C drains in-flight batches (up to ReplicationNode.DrainTimeout); System.CommandLine's default 2 s would cut that short.
-        var invocation = new InvocationConfiguration { ProcessTerminationTimeout = ReplicationNode.DrainTimeout + TimeSpan.FromSeconds(15) };
-        return root.Parse(args).InvokeAsync(invocation);
+        var invocation = new InvocationConfiguration
+        {
+            ProcessTerminationTimeout = ReplicationNode.DrainTimeout + TimeSpan.FromSeconds(15),
+            // An operator gets one line saying what went wrong, not a stack trace.
+            EnableDefaultExceptionHandler = false,
+        };
+        try
+        {
+            return await root.Parse(args).InvokeAsync(invocation).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            await Console.Error.WriteLineAsync($"error: {OneLine(e)}").ConfigureAwait(false);
+            return 1;
+        }
+    }
+
+    private static string OneLine(Exception e)
+    {
+        var text = e.InnerException is { } inner && !e.Message.Contains(inner.Message, StringComparison.Ordinal) ? $"{e.Message} ({inner.Message})" : e.Message;
+        return $"{e.GetType().Name}: {string.Join(' ', text.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))}";
     }
 }

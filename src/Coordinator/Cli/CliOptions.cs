@@ -1,16 +1,34 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Replication.Configuration;
+using Replication.Coordinator.Hosting.Startup;
 using Replication.Hocon;
 
 namespace Replication.Coordinator.Cli;
 
+/// <summary>The process exit codes; README's "Exit codes" lists them for operators and scripts.</summary>
 internal static class ExitCodes
 {
     public const int Success = 0;
     public const int ReplicationFailed = 1;
     public const int BadConfiguration = 2;
     public const int ManagementUnreachable = 3;
+    public const int SourceUnreachable = 4;
+    public const int SourceCredentials = 5;
+    public const int TargetUnreachable = 6;
+    public const int TargetCredentials = 7;
+    public const int ManagementPortUnavailable = 8;
+
+    public static int For(StartupFailureKind kind) => kind switch
+    {
+        StartupFailureKind.BadConfiguration => BadConfiguration,
+        StartupFailureKind.SourceUnreachable => SourceUnreachable,
+        StartupFailureKind.SourceCredentials => SourceCredentials,
+        StartupFailureKind.TargetUnreachable => TargetUnreachable,
+        StartupFailureKind.TargetCredentials => TargetCredentials,
+        StartupFailureKind.ManagementPort => ManagementPortUnavailable,
+        _ => ReplicationFailed,
+    };
 }
 
 internal static class CliOptions
@@ -27,13 +45,19 @@ internal static class CliOptions
         AllowMultipleArgumentsPerToken = false,
     };
 
-    /// <summary>Loads and checks the configuration; on failure prints every problem to stderr and returns null.</summary>
+    /// <summary>
+    /// Loads and checks the configuration, connection strings included (parsed by the driver as the node will); on
+    /// failure prints every problem to stderr and returns null.
+    /// </summary>
     public static ReplicationConfiguration? LoadConfiguration(ParseResult parse)
     {
         var file = parse.GetValue(Config)!;
         try
         {
-            return ReplicationConfiguration.Load(file.FullName, parse.GetValue(Set) ?? []);
+            var loaded = ReplicationConfiguration.Load(file.FullName, parse.GetValue(Set) ?? []);
+            var problems = StartupChecks.ConnectionStringProblems(loaded.Settings);
+            if (problems.Count > 0) throw new ConfigurationException(problems);
+            return loaded;
         }
         catch (HoconException e)
         {

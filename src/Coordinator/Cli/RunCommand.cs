@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using Replication.Configuration;
 using Replication.Coordinator.Hosting;
+using Replication.Coordinator.Hosting.Startup;
 using Replication.ShardActors.Tables;
 
 namespace Replication.Coordinator.Cli;
@@ -24,30 +25,60 @@ internal static class RunCommand
             var log = loggers.CreateLogger("replication");
             foreach (var warning in loaded.Warnings) log.LogWarning("{Warning}", warning.Message);
 
-            await using var node = await ReplicationNode.StartAsync(loaded.Settings, loggers, cancellationToken).ConfigureAwait(false);
-            var tracker = new ProgressTracker();
-            using var tracking = node.System.EventStream.Subscribe<TableProgress>(tracker.Record);
-            using var progress = live ? null : new ProgressLog(node.System.EventStream, log);
-            log.LogInformation("replication '{Id}' running as node {Node} (mode {Mode}, cluster {Cluster}); checkpoints in {Database}; management endpoints {Endpoints}",
-                loaded.Settings.Id, node.Cluster.NodeId, loaded.Settings.Mode, loaded.Settings.Cluster.Enabled ? "on" : "off", loaded.Settings.CheckpointDatabase,
-                node.Management.IsServing ? node.Management.BaseAddress.ToString() : "off");
-
-            var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            await using var registration = cancellationToken.Register(() => stop.TrySetResult());
-            var ending = Task.WhenAny(node.Completion, stop.Task);
-            if (live) await LiveProgressView.RunAsync(tracker, ending).ConfigureAwait(false);
-            var finished = await ending.ConfigureAwait(false);
-            if (finished == node.Completion)
+            var node = await StartNodeAsync(loaded.Settings, loggers, cancellationToken).ConfigureAwait(false);
+            if (node.Failure is { } failure)
             {
-                var ended = await node.Completion.ConfigureAwait(false);
-                if (ended.Success) log.LogInformation("{Message}", ended.Message);
-                else log.LogError("stopping: {Message}", ended.Message);
-                return ended.Success ? ExitCodes.Success : ExitCodes.ReplicationFailed;
+                await Console.Error.WriteLineAsync($"error: {failure.Message}").ConfigureAwait(false);
+                return ExitCodes.For(failure.Kind);
             }
-            log.LogInformation("stopping on request; positions are checkpointed and the next run resumes from them");
-            return ExitCodes.Success;
+            await using var running = node.Node!;
+            return await RunAsync(running, loaded.Settings, live, log, cancellationToken).ConfigureAwait(false);
         });
         return command;
+    }
+
+    /// <summary>The startup checks, then the node; a failure is one line for the operator, never a stack trace.</summary>
+    private static async Task<(ReplicationNode? Node, StartupFailure? Failure)> StartNodeAsync(ReplicationSettings settings, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StartupChecks.RunAsync(settings, cancellationToken).ConfigureAwait(false);
+            return (await ReplicationNode.StartAsync(settings, loggers, cancellationToken).ConfigureAwait(false), null);
+        }
+        catch (StartupFailure e)
+        {
+            return (null, e);
+        }
+        catch (IOException e) when (e.Message.StartsWith("the management endpoints cannot listen", StringComparison.Ordinal))
+        {
+            return (null, new StartupFailure(StartupFailureKind.ManagementPort, e.Message));
+        }
+    }
+
+    private static async Task<int> RunAsync(ReplicationNode node, ReplicationSettings settings, bool live, ILogger log, CancellationToken cancellationToken)
+    {
+        var tracker = new ProgressTracker();
+        using var tracking = node.System.EventStream.Subscribe<TableProgress>(tracker.Record);
+        using var progress = live ? null : new ProgressLog(node.System.EventStream, log);
+        log.LogInformation("replication '{Id}' running as node {Node} (mode {Mode}, cluster {Cluster}); checkpoints in {Database}; management endpoints {Endpoints}",
+            settings.Id, node.Cluster.NodeId, settings.Mode, settings.Cluster.Enabled ? "on" : "off", settings.CheckpointDatabase,
+            node.Management.IsServing ? node.Management.BaseAddress.ToString() : "off");
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var registration = cancellationToken.Register(() => stop.TrySetResult());
+        var ending = Task.WhenAny(node.Completion, stop.Task);
+        if (live) await LiveProgressView.RunAsync(tracker, ending).ConfigureAwait(false);
+        var finished = await ending.ConfigureAwait(false);
+        if (finished == node.Completion)
+        {
+            var ended = await node.Completion.ConfigureAwait(false);
+            if (ended.Success) log.LogInformation("{Message}", ended.Message);
+            else log.LogError("stopping: {Message}", ended.Message);
+            return ended.Success ? ExitCodes.Success : ExitCodes.ReplicationFailed;
+        }
+        log.LogInformation("stopping on request; positions are checkpointed and the next run resumes from them");
+        return ExitCodes.Success;
     }
 
     /// <summary>Plain progress lines (at most one per table every few seconds) from the tables' progress events.</summary>

@@ -26,13 +26,17 @@ public sealed partial class HoconConfig
         return new HoconConfig(HoconResolver.Resolve(root, environment ?? System.Environment.GetEnvironmentVariable));
     }
 
-    /// <summary>One `--set key=value` override: the key is a path expression, the value HOCON (`--set a.b=[1,2]`).</summary>
+    /// <summary>
+    /// One `--set key=value` override: the key is a path expression, the value HOCON (`--set a.b=[1,2]`). Errors name the
+    /// key but never echo the value of a secret or a URI, which may hold a password.
+    /// </summary>
     public static HoconObject ParseOverride(string assignment, string source)
     {
         var equals = assignment.IndexOf('=');
-        if (equals <= 0) throw new HoconException($"{source}: expected key=value, got '{assignment}'");
+        if (equals <= 0) throw new HoconException($"{source}: expected key=value (the argument is not shown: it may hold a secret)");
         var key = HoconPath.Parse(assignment[..equals]);
         var valueText = assignment[(equals + 1)..];
+        var shown = MayHoldSecret(key, valueText) ? $"{key}=<not shown>" : assignment;
         HoconObject document;
         try
         {
@@ -40,7 +44,8 @@ public sealed partial class HoconConfig
         }
         catch (HoconException e)
         {
-            throw new HoconException($"{source} ({assignment}): {e.Message}", e.Origin);
+            var reason = MayHoldSecret(key, valueText) ? "the value is not valid HOCON; quote it" : e.Message;
+            throw new HoconException($"{source} ({shown}): {reason}", e.Origin);
         }
 
         // `--set a=1, b=2` would smuggle in a second key; every level down to the key must hold exactly one field.
@@ -48,11 +53,14 @@ public sealed partial class HoconConfig
         foreach (var name in key.Keys)
         {
             if (level is not HoconObject { Fields.Count: 1 } obj || !obj.TryGetField(name, out level!))
-                throw new HoconException($"{source}: '{assignment}' sets more than one key; quote the value");
+                throw new HoconException($"{source}: '{shown}' sets more than one key; quote the value");
         }
 
         return document;
     }
+
+    private static bool MayHoldSecret(HoconPath key, string valueText) =>
+        IsSecretKey(key.Last) || key.Last.Contains("uri", StringComparison.OrdinalIgnoreCase) || valueText.Contains("://", StringComparison.Ordinal);
 
     private static HoconObject EnvironmentLayer(string prefix, IReadOnlyDictionary<string, string> environment)
     {

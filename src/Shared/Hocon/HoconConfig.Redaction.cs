@@ -4,13 +4,13 @@ namespace Replication.Hocon;
 
 public sealed partial class HoconConfig
 {
-    public const string RedactedText = "<redacted>";
+    public const string RedactedText = ConnectionStringRedaction.RedactedText;
 
     private static readonly string[] SecretKeyWords = ["password", "passwd", "secret", "token", "credential", "private-key", "access-key", "apikey", "api-key"];
 
     /// <summary>
-    /// A copy fit to show (check-config, GET /conf): values of keys that name a secret are masked, and so is the password
-    /// in any URI with user info (mongodb://user:pass@host). Empty values stay visible, since "not set" is not a secret.
+    /// A copy fit to show (check-config, GET /conf): values of keys that name a secret are masked, and so are a URI's
+    /// password and secret options (<see cref="ConnectionStringRedaction"/>). Empty values stay visible, since "not set" is not a secret.
     /// </summary>
     public HoconConfig Redacted() => new((HoconObject)Redact(Root, key: null), _prefix);
 
@@ -34,6 +34,8 @@ public sealed partial class HoconConfig
                 return value;
             case not HoconObject when key is not null && IsSecretKey(key):
                 return new HoconString(RedactedText, value.Origin);
+            case HoconString s when ConnectionStringRedaction.LooksLikeUri(s.Value):
+                return new HoconString(ConnectionStringRedaction.Redact(s.Value), s.Origin);
             case HoconString s when UriPassword().IsMatch(s.Value):
                 return new HoconString(UriPassword().Replace(s.Value, "${scheme}${user}:" + RedactedText + "@"), s.Origin);
             default:
@@ -41,7 +43,8 @@ public sealed partial class HoconConfig
         }
     }
 
-    private static bool IsSecretKey(string key) =>
+    /// <summary>True for a key whose value is a secret (a password, key or token) and must never be shown.</summary>
+    public static bool IsSecretKey(string key) =>
         SecretKeyWords.Any(word => key.Contains(word, StringComparison.OrdinalIgnoreCase));
 
     [GeneratedRegex(@"(?<scheme>[a-zA-Z][a-zA-Z0-9+.\-]*://)(?<user>[^:/@\s]*):[^@/\s]*@", RegexOptions.CultureInvariant)]

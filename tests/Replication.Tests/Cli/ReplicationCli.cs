@@ -10,7 +10,10 @@ internal static class ReplicationCli
 {
     public sealed record Result(int ExitCode, string Output, string Error);
 
-    public static async Task<Result> RunAsync(params string[] args)
+    public static Task<Result> RunAsync(params string[] args) => RunAsync(new Dictionary<string, string?>(), args);
+
+    /// <summary>Runs with <paramref name="environment"/> changed: a null value removes that variable.</summary>
+    public static async Task<Result> RunAsync(IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "replication.dll");
         Assert.True(File.Exists(dll), $"{dll} is missing: the test project must reference src/Coordinator (assembly name replication)");
@@ -20,6 +23,11 @@ internal static class ReplicationCli
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            if (value is null) start.Environment.Remove(name);
+            else start.Environment[name] = value;
+        }
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(dll);
         foreach (var a in args) start.ArgumentList.Add(a);

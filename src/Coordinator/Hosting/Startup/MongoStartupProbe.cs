@@ -1,0 +1,85 @@
+using Replication.Bson;
+using Replication.Hocon;
+using Replication.Mongo;
+
+namespace Replication.Coordinator.Hosting.Startup;
+
+/// <summary>
+/// What the startup checks ask of a MongoDB deployment, in one place so that a change of driver only changes the calls
+/// here: can the connection string be parsed exactly as the node will parse it, and does the deployment answer a ping.
+/// </summary>
+public static class MongoStartupProbe
+{
+    /// <summary>Null when the driver accepts <paramref name="connectionString"/>; otherwise why not (never the string itself, which may hold a password).</summary>
+    public static string? ConnectionStringProblem(string connectionString)
+    {
+        if (connectionString.Length == 0) return "is empty";
+        try
+        {
+            // Constructing a client parses the string with the driver itself and opens no connection.
+            var client = new MongoClient(connectionString);
+            client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            return null;
+        }
+        catch (ArgumentException e)
+        {
+            return "is not a valid MongoDB connection string: " + Unechoed(e.Message.Replace(" (Parameter 'connectionString')", ""), connectionString);
+        }
+    }
+
+    /// <summary>
+    /// Pings the deployment until it answers or <paramref name="deadline"/> passes. A failure names the host list and, when
+    /// the driver only timed out, what a plain TCP connect to each host shows (refused, no answer, unknown name).
+    /// </summary>
+    public static async Task PingAsync(string setting, string connectionString, TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        var hosts = ConnectionStringRedaction.Hosts(connectionString);
+        var client = new MongoClient(connectionString);
+        Task ping = client.RunCommandAsync("admin", new BsonDocument { { "ping", 1 } }, CommandKind.Plain, cancellationToken);
+        try
+        {
+            await ping.WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // libmongoc cannot abandon a call in progress: the client is left to the exiting process rather than destroyed under it.
+            throw new StartupFailure(StartupFailureKind.TargetUnreachable,
+                $"cannot reach MongoDB at {hosts} ({setting}): {await WhyUnreachableAsync(connectionString, cancellationToken).ConfigureAwait(false)}; " +
+                $"gave up after {deadline.TotalSeconds:0.#} s (replication.startup-timeout)");
+        }
+        catch (MongoException e) when (IsAuthenticationFailure(e))
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw new StartupFailure(StartupFailureKind.TargetCredentials,
+                $"MongoDB at {hosts} refused this node's credentials ({setting}): {Unechoed(e.Message, connectionString)}");
+        }
+        catch (MongoException e)
+        {
+            await client.DisposeAsync().ConfigureAwait(false);
+            throw new StartupFailure(StartupFailureKind.TargetUnreachable,
+                $"cannot reach MongoDB at {hosts} ({setting}): {Unechoed(e.Message, connectionString)}");
+        }
+        await client.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static bool IsAuthenticationFailure(MongoException e) =>
+        e.Code == 18 || e.CodeName == "AuthenticationFailed" || e.Message.Contains("authenticat", StringComparison.OrdinalIgnoreCase);
+
+    private static async Task<string> WhyUnreachableAsync(string connectionString, CancellationToken cancellationToken)
+    {
+        if (connectionString.StartsWith("mongodb+srv://", StringComparison.OrdinalIgnoreCase))
+            return "no server answered (the hosts come from DNS SRV records)";
+        var reasons = new List<string>();
+        foreach (var host in ConnectionStringRedaction.Hosts(connectionString).Split(',', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var (name, port) = TcpReachability.Split(host, 27017);
+            reasons.Add(await TcpReachability.ProbeAsync(name, port, TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false)
+                        ?? $"{name}:{port} accepts connections but did not answer the MongoDB handshake");
+        }
+        return string.Join("; ", reasons);
+    }
+
+    // A driver message may quote part of the connection string; never let it carry the whole string out.
+    private static string Unechoed(string message, string connectionString) =>
+        message.Replace(connectionString, ConnectionStringRedaction.Redact(connectionString), StringComparison.Ordinal);
+}
