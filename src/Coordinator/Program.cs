@@ -13,10 +13,11 @@ public static class Program
         root.Subcommands.Add(CheckConfigCommand.Create());
         root.Subcommands.Add(CheckpointsCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
-        // Ctrl-C drains in-flight batches (up to ReplicationNode.DrainTimeout); System.CommandLine's default 2 s would cut that short.
+        // Ctrl-C and SIGTERM drain in-flight batches (replication.drain-timeout), then stop within ReplicationNode.StopAfterDrainTimeout;
+        // RunCommand bounds that itself. This is only the last resort, past the longest drain the settings allow in practice.
         var invocation = new InvocationConfiguration
         {
-            ProcessTerminationTimeout = ReplicationNode.DrainTimeout + TimeSpan.FromSeconds(15),
+            ProcessTerminationTimeout = TimeSpan.FromMinutes(10),
             // An operator gets one line saying what went wrong, not a stack trace.
             EnableDefaultExceptionHandler = false,
         };

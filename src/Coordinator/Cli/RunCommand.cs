@@ -31,8 +31,15 @@ internal static class RunCommand
                 await Console.Error.WriteLineAsync($"error: {failure.Message}").ConfigureAwait(false);
                 return ExitCodes.For(failure.Kind);
             }
-            await using var running = node.Node!;
-            return await RunAsync(running, loaded.Settings, live, log, cancellationToken).ConfigureAwait(false);
+            var running = node.Node!;
+            try
+            {
+                return await RunAsync(running, loaded.Settings, live, log, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                await StopAsync(running, loaded.Settings, log).ConfigureAwait(false);
+            }
         });
         return command;
     }
@@ -53,6 +60,20 @@ internal static class RunCommand
         catch (IOException e) when (e.Message.StartsWith("the management endpoints cannot listen", StringComparison.Ordinal))
         {
             return (null, new StartupFailure(StartupFailureKind.ManagementPort, e.Message));
+        }
+    }
+
+    /// <summary>Drains, then stops; a stop that outlives drain-timeout plus the hand-back allowance is abandoned, so the process exits on time.</summary>
+    private static async Task StopAsync(ReplicationNode node, ReplicationSettings settings, ILogger log)
+    {
+        var limit = settings.DrainTimeout + ReplicationNode.StopAfterDrainTimeout;
+        try
+        {
+            await node.DisposeAsync().AsTask().WaitAsync(limit).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            log.LogWarning("stopping: the node did not stop within {Limit}; exiting anyway (the next run resumes from the checkpoints)", limit);
         }
     }
 

@@ -134,23 +134,28 @@ public sealed class ReplicationNode : IAsyncDisposable
         MaxAttempts = source.MaxAttempts,
     };
 
-    /// <summary>How long a stop waits for in-flight pages and batches to be written and checkpointed before it cancels them.</summary>
-    public static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// The longest a stop may take after the drain (<see cref="ReplicationSettings.DrainTimeout"/>): handing the leases back
+    /// and stopping the actors, which cancels whatever is still in flight. Program's termination timeout allows for both.
+    /// </summary>
+    public static readonly TimeSpan StopAfterDrainTimeout = TimeSpan.FromSeconds(10);
 
     private DrainResult? _drained;
 
     /// <summary>
     /// Stops gracefully: no new Scan page or stream batch starts, those in flight are written and checkpointed (bounded by
-    /// <paramref name="timeout"/>, then cancelled), and the actors stop. Disposing calls this.
+    /// <paramref name="timeout"/>, by default <c>drain-timeout</c>); then the leases are handed back and the actors stop,
+    /// which cancels whatever is still in flight (its position stays before it). Disposing calls this.
     /// </summary>
     public async Task<DrainResult> StopAsync(TimeSpan? timeout = null)
     {
         if (_drained is { } done) return done;
-        var result = Services is null ? new DrainResult(0, true) : await Services.Drain.DrainAsync(timeout ?? DrainTimeout).ConfigureAwait(false);
+        var drainFor = timeout ?? Settings.DrainTimeout;
+        var result = Services is null ? new DrainResult(0, true) : await Services.Drain.DrainAsync(drainFor).ConfigureAwait(false);
         if (!result.Finished)
             Services!.Loggers.CreateLogger<ReplicationNode>().LogWarning(
-                "stopping: {InFlight} in-flight batch(es) did not finish within {Timeout}; cancelling them (their positions stay before them)",
-                Services.Drain.InFlight, timeout ?? DrainTimeout);
+                "stopping: {InFlight} in-flight batch(es) did not finish within {Timeout} (replication.drain-timeout); cancelling them (their positions stay before them)",
+                Services.Drain.InFlight, drainFor);
         if (Cluster is not null) await LeaveClusterAsync().ConfigureAwait(false);
         if (System is not null) await System.Terminate().ConfigureAwait(false);
         if (Cluster is not null) await TryAsync("leave the cluster", ct => Cluster.Membership.RemoveAsync(Cluster.NodeId, ct)).ConfigureAwait(false);
@@ -181,7 +186,8 @@ public sealed class ReplicationNode : IAsyncDisposable
         if (System is not null) await System.Terminate().ConfigureAwait(false);
     }
 
-    private static readonly TimeSpan HandBackTimeout = TimeSpan.FromSeconds(10);
+    // Each step of leaving is bounded, so a stop after the drain stays within StopAfterDrainTimeout even when the checkpoint database is down.
+    private static readonly TimeSpan HandBackTimeout = TimeSpan.FromSeconds(3);
 
     private async Task TryAsync(string what, Func<CancellationToken, Task> step)
     {
