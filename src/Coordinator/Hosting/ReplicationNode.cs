@@ -9,6 +9,7 @@ using Replication.Configuration;
 using Replication.Coordinator.Actors;
 using Replication.Coordinator.Management;
 using Replication.Coordinator.Management.Health;
+using Replication.Dependencies;
 using Replication.Dynamo;
 using Replication.Dynamo.Control;
 using Replication.Dynamo.Http;
@@ -48,6 +49,7 @@ public sealed class ReplicationNode : IAsyncDisposable
     private ClusterHeartbeat? _heartbeat;
     private IActorRef? _leaseWorker;
     private IActorRef? _coordinatorSingleton;
+    private DependencyWatch? _watch;
 
     public static async Task<ReplicationNode> StartAsync(ReplicationSettings settings, ILoggerFactory loggers, CancellationToken cancellationToken = default)
     {
@@ -68,7 +70,18 @@ public sealed class ReplicationNode : IAsyncDisposable
 
     private async Task StartCoreAsync(ILoggerFactory loggers, CancellationToken cancellationToken)
     {
-        var dynamo = DynamoOptions(Settings.Source.DynamoDb);
+        var metrics = new ReplicationMetrics();
+        _disposables.Add(metrics);
+        var health = new DependencyHealth(metrics, loggers.CreateLogger("Replication.Dependencies"));
+        _disposables.Add(health);
+        var dynamo = DynamoOptions(Settings.Source.DynamoDb) with
+        {
+            RetriedFault = fault =>
+            {
+                if (fault is DynamoNetworkException) health.Failed(DependencyHealth.Source, DependencyWatch.KindOf(fault), fault.Message);
+                else health.Fault(DependencyHealth.Source, DependencyWatch.KindOf(fault));
+            },
+        };
         var transport = new DynamoHttpTransport(dynamo);
         _disposables.Add(transport);
         var streams = new DynamoStreamsClient(transport);
@@ -87,8 +100,6 @@ public sealed class ReplicationNode : IAsyncDisposable
         Cluster = new ClusterContext(NodeIdentity.Resolve(Settings.Cluster.NodeId), Settings.Cluster,
             new ClusterMembership(checkpointDatabase, Settings.Cluster), new LeaseTable(checkpointDatabase), new CoordinatorLease(checkpointDatabase));
 
-        var metrics = new ReplicationMetrics();
-        _disposables.Add(metrics);
         Services = new ReplicationServices(Settings, new DynamoScanClient(transport), new DynamoStreamSource(streams),
             target.GetDatabase(Settings.Target.Database), checkpoints, metrics, loggers)
         {
@@ -101,6 +112,19 @@ public sealed class ReplicationNode : IAsyncDisposable
         Management = new ManagementServer(Settings.Management,
             new ManagementContext(new CheckpointClusterView(Cluster, checkpoints), checkpoints, metrics, configuration, _readiness) { Mode = Settings.Mode }, loggers);
         await Management.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        // One attempt, time-boxed: the watch wants the cause of each failure, not the retries of a data-plane call.
+        var sourcePing = new DynamoHttpTransport(DynamoOptions(Settings.Source.DynamoDb) with { MaxAttempts = 1, RequestTimeout = TimeSpan.FromSeconds(5) });
+        _disposables.Add(sourcePing);
+        List<(string, Func<CancellationToken, Task>)> watched =
+        [
+            (DependencyHealth.Source, async ct => (await sourcePing.SendAsync(sourcePing.Endpoints.DynamoDb, "DynamoDB_20120810.ListTables",
+                json => json.WriteNumber("Limit", 1), ct).ConfigureAwait(false)).Dispose()),
+            (DependencyHealth.Target, CheckTargetAsync),
+        ];
+        if (!ReferenceEquals(checkpointClient, target))
+            watched.Add((DependencyHealth.Checkpoints, ct => checkpointDatabase.RunCommandAsync(new BsonDocument { { "ping", 1 } }, CommandKind.Read, ct)));
+        _watch = new DependencyWatch(health, [.. watched]);
 
         var address = Management.IsServing ? Management.BaseAddress.ToString().TrimEnd('/') : "";
         string[] roles = Settings.Cluster.Enabled ? ["worker"] : ["single-node"];
@@ -205,6 +229,7 @@ public sealed class ReplicationNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
+        if (_watch is not null) await _watch.DisposeAsync().ConfigureAwait(false);
         if (Management is not null) await Management.DisposeAsync().ConfigureAwait(false);
         foreach (var client in _clients) await client.DisposeAsync().ConfigureAwait(false);
         foreach (var d in _disposables) d.Dispose();

@@ -103,7 +103,10 @@ internal sealed partial class ActorCell
                 var backoff = strategy.Backoff ?? System.Settings.RestartBackoff;
                 var attempt = record.RestartStats.NextBackoffAttempt(backoff.ResetAfter, now);
                 var delay = backoff.DelayFor(attempt, Random.Shared.NextDouble());
-                childLog.LogError(failed.Cause, "Actor {ActorPath} failed; restarting in {Delay}", failed.Child.Self.Path, delay);
+                // A restart is the normal answer to a dependency that is down and may repeat for as long as it stays down:
+                // one line with the causes; the stack trace only at debug level.
+                childLog.LogError("Actor {ActorPath} failed; restarting in {Delay}: {Cause}", failed.Child.Self.Path, delay, Causes(failed.Cause));
+                childLog.LogDebug(failed.Cause, "Actor {ActorPath} failure in full", failed.Child.Self.Path);
                 failed.Child.ScheduleRecreate(failed.Cause, delay);
                 break;
 
@@ -254,5 +257,16 @@ internal sealed partial class ActorCell
                 survivor.Cell.Mailbox.PostSystem(new Recreate(cause));
             }
         }
+    }
+
+    /// <summary>The messages of an exception and its inner exceptions on one line, each once.</summary>
+    private static string Causes(Exception cause)
+    {
+        var messages = new List<string>();
+        for (var e = cause; e is not null; e = e.InnerException)
+        {
+            if (!messages.Any(m => m.Contains(e.Message, StringComparison.Ordinal))) messages.Add($"{e.GetType().Name}: {e.Message}");
+        }
+        return string.Join(" <- ", messages).ReplaceLineEndings(" ");
     }
 }

@@ -41,6 +41,10 @@ public sealed class ReplicationMetrics : IDisposable
     public void Error(string table, string kind) =>
         _errors.Add(1, Tag("table", table), Tag("kind", kind));
 
+    /// <summary>A fault of a dependency (<c>dynamodb</c>, <c>mongodb-target</c>, <c>mongodb-checkpoint</c>) that the node retries.</summary>
+    public void DependencyError(string dependency, string kind) =>
+        _errors.Add(1, Tag("dependency", dependency), Tag("kind", kind));
+
     /// <summary>Records the creation time of the last applied record of a shard (null: the shard is idle and caught up).</summary>
     public void ShardPosition(string table, string shard, DateTimeOffset? lastRecordCreated) =>
         _lag[(table, shard)] = new ShardLag(lastRecordCreated, DateTimeOffset.UtcNow);

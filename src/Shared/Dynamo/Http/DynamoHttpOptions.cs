@@ -20,4 +20,7 @@ public sealed record DynamoHttpOptions
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>Told of every fault that is about to be retried (for the node's error metrics and outage warnings).</summary>
+    public Action<DynamoException>? RetriedFault { get; init; }
 }

@@ -44,6 +44,11 @@ public sealed class DynamoHttpTransport : IDisposable
                 UseJitter = true,
                 Delay = options.RetryBaseDelay,
                 MaxDelay = options.RetryMaxDelay,
+                OnRetry = args =>
+                {
+                    if (args.Outcome.Exception is DynamoException fault) options.RetriedFault?.Invoke(fault);
+                    return default;
+                },
             })
             .Build();
     }
