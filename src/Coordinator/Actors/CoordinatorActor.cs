@@ -38,7 +38,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         _services = services;
         _catalog = catalog;
         _filter = new TableFilter(services.Settings.Filter.Include, services.Settings.Filter.Exclude);
-        _naming = new CollectionNaming(services.Settings.Renames);
+        _naming = new CollectionNaming(services.Settings.Renames, services.Settings.Target.Database);
         _ended = ended;
 
         ReceiveAsync<Discover>(_ => DiscoverAsync());
@@ -98,6 +98,17 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 }
                 continue;
             }
+            // Before DescribeTable and EnsureStream: a table whose collection MongoDB cannot hold must not get a stream enabled.
+            string collection;
+            try
+            {
+                collection = _naming.CollectionFor(name);
+            }
+            catch (InvalidOperationException e)
+            {
+                _ended(new ReplicationEnded(false, e.Message));
+                return;
+            }
             DynamoTableInfo info;
             try
             {
@@ -116,16 +127,6 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
                 continue;
             }
 
-            string collection;
-            try
-            {
-                collection = _naming.CollectionFor(name);
-            }
-            catch (InvalidOperationException e)
-            {
-                _ended(new ReplicationEnded(false, e.Message));
-                return;
-            }
             await _services.Checkpoints.RegisterTableAsync(new TableRegistration(name, collection, info.KeySchema, info.Stream.LatestStreamArn, info.Stream.ViewType, info.ItemCount), _stopping.Token).ConfigureAwait(false);
             Context.Log.LogInformation("table {Table} → {Database}.{Collection} (about {Items} items)", name, _services.Target.Name, collection, info.ItemCount);
             Context.ActorOf(TableActor.Props(_services, name, info.GlobalSecondaryIndexes, info.ItemCount), name);

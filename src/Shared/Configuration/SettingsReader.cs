@@ -31,8 +31,8 @@ internal sealed class SettingsReader(HoconConfig config)
                 Get(c => c.GetString("source.mongodb.uri"), "")),
             Target: new TargetSettings(
                 Get(c => c.GetString("target.mongodb.uri"), ""),
-                Check(Get(c => c.GetString("target.mongodb.database"), "dynamodb"), "target.mongodb.database", d => d.Length > 0 && d.IndexOfAny(['/', '\\', '.', ' ', '"', '$', '\0']) < 0,
-                    "must be a MongoDB database name (no '/', '\\', '.', space, '\"' or '$')"),
+                Check(Get(c => c.GetString("target.mongodb.database"), "dynamodb"), "target.mongodb.database", d => d.Length > 0 && System.Text.Encoding.UTF8.GetByteCount(d) < 64 && d.IndexOfAny(['/', '\\', '.', ' ', '"', '$', '\0']) < 0,
+                    "must be a MongoDB database name (under 64 bytes; no '/', '\\', '.', space, '\"' or '$')"),
                 Between(Get(c => c.GetInt("target.mongodb.bulk-size"), 1000), 1, 100_000, "target.mongodb.bulk-size")),
             Filter: new FilterSettings(Get(c => c.GetStringList("filter.include"), ["*"]), Get(c => c.GetStringList("filter.exclude"), [])),
             Renames: ReadRenames(),

@@ -61,6 +61,7 @@ public sealed class StartupErrorTests : IAsyncLifetime, IDisposable
         Assert.True(errors.Count == 1, $"expected one error line; exit {result.ExitCode}; stderr: {result.Error}; stdout: {result.Output}");
         Assert.DoesNotContain("   at ", result.Error + result.Output);
         Assert.DoesNotContain("Unhandled exception", result.Error + result.Output);
+        Assert.DoesNotContain("DEBUG", result.Error + result.Output);
         return errors[0];
     }
 
@@ -169,5 +170,22 @@ public sealed class StartupErrorTests : IAsyncLifetime, IDisposable
         Assert.Contains("node.conf:8: is not a valid MongoDB connection string", result.Error);
         Assert.Contains("connecttimeoutms", result.Error, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("   at ", result.Error);
+    }
+
+    [Fact]
+    public async Task A_table_whose_namespace_is_over_255_bytes_is_refused_at_discovery_naming_the_table_and_the_fix()
+    {
+        var name = "Orders" + new string('x', 244);
+        await using var dynamo = await SyntheticDynamoServer.StartAsync(new SyntheticTable(name, 10));
+        var config = Config(dynamo.ServiceUrl.ToString(), _mongo.ConnectionString);
+
+        var result = await ReplicationCli.RunAsync("run", "--config", config, "--set", "replication.mode=full");
+
+        Assert.True(result.ExitCode == 1, $"exit {result.ExitCode}; stderr: {result.Error}; stdout: {result.Output}");
+        var all = result.Output + result.Error;
+        Assert.Contains($"table '{name}'", all);
+        Assert.Contains("over MongoDB's limit of 255", all);
+        Assert.Contains("replication.transform.rename", all);
+        Assert.DoesNotContain("   at ", all);
     }
 }

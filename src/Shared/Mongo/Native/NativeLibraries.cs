@@ -21,6 +21,7 @@ internal static class NativeLibraries
     {
         NativeLibrary.SetDllImportResolver(typeof(NativeLibraries).Assembly, Resolve);
         LibMongoc.mongoc_init();
+        LibMongoc.UseQuietLogHandler();
         return true;
     }
 
