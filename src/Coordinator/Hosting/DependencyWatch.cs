@@ -79,6 +79,7 @@ internal sealed class DependencyWatch : IAsyncDisposable
         DynamoThrottlingException => "throttled",
         DynamoServerException => "server-error",
         DynamoNetworkException => "network",
+        DynamoException => "refused",
         Mongo.MongoConnectionException => "network",
         Mongo.MongoException => "command",
         TimeoutException => "timeout",

@@ -36,7 +36,7 @@ public sealed class DependencyHealth : IDisposable
     /// <summary>A fault that does not mean the dependency is down (throttling, a refused write): counted only.</summary>
     public void Fault(string dependency, string kind) => _metrics.DependencyError(dependency, kind);
 
-    /// <summary>The dependency could not be reached or did not answer: counted, and it is down until it next answers.</summary>
+    /// <summary>The dependency could not be reached, did not answer or refused: counted, and it is down until it next answers.</summary>
     public void Failed(string dependency, string kind, string cause)
     {
         _metrics.DependencyError(dependency, kind);
@@ -81,7 +81,7 @@ public sealed class DependencyHealth : IDisposable
             }
         }
         foreach (var (dependency, outage) in due)
-            _log.LogWarning("{Dependency} unreachable for {Seconds:0} s, retrying: {Cause}", dependency, (now - outage.Since).TotalSeconds, outage.Cause);
+            _log.LogWarning("{Dependency} down for {Seconds:0} s, retrying: {Cause}", dependency, (now - outage.Since).TotalSeconds, outage.Cause);
     }
 
     public void Dispose() => _tick.Dispose();

@@ -63,7 +63,7 @@ public sealed class DependencyOutageTests : IAsyncLifetime, IDisposable
     {
         _proxy.Stall();
 
-        var warning = await _node.WaitForLineAsync(l => l.Contains("mongodb-target unreachable for"), TimeSpan.FromSeconds(60));
+        var warning = await _node.WaitForLineAsync(l => l.Contains("mongodb-target down for"), TimeSpan.FromSeconds(60));
         Assert.Contains("retrying", warning);
         var metrics = await _http.GetStringAsync("/metrics");
         Assert.Contains(metrics.Split('\n'), l => l.StartsWith("replication_errors_total{", StringComparison.Ordinal)
@@ -80,7 +80,7 @@ public sealed class DependencyOutageTests : IAsyncLifetime, IDisposable
     public async Task SIGTERM_during_a_stalled_target_stops_within_the_drain_timeout_and_the_hand_back_allowance()
     {
         _proxy.Stall();
-        await _node.WaitForLineAsync(l => l.Contains("mongodb-target unreachable for"), TimeSpan.FromSeconds(60));
+        await _node.WaitForLineAsync(l => l.Contains("mongodb-target down for"), TimeSpan.FromSeconds(60));
 
         _node.Signal(NodeProcess.SigTerm);
 
