@@ -1,7 +1,7 @@
 namespace Replication.Tests.Operator;
 
 /// <summary>
-/// A running `replication run` whose target MongoDB stalls behind a proxy: the outage is logged at warning with its
+/// A running `replication run` whose target MongoDB or source DynamoDB stalls behind a proxy: the outage is logged at warning with its
 /// cause, counted in replication_errors_total{dependency,kind}, logged again when it ends, and a stop during it still
 /// ends within the drain timeout plus the hand-back allowance.
 /// </summary>
@@ -30,6 +30,21 @@ public sealed class DependencyOutageTests : IAsyncLifetime
         await _copy.Node.WaitForLineAsync(l => l.Contains("mongodb-target is reachable again"), TimeSpan.FromSeconds(60));
         Assert.DoesNotContain(" DEBUG", _copy.Node.Output);
         Assert.DoesNotContain("   at ", _copy.Node.Output);
+    }
+
+    [Fact]
+    public async Task A_blackholed_source_is_logged_counted_and_its_recovery_logged()
+    {
+        _copy.SourceProxy!.Stall();
+
+        var warning = await _copy.Node.WaitForLineAsync(l => l.Contains("dynamodb down for"), TimeSpan.FromSeconds(60));
+        Assert.Contains("no response within", warning);
+        var metrics = await _copy.Http.GetStringAsync("/metrics");
+        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("replication_errors_total{", StringComparison.Ordinal) && l.Contains("dependency=\"dynamodb\""));
+
+        _copy.SourceProxy!.Resume();
+
+        await _copy.Node.WaitForLineAsync(l => l.Contains("dynamodb is reachable again"), TimeSpan.FromSeconds(60));
     }
 
     [Fact]
