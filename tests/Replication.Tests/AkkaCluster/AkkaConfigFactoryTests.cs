@@ -100,7 +100,22 @@ public sealed class AkkaConfigFactoryTests : IDisposable
     }
 
     [Fact]
-    public void A_typo_in_the_akka_block_is_reported_with_file_line_and_the_known_key()
+    public void A_typo_in_the_akka_block_is_an_error_with_file_line_and_the_known_key()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => Load("""
+            akka {
+              cluster {
+                split-brain-resolver.stable-afer = 30s
+              }
+            }
+            """));
+
+        var problem = Assert.Single(error.Problems);
+        Assert.Contains(":3: unknown key 'akka.cluster.split-brain-resolver.stable-afer' (did you mean 'akka.cluster.split-brain-resolver.stable-after'?)", problem);
+    }
+
+    [Fact]
+    public void With_strict_config_off_a_typo_in_the_akka_block_is_a_warning_with_file_line_and_the_known_key()
     {
         var config = Load("""
             akka {
@@ -108,6 +123,7 @@ public sealed class AkkaConfigFactoryTests : IDisposable
                 split-brain-resolver.stable-afer = 30s
               }
             }
+            replication.strict-config = off
             """);
 
         var warning = Assert.Single(config.Warnings);
