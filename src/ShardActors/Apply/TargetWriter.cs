@@ -9,7 +9,9 @@ namespace Replication.ShardActors.Apply;
 /// Writes batches to one target collection and accounts for every item: applied, or dead-lettered with its reason.
 /// Transient failures are retried with jittered back-off (every write is idempotent by key); an item the server
 /// refuses for what it is goes to the dead letters and never blocks the others; a failure that is neither surfaces
-/// as an exception so the caller's checkpoint does not move.
+/// as an exception so the caller's checkpoint does not move. A write-concern error (the writes may not survive a
+/// failover) makes the whole batch count as not written, even when some items also had write errors: it is sent
+/// again, and after the last attempt the error surfaces.
 /// </summary>
 public sealed class TargetWriter(
     MongoCollection collection,
@@ -50,7 +52,8 @@ public sealed class TargetWriter(
                 var result = await collection.BulkWriteAsync(ToModels(pending), BulkOptions, cancellationToken).ConfigureAwait(false);
                 return summary.Add(Counted(pending, result));
             }
-            catch (MongoBulkWriteException bulk) when (bulk.WriteErrors.Count > 0)
+            // With a write-concern error nothing in the reply is durable: the whole batch goes round again (below).
+            catch (MongoBulkWriteException bulk) when (bulk.WriteErrors.Count > 0 && bulk.WriteConcernErrors.Count == 0)
             {
                 var (retry, dead, applied) = await TriageAsync(pending, bulk, attempt, cancellationToken).ConfigureAwait(false);
                 summary = summary.Add(applied).Add(new WriteSummary(0, 0, 0, dead));

@@ -20,7 +20,8 @@ public static class WriteErrorClassifier
     public static bool IsTransient(Exception error) => error switch
     {
         MongoConnectionException => true,
-        MongoBulkWriteException bulk => bulk.WriteErrors.Count == 0 && (bulk.WriteConcernErrors.Count > 0 || bulk.IsRetryable),
+        // A write-concern error leaves the batch not durable whatever else went wrong: send all of it again.
+        MongoBulkWriteException bulk => bulk.WriteConcernErrors.Count > 0 || (bulk.WriteErrors.Count == 0 && bulk.IsRetryable),
         MongoException mongo => mongo.IsRetryable || TransientCodes.Contains(mongo.Code),
         TimeoutException => true,
         _ => false,

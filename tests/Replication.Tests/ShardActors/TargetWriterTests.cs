@@ -113,4 +113,45 @@ public class TargetWriterTests : MongoServerTest
         Assert.Equal(new WriteSummary(0, 1, 1, 0), summary);
         Assert.Equal(new Dictionary<string, int> { ["a"] = 2 }, await TargetContents());
     }
+    [Fact]
+    public async Task A_write_concern_error_beside_write_errors_is_never_counted_as_applied()
+    {
+        await Target.CreateIndexAsync(new IndexModel(new BsonDocument { { "email", 1 } }, new BsonDocument { { "unique", true } }));
+        await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1, "same@x"))], default);
+        Server.Engine.Instance.WriteConcernFaults.FailNext(100);
+
+        var error = await Assert.ThrowsAsync<MongoBulkWriteException>(() => Writer(maxAttempts: 3).WriteAsync(
+            [new(TargetWriteKind.Replace, Key("b"), Doc("b", 1, "same@x")), new(TargetWriteKind.Replace, Key("c"), Doc("c", 1, "other@x"))], default));
+
+        Assert.NotEmpty(error.WriteConcernErrors);
+        Assert.Equal(3, Server.Engine.Instance.WriteConcernFaults.Reported); // every attempt sent the whole batch
+    }
+
+    [Fact]
+    public async Task A_write_concern_error_beside_write_errors_sends_the_whole_batch_again()
+    {
+        await Target.CreateIndexAsync(new IndexModel(new BsonDocument { { "email", 1 } }, new BsonDocument { { "unique", true } }));
+        await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1, "same@x"))], default);
+        Server.Engine.Instance.WriteConcernFaults.FailNext(1);
+
+        var summary = await Writer().WriteAsync(
+            [new(TargetWriteKind.Replace, Key("b"), Doc("b", 1, "same@x")), new(TargetWriteKind.Replace, Key("c"), Doc("c", 2, "other@x"))], default);
+
+        Assert.Equal(new WriteSummary(0, 1, 0, 1), summary);
+        Assert.Equal(1, Server.Engine.Instance.WriteConcernFaults.Reported);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["c"] = 2 }, await TargetContents());
+        Assert.Single(await Checkpoints.ListDeadLettersAsync("Orders")); // recorded once, from the durable attempt
+    }
+
+    [Fact]
+    public async Task A_write_concern_error_alone_is_retried_and_surfaces_when_it_persists()
+    {
+        Server.Engine.Instance.WriteConcernFaults.FailNext(1);
+        var summary = await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1))], default);
+        Assert.Equal(new WriteSummary(0, 1, 0, 0), summary);
+
+        Server.Engine.Instance.WriteConcernFaults.FailNext(100);
+        await Assert.ThrowsAsync<MongoBulkWriteException>(() => Writer(maxAttempts: 3).WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 2))], default));
+        Assert.Equal(4, Server.Engine.Instance.WriteConcernFaults.Reported);
+    }
 }

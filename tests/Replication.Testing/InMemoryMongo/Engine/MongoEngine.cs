@@ -34,6 +34,7 @@ public sealed class MongoEngine
         {
             reply = Run(command, sequences, context);
             reply["ok"] = 1.0;
+            Instance.WriteConcernFaults.Apply(command.Elements[0].Key, reply);
         }
         catch (MongoCommandException e)
         {

@@ -1,5 +1,6 @@
 using Replication.Testing.InMemoryMongo.Engine.ChangeStreams;
 using Replication.Testing.InMemoryMongo.Engine.Cursors;
+using Replication.Testing.InMemoryMongo.Engine.Faults;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
 
 namespace Replication.Testing.InMemoryMongo.Engine;
@@ -21,6 +22,9 @@ public sealed class MongoInstance
     public ChangeLog ChangeLog { get; }
     public Catalog Catalog { get; }
     public CursorRegistry Cursors { get; }
+
+    /// <summary>Write-concern errors a test asks the next write commands to report.</summary>
+    public WriteConcernFaults WriteConcernFaults { get; } = new();
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>The replica set term's election id, fixed for the server's life as a single-node set never re-elects.</summary>

@@ -1,0 +1,45 @@
+using Replication.Bson;
+using Replication.Mongo;
+
+namespace Replication.Tests.Mongo;
+
+/// <summary>The in-memory server's write-concern errors, as the real client receives them.</summary>
+public sealed class WriteConcernErrorTests : MongoServerTest
+{
+    private static ReadOnlyMemory<byte> Doc(int id) => new BsonDocument { { "_id", id } }.ToBytes();
+
+    [Fact]
+    public async Task A_write_concern_error_alone_fails_the_bulk_with_no_write_errors_and_the_writes_applied()
+    {
+        var collection = Collection();
+        Server.Engine.Instance.WriteConcernFaults.FailNext(1);
+
+        var error = await Assert.ThrowsAsync<MongoBulkWriteException>(() => collection.BulkWriteAsync([new InsertOneModel(Doc(1)), new InsertOneModel(Doc(2))]));
+
+        Assert.Empty(error.WriteErrors);
+        var concern = Assert.Single(error.WriteConcernErrors);
+        Assert.Equal(64, concern.Code);
+        Assert.Equal("waiting for replication timed out", concern.Message);
+        Assert.Equal(2, error.Result.InsertedCount);
+        Assert.Equal(2, (await collection.FindToListAsync(new BsonDocument())).Count);
+        Assert.Equal(1, Server.Engine.Instance.WriteConcernFaults.Reported);
+    }
+
+    [Fact]
+    public async Task A_write_concern_error_comes_with_the_write_errors_of_the_same_reply()
+    {
+        var collection = Collection();
+        await collection.InsertOneAsync(new BsonDocument { { "_id", 2 } });
+        Server.Engine.Instance.WriteConcernFaults.FailNext(1);
+
+        var error = await Assert.ThrowsAsync<MongoBulkWriteException>(() =>
+            collection.BulkWriteAsync([new InsertOneModel(Doc(1)), new InsertOneModel(Doc(2)), new InsertOneModel(Doc(3))]));
+
+        Assert.Equal(1, Assert.Single(error.WriteErrors).Index);
+        Assert.Equal(64, Assert.Single(error.WriteConcernErrors).Code);
+        Assert.False(error.IsDuplicateKey);
+
+        await collection.InsertOneAsync(new BsonDocument { { "_id", 4 } }); // armed for one command only
+        Assert.Equal(1, Server.Engine.Instance.WriteConcernFaults.Reported);
+    }
+}
