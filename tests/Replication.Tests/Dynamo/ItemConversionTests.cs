@@ -44,7 +44,7 @@ public class ItemConversionTests
             { "m", new BsonDocument { { "inner", "x" }, { "deep", new BsonDocument { { "k", -7 } } } } },
             { "l", new BsonArray { "a", 2, new BsonArray { false }, new BsonDocument() } },
             { "ss", new BsonArray { "x", "y" } },
-            { "ns", new BsonArray { 1, 12345678901L, Dec(false, 25, -1) } }, // sets are sorted by their text
+            { "ns", new BsonArray { 1, Dec(false, 25, -1), 12345678901L } }, // sets are sorted by value
             { "bs", new BsonArray { new BsonBinary([1]), new BsonBinary([2]) } },
             { "el", new BsonArray() },
             { "em", new BsonDocument() },
@@ -78,7 +78,7 @@ public class ItemConversionTests
         var asDouble = Convert(EveryType, ConvertMode.Double);
         foreach (var name in new[] { "id", "s", "b", "t", "no", "z", "bs", "el", "em", "es" })
             Assert.Equal(typed[name], asDouble[name]);
-        Assert.Equal(new BsonArray { 1.0, 12345678901.0, 2.5 }, asDouble["ns"]);
+        Assert.Equal(new BsonArray { 1.0, 2.5, 12345678901.0 }, asDouble["ns"]);
         Assert.Equal(new BsonArray { "a", 2.0, new BsonArray { false }, new BsonDocument() }, asDouble["l"]);
     }
 
@@ -100,7 +100,7 @@ public class ItemConversionTests
             { "m", R("M", new BsonDocument { { "inner", R("S", "x") }, { "deep", R("M", new BsonDocument { { "k", R("N", "-7") } }) } }) },
             { "l", R("L", new BsonArray { R("S", "a"), R("N", "2"), R("L", new BsonArray { R("BOOL", false) }), R("M", new BsonDocument()) }) },
             { "ss", R("SS", new BsonArray { "x", "y" }) },
-            { "ns", R("NS", new BsonArray { "1", "12345678901", "2.5" }) },
+            { "ns", R("NS", new BsonArray { "1", "2.5", "12345678901" }) },
             { "bs", R("BS", new BsonArray { new BsonBinary([1]), new BsonBinary([2]) }) },
             { "el", R("L", new BsonArray()) },
             { "em", R("M", new BsonDocument()) },

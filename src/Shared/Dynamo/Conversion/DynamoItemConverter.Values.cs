@@ -85,8 +85,8 @@ public sealed partial class DynamoItemConverter
     }
 
     // SS, NS, BS: a JSON array of strings; inside Raw's {NS: […]} the numbers stay text. A set has no order, and a Scan
-    // and a stream image may list one set differently: elements are written sorted by their text, so the same item
-    // always becomes the same document (replays and comparisons would flap otherwise).
+    // and a stream image may list one set differently: elements are written sorted by value (SetElementOrder), so the
+    // same item always becomes the same document (replays and comparisons would flap otherwise).
     private static void WriteSet(ref Utf8JsonReader reader, BsonWriter writer, AttributeType type, ConvertMode mode)
     {
         if (reader.TokenType != JsonTokenType.StartArray) throw WrongToken(ref reader, type, "an array of strings");
@@ -94,12 +94,13 @@ public sealed partial class DynamoItemConverter
         scratch.WriteStartDocument();
         scratch.WriteName("s"u8);
         scratch.WriteStartArray();
-        var sortKeys = new List<byte[]>();
+        var keys = new List<(byte[] Order, byte[] Text)>();
         while (true)
         {
             Read(ref reader);
             if (reader.TokenType == JsonTokenType.EndArray) break;
-            sortKeys.Add(SetElementText(ref reader));
+            var text = SetElementText(ref reader);
+            keys.Add((SetElementOrder.Key(type, text), text));
             switch (type)
             {
                 case AttributeType.SS: WriteString(ref reader, scratch, type); break;
@@ -110,13 +111,19 @@ public sealed partial class DynamoItemConverter
         scratch.WriteEndArray();
         scratch.WriteEndDocument();
 
-        var elements = new List<(byte[] Key, BsonType Type, byte[] Value)>(sortKeys.Count);
+        var elements = new List<(byte[] Order, byte[] Text, BsonType Type, byte[] Value)>(keys.Count);
         var i = 0;
         foreach (var element in new BsonDocumentReader(scratch.WrittenSpan)["s"].AsArray)
-            elements.Add((sortKeys[i++], element.Type, element.RawValue.ToArray()));
-        elements.Sort(static (a, b) => a.Key.AsSpan().SequenceCompareTo(b.Key));
+        {
+            var (order, text) = keys[i++];
+            elements.Add((order, text, element.Type, element.RawValue.ToArray()));
+        }
+        // Equal values written differently ("1", "1.0") cannot share a set in DynamoDB; the text still decides, so any order is stable.
+        elements.Sort(static (a, b) => a.Order.AsSpan().SequenceCompareTo(b.Order) is var byValue and not 0
+            ? byValue
+            : a.Text.AsSpan().SequenceCompareTo(b.Text));
         writer.WriteStartArray();
-        foreach (var (_, elementType, value) in elements) writer.WriteRawValue(elementType, value);
+        foreach (var (_, _, elementType, value) in elements) writer.WriteRawValue(elementType, value);
         writer.WriteEndArray();
     }
 

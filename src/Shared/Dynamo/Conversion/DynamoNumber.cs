@@ -79,6 +79,27 @@ internal readonly struct DynamoNumber
             && double.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint | NumberStyles.AllowExponent, CultureInfo.InvariantCulture, out value);
     }
 
+    /// <summary>
+    /// The number as sign, significant digits (ASCII, no leading or trailing zeros; empty for zero) and the decimal
+    /// exponent of the first of them: 1.5 is ("15", 0), -0.02 is (negative, "2", -2). False when it is not a number.
+    /// </summary>
+    public static bool TryGetDigits(ReadOnlySpan<byte> text, out bool negative, out byte[] digits, out long exponent)
+    {
+        digits = [];
+        exponent = 0;
+        if (!TryScan(text, out negative, out var intDigits, out var fracDigits, out var written)) return false;
+        var total = intDigits.Length + fracDigits.Length;
+        var first = 0;
+        while (first < total && DigitAt(intDigits, fracDigits, first) == 0) first++;
+        if (first == total) return true;
+        var last = total - 1;
+        while (DigitAt(intDigits, fracDigits, last) == 0) last--;
+        digits = new byte[last - first + 1];
+        for (var k = first; k <= last; k++) digits[k - first] = (byte)('0' + DigitAt(intDigits, fracDigits, k));
+        exponent = written + intDigits.Length - 1 - first;
+        return true;
+    }
+
     // [+-] digits [. digits] [(e|E) [+-] digits], with at least one mantissa digit.
     private static bool TryScan(ReadOnlySpan<byte> text, out bool negative, out ReadOnlySpan<byte> intDigits, out ReadOnlySpan<byte> fracDigits, out long exponent)
     {
