@@ -1,3 +1,5 @@
+using Replication.Checkpoints;
+
 namespace Replication.ShardActors.Apply;
 
 public enum TargetWriteKind
@@ -16,10 +18,17 @@ public enum TargetWriteKind
 /// </summary>
 public readonly record struct TargetWrite(TargetWriteKind Kind, ReadOnlyMemory<byte> Filter, ReadOnlyMemory<byte> Document, string? SequenceNumber = null);
 
-/// <summary>What one call to <see cref="TargetWriter.WriteAsync"/> did; every write is in exactly one count.</summary>
-public sealed record WriteSummary(long Inserted, long Replaced, long Deleted, long DeadLettered)
+/// <summary>
+/// What one call to <see cref="TargetWriter.WriteAsync"/> did; every write is in exactly one of the first four counts.
+/// Of the dead-lettered ones, <see cref="StaleRemoved"/> had an older document removed and <see cref="StaleKept"/> one kept.
+/// </summary>
+public sealed record WriteSummary(long Inserted, long Replaced, long Deleted, long DeadLettered, long StaleRemoved = 0, long StaleKept = 0)
 {
     public static WriteSummary Empty { get; } = new(0, 0, 0, 0);
     public long Total => Inserted + Replaced + Deleted + DeadLettered;
-    public WriteSummary Add(WriteSummary o) => new(Inserted + o.Inserted, Replaced + o.Replaced, Deleted + o.Deleted, DeadLettered + o.DeadLettered);
+    public WriteSummary Add(WriteSummary o) => new(Inserted + o.Inserted, Replaced + o.Replaced, Deleted + o.Deleted, DeadLettered + o.DeadLettered,
+        StaleRemoved + o.StaleRemoved, StaleKept + o.StaleKept);
+
+    public static WriteSummary DeadLetter(StaleDocumentOutcome? stale) =>
+        new(0, 0, 0, 1, stale == StaleDocumentOutcome.Removed ? 1 : 0, stale == StaleDocumentOutcome.Kept ? 1 : 0);
 }

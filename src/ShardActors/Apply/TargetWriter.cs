@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Replication.Bson;
 using Replication.Checkpoints;
+using Replication.Configuration;
 using Replication.Mongo;
 
 namespace Replication.ShardActors.Apply;
@@ -11,7 +12,9 @@ namespace Replication.ShardActors.Apply;
 /// refuses for what it is goes to the dead letters and never blocks the others; a failure that is neither surfaces
 /// as an exception so the caller's checkpoint does not move. A write-concern error (the writes may not survive a
 /// failover) makes the whole batch count as not written, even when some items also had write errors: it is sent
-/// again, and after the last attempt the error surfaces.
+/// again, and after the last attempt the error surfaces. When an item is dead-lettered, the older document of its key
+/// is removed from the target or kept, as <see cref="TargetWriterOptions.StaleDocuments"/> says, and the dead letter
+/// records which.
 /// </summary>
 public sealed class TargetWriter(
     MongoCollection collection,
@@ -34,8 +37,8 @@ public sealed class TargetWriter(
         {
             if (ProblemWith(write) is { } problem)
             {
-                await DeadLetterAsync(write, problem, code: null, cancellationToken).ConfigureAwait(false);
-                summary = summary.Add(new WriteSummary(0, 0, 0, 1));
+                var stale = await DeadLetterAsync(write, problem, code: null, cancellationToken).ConfigureAwait(false);
+                summary = summary.Add(WriteSummary.DeadLetter(stale));
             }
             else
             {
@@ -56,7 +59,7 @@ public sealed class TargetWriter(
             catch (MongoBulkWriteException bulk) when (bulk.WriteErrors.Count > 0 && bulk.WriteConcernErrors.Count == 0)
             {
                 var (retry, dead, applied) = await TriageAsync(pending, bulk, attempt, cancellationToken).ConfigureAwait(false);
-                summary = summary.Add(applied).Add(new WriteSummary(0, 0, 0, dead));
+                summary = summary.Add(applied).Add(dead);
                 pending = retry;
                 if (pending.Count > 0) await BackOffAsync(attempt, bulk, cancellationToken).ConfigureAwait(false);
             }
@@ -113,12 +116,12 @@ public sealed class TargetWriter(
         return new WriteSummary(inserts, replaces, deletes, 0);
     }
 
-    private async Task<(List<TargetWrite> Retry, long Dead, WriteSummary Applied)> TriageAsync(
+    private async Task<(List<TargetWrite> Retry, WriteSummary Dead, WriteSummary Applied)> TriageAsync(
         List<TargetWrite> sent, MongoBulkWriteException bulk, int attempt, CancellationToken cancellationToken)
     {
         var failed = new HashSet<int>();
         var retry = new List<TargetWrite>();
-        long dead = 0;
+        var dead = WriteSummary.Empty;
         foreach (var error in bulk.WriteErrors)
         {
             if (error.Index < 0 || error.Index >= sent.Count) continue;
@@ -142,33 +145,58 @@ public sealed class TargetWriter(
             }
             else
             {
-                await DeadLetterAsync(write, error.Message, error.Code, cancellationToken).ConfigureAwait(false);
-                dead++;
+                var stale = await DeadLetterAsync(write, error.Message, error.Code, cancellationToken).ConfigureAwait(false);
+                dead = dead.Add(WriteSummary.DeadLetter(stale));
             }
         }
         var applied = Counted(sent.Where((_, i) => !failed.Contains(i)).ToList(), bulk.Result);
         return (retry, dead, applied);
     }
 
-    private async Task DeadLetterAsync(TargetWrite write, string error, int? code, CancellationToken cancellationToken)
+    private async Task<StaleDocumentOutcome?> DeadLetterAsync(TargetWrite write, string error, int? code, CancellationToken cancellationToken)
     {
         var key = DescribeKey(write);
-        logger.LogWarning("dead letter: table {Table} key {Key}: {Error}", table, key, error);
-        await checkpoints.AddDeadLetterAsync(new DeadLetterRecord(table, collection.Name, key, phase, error, code, write.Document, write.SequenceNumber), cancellationToken).ConfigureAwait(false);
+        var stale = write.Kind == TargetWriteKind.Delete || FilterOf(write) is not { } filter
+            ? (StaleDocumentOutcome?)null
+            : await ResolveStaleDocumentAsync(filter, cancellationToken).ConfigureAwait(false);
+        logger.LogWarning("dead letter: table {Table} key {Key}: {Error}{Stale}", table, key, error,
+            stale is StaleDocumentOutcome.Removed ? "; its older document was removed from the target"
+            : stale is StaleDocumentOutcome.Kept ? "; its older document stays in the target (dead-letter.stale-document = keep)" : "");
+        await checkpoints.AddDeadLetterAsync(new DeadLetterRecord(table, collection.Name, key, phase, error, code, write.Document, write.SequenceNumber)
+            { StaleDocument = stale }, cancellationToken).ConfigureAwait(false);
+        return stale;
     }
 
-    private string DescribeKey(TargetWrite write)
+    /// <summary>
+    /// The target still holds whatever version of the key came before the item that could not be written: remove it
+    /// (the target must not show a version the source has replaced) or keep it, by policy. Idempotent, like every write.
+    /// </summary>
+    public async Task<StaleDocumentOutcome> ResolveStaleDocumentAsync(ReadOnlyMemory<byte> filter, CancellationToken cancellationToken)
     {
+        if (_options.StaleDocuments == StaleDocumentPolicy.Remove)
+        {
+            var result = await collection.BulkWriteAsync([new DeleteOneModel(filter)], BulkOptions, cancellationToken).ConfigureAwait(false);
+            return result.DeletedCount > 0 ? StaleDocumentOutcome.Removed : StaleDocumentOutcome.None;
+        }
+        var found = await collection.FindToListAsync(BsonDocument.Parse(filter.Span), new FindOptions { Limit = 1 }, cancellationToken).ConfigureAwait(false);
+        return found.Count > 0 ? StaleDocumentOutcome.Kept : StaleDocumentOutcome.None;
+    }
+
+    private ReadOnlyMemory<byte>? FilterOf(TargetWrite write)
+    {
+        if (!write.Filter.IsEmpty) return write.Filter;
         try
         {
-            var filter = write.Filter.IsEmpty ? keys.FromDocument(write.Document.Span) : write.Filter.ToArray();
-            return ExtendedJson.ToRelaxed(filter);
+            return keys.FromDocument(write.Document.Span);
         }
         catch (Exception e) when (e is InvalidOperationException or BsonFormatException)
         {
-            return "(key unknown)";
+            return null;
         }
     }
+
+    private string DescribeKey(TargetWrite write) =>
+        FilterOf(write) is { } filter ? ExtendedJson.ToRelaxed(filter.Span) : "(key unknown)";
 
     private async Task BackOffAsync(int attempt, Exception cause, CancellationToken cancellationToken)
     {
@@ -184,4 +212,5 @@ public sealed record TargetWriterOptions
     public int MaxAttempts { get; init; } = 8;
     public TimeSpan MinBackoff { get; init; } = TimeSpan.FromMilliseconds(100);
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
+    public StaleDocumentPolicy StaleDocuments { get; init; } = StaleDocumentPolicy.Remove;
 }

@@ -83,7 +83,8 @@ public sealed class SegmentCopier(ReplicationServices services, TableContext tab
 
     private async Task<bool> WriteAsync(ChannelReader<ScanPage> pages, Action<SegmentPageWritten> onPage, CancellationToken cancellationToken)
     {
-        var writer = new TargetWriter(table.TargetIn(services.Target), services.Checkpoints, table.Table, "full-sync", table.Keys, logger);
+        var writer = new TargetWriter(table.TargetIn(services.Target), services.Checkpoints, table.Table, "full-sync", table.Keys, logger,
+            new TargetWriterOptions { StaleDocuments = services.Settings.StaleDocuments });
         await foreach (var page in pages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             using (page)
@@ -105,6 +106,8 @@ public sealed class SegmentCopier(ReplicationServices services, TableContext tab
                     fence, cancellationToken).ConfigureAwait(false);
                 services.Metrics.ItemsWritten(table.Table, summary.Total - summary.DeadLettered);
                 if (dead > 0) services.Metrics.DeadLettered(table.Table, dead);
+                services.Metrics.StaleDocuments(table.Table, "removed", summary.StaleRemoved);
+                services.Metrics.StaleDocuments(table.Table, "kept", summary.StaleKept);
                 onPage(new SegmentPageWritten(table.Table, segment, summary.Total - summary.DeadLettered, dead, page.ScannedCount, page.IsLastPage));
             }
         }

@@ -99,12 +99,17 @@ public sealed partial class ShardActor
     {
         var plan = StreamBatchPlanner.Plan(page.Records);
         var summary = await _writer.WriteAsync(plan.Writes, Stopping).ConfigureAwait(false);
-        foreach (var record in plan.Unconvertible)
+        long staleRemoved = summary.StaleRemoved, staleKept = summary.StaleKept;
+        foreach (var (record, lastOfKey) in plan.Unconvertible)
         {
             var failure = record.ConversionFailure;
+            // The key's last change in this batch cannot be written: what the target holds for it is now stale.
+            StaleDocumentOutcome? stale = lastOfKey ? await _writer.ResolveStaleDocumentAsync(record.KeyFilter, Stopping).ConfigureAwait(false) : null;
+            if (stale == StaleDocumentOutcome.Removed) staleRemoved++;
+            if (stale == StaleDocumentOutcome.Kept) staleKept++;
             await _services.Checkpoints.AddDeadLetterAsync(new DeadLetterRecord(_table.Table, _table.Collection,
                 failure?.Error.ItemKey ?? "(unknown key)", "stream", failure?.Error.Message ?? "the record has no new image", null,
-                ReadOnlyMemory<byte>.Empty, record.SequenceNumber.ToString()) { SourceJson = failure?.ItemJson }, Stopping).ConfigureAwait(false);
+                ReadOnlyMemory<byte>.Empty, record.SequenceNumber.ToString()) { SourceJson = failure?.ItemJson, StaleDocument = stale }, Stopping).ConfigureAwait(false);
         }
 
         // Every record of the page is now applied (collapsed into a later write of its key) or dead-lettered.
@@ -115,6 +120,8 @@ public sealed partial class ShardActor
         _services.Metrics.RecordsApplied(_table.Table, page.Records.Count);
         var dead = summary.DeadLettered + plan.Unconvertible.Count;
         if (dead > 0) _services.Metrics.DeadLettered(_table.Table, dead);
+        _services.Metrics.StaleDocuments(_table.Table, "removed", staleRemoved);
+        _services.Metrics.StaleDocuments(_table.Table, "kept", staleKept);
         _services.Metrics.ShardPosition(_table.Table, ShardId, last.ApproximateCreationDateTime);
     }
 

@@ -47,7 +47,7 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
         _mode = mode;
         _idleDelay = services.Settings.Incremental.MinPollInterval;
         _writer = new TargetWriter(table.TargetIn(services.Target), services.Checkpoints, table.Table, "stream", table.Keys,
-            services.Loggers.CreateLogger<ShardActor>());
+            services.Loggers.CreateLogger<ShardActor>(), new TargetWriterOptions { StaleDocuments = services.Settings.StaleDocuments });
         Starting();
     }
 

@@ -118,6 +118,22 @@ public sealed record DeadLetterRecord(
 {
     /// <summary>The source item as DynamoDB JSON, when it failed before it became BSON.</summary>
     public string? SourceJson { get; init; }
+
+    /// <summary>What became of the target's older document of this key; null when the item had no key to look it up by.</summary>
+    public StaleDocumentOutcome? StaleDocument { get; init; }
+}
+
+/// <summary>The target's document of a dead-lettered item's key: there was none, it was removed, or it was kept (and is stale).</summary>
+public enum StaleDocumentOutcome { None, Removed, Kept }
+
+public static class StaleDocumentOutcomes
+{
+    public static string Name(StaleDocumentOutcome outcome) => outcome switch
+    {
+        StaleDocumentOutcome.Removed => "removed",
+        StaleDocumentOutcome.Kept => "kept",
+        _ => "none",
+    };
 }
 
 /// <summary>

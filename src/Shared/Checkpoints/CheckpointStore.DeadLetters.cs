@@ -22,6 +22,7 @@ public sealed partial class CheckpointStore
             { "at", Now() },
         };
         if (letter.SourceJson is not null) doc.Add("sourceJson", letter.SourceJson);
+        if (letter.StaleDocument is { } stale) doc.Add("staleDocument", StaleDocumentOutcomes.Name(stale));
         if (letter.Document.Length is > 0 and <= MaxStoredDocumentBytes)
             doc.Add("document", new BsonBinary(letter.Document.ToArray()));
         else if (letter.Document.Length > 0)
@@ -30,10 +31,17 @@ public sealed partial class CheckpointStore
         await _deadLetters.InsertOneAsync(doc, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task<long> CountDeadLettersAsync(string? table = null, CancellationToken cancellationToken = default)
+    public Task<long> CountDeadLettersAsync(string? table = null, CancellationToken cancellationToken = default) =>
+        CountDeadLettersAsync(table, staleDocument: null, cancellationToken);
+
+    /// <summary>Dead letters (of <paramref name="table"/>, all when null) whose older target document had <paramref name="staleDocument"/> done to it.</summary>
+    public async Task<long> CountDeadLettersAsync(string? table, StaleDocumentOutcome? staleDocument, CancellationToken cancellationToken = default)
     {
         var command = new BsonDocument { { "count", _deadLetters.Name } };
-        if (table is not null) command.Add("query", new BsonDocument { { "table", table } });
+        var query = new BsonDocument();
+        if (table is not null) query.Add("table", table);
+        if (staleDocument is { } stale) query.Add("staleDocument", StaleDocumentOutcomes.Name(stale));
+        if (query.Count > 0) command.Add("query", query);
         var reply = await _deadLetters.Database.RunCommandAsync(command, CommandKind.Read, cancellationToken).ConfigureAwait(false);
         return reply["n"] switch { BsonInt32 i => i.Value, BsonInt64 l => l.Value, BsonDouble d => (long)d.Value, _ => 0 };
     }

@@ -11,6 +11,9 @@ public enum IndexCreation { None, Primary, All }
 
 public enum TrimmedDataPolicy { Resync, Stop }
 
+/// <summary>What happens to the target's document of a key whose newer item had to be dead-lettered.</summary>
+public enum StaleDocumentPolicy { Remove, Keep }
+
 /// <summary>
 /// The typed `replication { … }` block. Built once from the resolved HOCON; every invalid value is reported with its
 /// path and the file:line it came from, all at once, before anything starts.
@@ -39,6 +42,9 @@ public sealed record ReplicationSettings(
     public string CheckpointUri => Checkpoint.Uri.Length > 0 ? Checkpoint.Uri : Target.Uri;
 
     public static ReplicationSettings From(HoconConfig config) => new SettingsReader(config.GetConfig(Root)).Read() with { Configuration = config };
+
+    /// <summary><c>dead-letter.stale-document</c>: remove (default) or keep the older version of a dead-lettered item.</summary>
+    public StaleDocumentPolicy StaleDocuments { get; init; }
 
     /// <summary>The resolved configuration these settings were read from (the management endpoints show it, redacted).</summary>
     public HoconConfig? Configuration { get; init; }

@@ -17,6 +17,7 @@ public sealed class ReplicationMetrics : IDisposable
     private readonly Counter<long> _recordsApplied;
     private readonly Counter<long> _deadLetters;
     private readonly Counter<long> _errors;
+    private readonly Counter<long> _staleDocuments;
     private readonly ConcurrentDictionary<(string Table, string Shard), ShardLag> _lag = new();
 
     public ReplicationMetrics(IMeterFactory? factory = null)
@@ -27,6 +28,8 @@ public sealed class ReplicationMetrics : IDisposable
         _recordsApplied = _meter.CreateCounter<long>("replication.incremental.records_applied", "{record}", "Stream records applied to the target");
         _deadLetters = _meter.CreateCounter<long>("replication.dead_letters", "{item}", "Items that could not be written and were dead-lettered");
         _errors = _meter.CreateCounter<long>("replication.errors", "{error}", "Errors by kind");
+        _staleDocuments = _meter.CreateCounter<long>("replication.dead_letters.stale_documents", "{document}",
+            "Older target documents of dead-lettered items, by what was done with them (removed or kept)");
         _meter.CreateObservableGauge("replication.incremental.lag", ObserveLag, "s", "Now minus the creation time of the last applied stream record, per shard");
     }
 
@@ -37,6 +40,12 @@ public sealed class ReplicationMetrics : IDisposable
     public void ItemsWritten(string table, long count) => _itemsWritten.Add(count, Tag("table", table));
     public void RecordsApplied(string table, long count) => _recordsApplied.Add(count, Tag("table", table));
     public void DeadLettered(string table, long count) => _deadLetters.Add(count, Tag("table", table));
+
+    /// <summary>Dead-lettered items whose older target document was <paramref name="outcome"/> ("removed" or "kept").</summary>
+    public void StaleDocuments(string table, string outcome, long count)
+    {
+        if (count > 0) _staleDocuments.Add(count, Tag("table", table), Tag("outcome", outcome));
+    }
 
     public void Error(string table, string kind) =>
         _errors.Add(1, Tag("table", table), Tag("kind", kind));

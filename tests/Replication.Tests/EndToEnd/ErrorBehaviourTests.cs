@@ -7,6 +7,7 @@ using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Coordinator.Actors;
 using Replication.Coordinator.Hosting;
+using Replication.Coordinator.Management.Progress;
 using Replication.Metrics;
 using Replication.Tests.Dynamo;
 using Replication.Testing.DynamoLocal;
@@ -188,6 +189,33 @@ public sealed class ErrorBehaviourTests(DynamoDbLocalFixture dynamo, ITestOutput
         deadline = DateTimeOffset.UtcNow.AddMinutes(1);
         while (Interlocked.Read(ref deadLetterMetric) < 4 && DateTimeOffset.UtcNow < deadline) await Task.Delay(100);
         Assert.Equal(4, Interlocked.Read(ref deadLetterMetric));
+    }
+
+    [Fact]
+    public async Task An_update_that_cannot_be_written_removes_the_older_document_and_is_counted_in_progress_and_metrics()
+    {
+        var table = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-stale");
+        await _h.Dynamo.PutItemAsync(table, Item("keeps"));
+        await _h.Dynamo.PutItemAsync(table, Item("turns-bad"));
+        long removedMetric = 0;
+        using var listener = TableMetricListener.Start(TableMetricListener.StaleDocuments, table, n => Interlocked.Add(ref removedMetric, n));
+        var settings = _h.Settings();
+        await using var node = await StartNodeAsync(settings);
+        await _h.WaitForFullSyncAsync(node, table);
+        await WaitForTargetKeysAsync(settings, table, new HashSet<string> { "keeps", "turns-bad" });
+
+        // The source's item changes into one MongoDB cannot take: the target must not go on showing the old version.
+        await _h.Dynamo.PutItemAsync(table, Item("turns-bad", ("$set", new AttributeValue { S = "now unwritable" })));
+        await WaitForTargetKeysAsync(settings, table, new HashSet<string> { "keeps" });
+
+        var letter = Assert.Single(await node.Services.Checkpoints.ListDeadLettersAsync(table));
+        Assert.Equal("removed", ((BsonString)letter["staleDocument"]!).Value);
+        Assert.Contains("now unwritable", ExtendedJson.ToRelaxed(((BsonBinary)letter["document"]!).Data));
+        var progress = await new ProgressReportBuilder(node.Services.Checkpoints, settings.Mode, TimeProvider.System).BuildAsync(default);
+        Assert.Equal(new DeadLetterCounts(1, 1, 0), Assert.Single(progress.Tables, t => t.Table == table).DeadLetters);
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
+        while (Interlocked.Read(ref removedMetric) < 1 && DateTimeOffset.UtcNow < deadline) await Task.Delay(100);
+        Assert.Equal(1, Interlocked.Read(ref removedMetric));
     }
 
     private static void AssertLetter(List<BsonDocument> letters, string key, string phase, string attribute)

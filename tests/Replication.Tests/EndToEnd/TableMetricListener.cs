@@ -8,6 +8,7 @@ public static class TableMetricListener
 {
     public const string ItemsScanned = "replication.fullsync.items_scanned";
     public const string DeadLetters = "replication.dead_letters";
+    public const string StaleDocuments = "replication.dead_letters.stale_documents";
 
     public static MeterListener Start(string instrumentName, string table, Action<long> onMeasured)
     {

@@ -64,6 +64,19 @@ public sealed partial class MetricsEndpointTests : ManagementServerTest
     }
 
     [Fact]
+    public async Task Stale_documents_of_dead_lettered_items_are_counted_by_outcome()
+    {
+        Metrics.StaleDocuments("Orders", "removed", 2);
+        Metrics.StaleDocuments("Orders", "kept", 1);
+
+        var exposition = Parse(await Http.GetStringAsync("/metrics"));
+
+        Assert.Equal("counter", exposition.Types["replication_dead_letters_stale_documents_total"]);
+        Assert.Equal(2, exposition.Samples["replication_dead_letters_stale_documents_total{outcome=\"removed\",table=\"Orders\"}"]);
+        Assert.Equal(1, exposition.Samples["replication_dead_letters_stale_documents_total{outcome=\"kept\",table=\"Orders\"}"]);
+    }
+
+    [Fact]
     public void Histograms_and_up_down_counters_are_exported_with_cumulative_buckets_and_running_sums()
     {
         using var meter = new Meter("Replication.Tests.Histogram");

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Replication.Bson;
 using Replication.Checkpoints;
+using Replication.Configuration;
 using Replication.Dynamo;
 using Replication.Dynamo.Conversion;
 using Replication.Mongo;
@@ -14,9 +15,12 @@ public class TargetWriterTests : MongoServerTest
     private CheckpointStore Checkpoints => new(Client.GetDatabase("t_checkpoint"));
     private MongoCollection Target => Client.GetDatabase("dynamodb").GetCollection("Orders");
 
-    private TargetWriter Writer(string phase = "stream", int maxAttempts = 3) =>
+    private TargetWriter Writer(string phase = "stream", int maxAttempts = 3, StaleDocumentPolicy staleDocuments = StaleDocumentPolicy.Remove) =>
         new(Target, Checkpoints, "Orders", phase, new KeyFilterBuilder(IdentityMode.Id, new TableKeySchema("id", null)),
-            NullLogger.Instance, new TargetWriterOptions { MaxAttempts = maxAttempts, MinBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5) });
+            NullLogger.Instance, new TargetWriterOptions
+            {
+                MaxAttempts = maxAttempts, MinBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5), StaleDocuments = staleDocuments,
+            });
 
     private static byte[] Doc(string id, int v, string? email = null)
     {
@@ -153,5 +157,66 @@ public class TargetWriterTests : MongoServerTest
         Server.Engine.Instance.WriteConcernFaults.FailNext(100);
         await Assert.ThrowsAsync<MongoBulkWriteException>(() => Writer(maxAttempts: 3).WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 2))], default));
         Assert.Equal(4, Server.Engine.Instance.WriteConcernFaults.Reported);
+    }
+    [Fact]
+    public async Task A_dead_lettered_update_removes_the_older_document_by_default_and_says_so()
+    {
+        await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1)), new(TargetWriteKind.Replace, Key("b"), Doc("b", 1))], default);
+        var unwritable = new BsonDocument { { "_id", "a" }, { "id", "a" }, { "$v", 2 } }.ToBytes();
+
+        var summary = await Writer().WriteAsync(
+            [new(TargetWriteKind.Replace, Key("a"), unwritable, "100000000000000000010"), new(TargetWriteKind.Replace, Key("b"), Doc("b", 2))], default);
+
+        Assert.Equal(new WriteSummary(0, 1, 0, 1, StaleRemoved: 1), summary);
+        Assert.Equal(new Dictionary<string, int> { ["b"] = 2 }, await TargetContents());
+        var letter = Assert.Single(await Checkpoints.ListDeadLettersAsync("Orders"));
+        Assert.Equal("removed", ((BsonString)letter["staleDocument"]!).Value);
+        Assert.Equal(unwritable, ((BsonBinary)letter["document"]!).Data); // the whole new item is kept
+        Assert.Equal(1, await Checkpoints.CountDeadLettersAsync("Orders", StaleDocumentOutcome.Removed));
+    }
+
+    [Fact]
+    public async Task A_dead_lettered_update_refused_by_the_server_also_removes_the_older_document()
+    {
+        await Target.CreateIndexAsync(new IndexModel(new BsonDocument { { "email", 1 } }, new BsonDocument { { "unique", true } }));
+        await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1, "a@x")), new(TargetWriteKind.Replace, Key("b"), Doc("b", 1, "b@x"))], default);
+
+        var summary = await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("b"), Doc("b", 2, "a@x"))], default);
+
+        Assert.Equal(new WriteSummary(0, 0, 0, 1, StaleRemoved: 1), summary);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1 }, await TargetContents());
+    }
+
+    [Fact]
+    public async Task With_the_keep_policy_the_older_document_stays_and_the_dead_letter_says_it_is_stale()
+    {
+        await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1))], default);
+        var unwritable = new BsonDocument { { "_id", "a" }, { "id", "a" }, { "$v", 2 } }.ToBytes();
+        var fresh = new BsonDocument { { "_id", "n" }, { "id", "n" }, { "$v", 2 } }.ToBytes();
+
+        var summary = await Writer(staleDocuments: StaleDocumentPolicy.Keep).WriteAsync(
+            [new(TargetWriteKind.Replace, Key("a"), unwritable), new(TargetWriteKind.Replace, Key("n"), fresh)], default);
+
+        Assert.Equal(new WriteSummary(0, 0, 0, 2, StaleKept: 1), summary);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1 }, await TargetContents());
+        var letters = await Checkpoints.ListDeadLettersAsync("Orders");
+        Assert.Equal(["kept", "none"], letters.Select(l => ((BsonString)l["staleDocument"]!).Value).Order());
+    }
+    [Fact]
+    public void An_unconvertible_record_that_is_its_keys_last_change_marks_the_target_document_stale_and_drops_earlier_writes()
+    {
+        var broken = new ItemConversionFailure("{}", new ItemConversionException("bad", "id=x", "n"));
+        StreamRecord Ok(string id, int v, string seq) => new(StreamEventName.Modify, SequenceNumber.Parse(seq), null, 10, Key(id), Doc(id, v));
+        StreamRecord Bad(string id, string seq) => new StreamRecord(StreamEventName.Modify, SequenceNumber.Parse(seq), null, 10, Key(id), default) { ConversionFailure = broken };
+
+        var plan = StreamBatchPlanner.Plan(
+        [
+            Ok("a", 1, "100000000000000000001"), Bad("a", "100000000000000000002"),
+            Bad("b", "100000000000000000003"), Ok("b", 2, "100000000000000000004"),
+        ]);
+
+        Assert.Equal(["100000000000000000004"], plan.Writes.Select(w => w.SequenceNumber));
+        Assert.Equal([("100000000000000000002", true), ("100000000000000000003", false)],
+            plan.Unconvertible.Select(u => (u.Record.SequenceNumber.ToString(), u.LastOfKey)));
     }
 }

@@ -22,7 +22,9 @@ public sealed class ProgressReportBuilder(CheckpointStore checkpoints, SyncMode 
         {
             var shards = await DependencyUnavailableException.Guard("checkpoint database",
                 () => checkpoints.ListShardsAsync(table.Table, cancellationToken), cancellationToken).ConfigureAwait(false);
-            reports.Add(Table(table, shards, now));
+            var deadLetters = await DependencyUnavailableException.Guard("checkpoint database",
+                () => CountDeadLettersAsync(table.Table, cancellationToken), cancellationToken).ConfigureAwait(false);
+            reports.Add(Table(table, shards, now) with { DeadLetters = deadLetters });
         }
         return Summarise(reports);
     }
@@ -57,6 +59,11 @@ public sealed class ProgressReportBuilder(CheckpointStore checkpoints, SyncMode 
             eventsPerSecond,
             lags.Count > 0 ? lags.Max() : null);
     }
+
+    private async Task<DeadLetterCounts> CountDeadLettersAsync(string table, CancellationToken cancellationToken) => new(
+        await checkpoints.CountDeadLettersAsync(table, cancellationToken).ConfigureAwait(false),
+        await checkpoints.CountDeadLettersAsync(table, StaleDocumentOutcome.Removed, cancellationToken).ConfigureAwait(false),
+        await checkpoints.CountDeadLettersAsync(table, StaleDocumentOutcome.Kept, cancellationToken).ConfigureAwait(false));
 
     /// <summary>How far behind its record was when the shard's last batch was applied (DynamoDB's creation time is to the second).</summary>
     private static double? Lag(ShardCheckpoint shard) =>

@@ -31,7 +31,13 @@ public sealed record TableProgressReport(
     ShardCounts Shards,
     long EventsApplied,
     double? EventsPerSecond,
-    double? LagSeconds);
+    double? LagSeconds,
+    DeadLetterCounts? DeadLetters = null);
+
+/// <param name="Items">Items of the table in the dead letters.</param>
+/// <param name="StaleDocumentsRemoved">Of those, items whose older target document was removed (<c>dead-letter.stale-document = remove</c>).</param>
+/// <param name="StaleDocumentsKept">Of those, items whose older target document was kept and is stale (<c>keep</c>).</param>
+public sealed record DeadLetterCounts(long Items, long StaleDocumentsRemoved, long StaleDocumentsKept);
 
 /// <param name="ItemsPerSecond">Between this and an earlier request; null until there is one.</param>
 /// <param name="EtaSeconds">Items left over the rate; null without an estimate, a rate, or anything left.</param>
