@@ -36,6 +36,9 @@ public sealed class ReplicationServices(
     /// <summary>Set when this node is one of a cluster: its work then comes from leases instead of being spawned locally.</summary>
     public ClusterContext? Cluster { get; init; }
 
+    /// <summary>Restarts in a row of each segment and shard at one position, and the ones stopped for it.</summary>
+    public RestartLedger Restarts { get; } = new(settings.MaxRestartsAtOnePosition, clock ?? TimeProvider.System);
+
     /// <summary>The node's graceful stop: no new batch once it begins, the ones in flight finish and checkpoint.</summary>
     public WorkDrain Drain { get; } = new();
 

@@ -69,6 +69,20 @@ internal static class StatusView
         }
         if (progress.Tables.Count == 0) table.AddRow("(no tables yet)", "", "", "", "", "", "", "", "", "");
         console.Write(table);
+        WriteFailedUnits(console, progress);
+    }
+
+    private static void WriteFailedUnits(IAnsiConsole console, ProgressReport progress)
+    {
+        var failed = progress.Tables.SelectMany(t => (t.FailedUnits ?? []).Select(u => (t.Table, Unit: u))).ToList();
+        if (failed.Count == 0) return;
+        var table = new Table().Title("[red]stopped after repeated failures[/]").AddColumns("table", "unit", "position", "restarts", "since", "error");
+        foreach (var (name, unit) in failed)
+        {
+            table.AddRow(Markup.Escape(name), Markup.Escape(unit.Unit), Markup.Escape(unit.Position ?? "(start)"), Count(unit.Restarts),
+                Markup.Escape(unit.At.ToString("u", CultureInfo.InvariantCulture)), Markup.Escape(unit.Error));
+        }
+        console.Write(table);
     }
 
     private static string Count(int value) => value.ToString(CultureInfo.InvariantCulture);

@@ -107,7 +107,12 @@ public sealed class ReplicationNode : IAsyncDisposable
         };
 
         // Before any work starts, so the endpoints count every metric and answer while the node joins.
-        _readiness = new NodeReadiness(CheckSourceAsync, CheckTargetAsync) { LeasesSynced = !Settings.Cluster.Enabled };
+        var restarts = Services.Restarts;
+        _readiness = new NodeReadiness(CheckSourceAsync, CheckTargetAsync)
+        {
+            LeasesSynced = !Settings.Cluster.Enabled,
+            FailedUnits = () => restarts.StoppedUnits.Select(u => $"{u.Unit} at {u.Failure.Position ?? "(start)"}: {u.Failure.Error}").ToArray(),
+        };
         var configuration = Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config;
         Management = new ManagementServer(Settings.Management,
             new ManagementContext(new CheckpointClusterView(Cluster, checkpoints), checkpoints, metrics, configuration, _readiness) { Mode = Settings.Mode }, loggers);

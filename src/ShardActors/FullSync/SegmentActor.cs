@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Replication.Actors;
 using Replication.Checkpoints;
 using Replication.ShardActors.Tables;
@@ -20,6 +21,8 @@ public sealed class SegmentActor : ReceiveActor
     private readonly int _totalSegments;
     private readonly CheckpointFence? _fence;
     private readonly CancellationTokenSource _stopping = new();
+    private string? _position;
+    private bool _movedOn;
 
     public SegmentActor(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, CheckpointFence? fence = null)
     {
@@ -30,7 +33,11 @@ public sealed class SegmentActor : ReceiveActor
         _segment = segment;
         _totalSegments = totalSegments;
 
-        Receive<SegmentPageWritten>(page => Context.Parent.Tell(page));
+        Receive<SegmentPageWritten>(page =>
+        {
+            _movedOn = true;
+            Context.Parent.Tell(page);
+        });
         Receive<Copied>(_ =>
         {
             Context.Parent.Tell(new SegmentCopied(_segment));
@@ -45,8 +52,15 @@ public sealed class SegmentActor : ReceiveActor
     public static Props Props(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, CheckpointFence? fence = null) =>
         Actors.Props.Create(() => new SegmentActor(services, table, generation, segment, totalSegments, fence));
 
+    private string Unit => RestartLedger.SegmentUnit(_table.Table, _segment);
+
     protected override void PreStart()
     {
+        if (_services.Restarts.ShouldStop(Unit, out var failure))
+        {
+            StopAsFailed(failure);
+            return;
+        }
         var self = Self;
         var copier = new SegmentCopier(_services, _table, _generation, _segment, _totalSegments, Context.Log, _fence);
         RunAsync(copier, self).PipeTo(self, success: copied => copied ? new Copied() : new Drained());
@@ -57,7 +71,29 @@ public sealed class SegmentActor : ReceiveActor
         // The position is read afresh on every (re)start: it is where the last acknowledged page ended.
         var checkpoint = await _services.Checkpoints.GetTableAsync(_table.Table, _stopping.Token).ConfigureAwait(false);
         var resumeAfter = checkpoint?.FullSync.Segments.GetValueOrDefault(_segment)?.LastEvaluatedKey;
+        _position = resumeAfter;
         return await copier.RunAsync(resumeAfter, page => self.Tell(page), _stopping.Token).ConfigureAwait(false);
+    }
+
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        _services.Restarts.RecordRestart(Unit, _position, _movedOn, reason);
+        base.PreRestart(reason, message);
+    }
+
+    /// <summary>A poison page: this segment stays where it is, marked failed, and the table's full sync waits for it.</summary>
+    private void StopAsFailed(UnitFailure failure)
+    {
+        Context.Log.LogError("table {Table} segment {Segment} failed again after {Restarts} restarts at position {Position} and is stopped (the rest runs on): {Error}. "
+            + "Fix the cause and restart the node to retry it.", _table.Table, _segment, failure.Restarts, failure.Position ?? "(start)", failure.Error);
+        _services.Restarts.Stopped(_table.Table, Unit, failure);
+        _services.Metrics.UnitFailed(_table.Table, $"segment {_segment}");
+        Become(() =>
+        {
+            Receive<Status.Failure>(f => Context.Log.LogWarning("table {Table} segment {Segment}: its failure could not be recorded in the checkpoint: {Error}", _table.Table, _segment, f.Cause.Message));
+            Receive<Status.Success>(_ => { });
+        });
+        _services.Checkpoints.MarkSegmentFailedAsync(_table.Table, _generation, _segment, failure, _fence, _stopping.Token).PipeTo(Self);
     }
 
     protected override void PostStop()

@@ -64,7 +64,36 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     private string StreamArn => _table.StreamArn ?? throw new InvalidOperationException($"table '{_table.Table}' has no stream");
     private CancellationToken Stopping => _stopping.Token;
 
-    protected override void PreStart() => Self.Tell(new Start());
+    protected override void PreStart()
+    {
+        if (_services.Restarts.ShouldStop(Unit, out var failure)) StopAsFailed(failure);
+        else Self.Tell(new Start());
+    }
+
+    private string Unit => RestartLedger.ShardUnit(_table.Table, ShardId);
+
+    protected override void PreRestart(Exception reason, object? message)
+    {
+        // A shard's position is its last applied record: a restart after it moved on starts a new count.
+        _services.Restarts.RecordRestart(Unit, (_lastApplied ?? _start)?.ToString(), movedOn: false, reason);
+        base.PreRestart(reason, message);
+    }
+
+    /// <summary>A poison record: this shard stays where it is, marked failed; its table's other shards run on.</summary>
+    private void StopAsFailed(UnitFailure failure)
+    {
+        Context.Log.LogError("table {Table} shard {Shard} failed again after {Restarts} restarts at position {Position} and is stopped (the rest runs on): {Error}. "
+            + "Fix the cause and restart the node to retry it.", _table.Table, ShardId, failure.Restarts, failure.Position ?? "(start)", failure.Error);
+        _services.Restarts.Stopped(_table.Table, Unit, failure);
+        _services.Metrics.UnitFailed(_table.Table, $"shard {ShardId}");
+        Become(() =>
+        {
+            Receive<Status.Failure>(f => Context.Log.LogWarning("table {Table} shard {Shard}: its failure could not be recorded in the checkpoint: {Error}", _table.Table, ShardId, f.Cause.Message));
+            Receive<Status.Success>(_ => { });
+            Receive<BeginIncremental>(_ => { });
+        });
+        _services.Checkpoints.MarkShardFailedAsync(_table.Table, ShardId, failure, _fence, Stopping).PipeTo(Self);
+    }
 
     protected override void PostStop()
     {

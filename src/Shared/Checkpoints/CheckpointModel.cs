@@ -69,7 +69,16 @@ public sealed record SegmentCheckpoint(int Segment, SegmentStatus Status, string
 {
     /// <summary>Which node holds this segment (cluster mode); null when it was never leased.</summary>
     public CheckpointLease? Lease { get; init; }
+
+    /// <summary>Set when the segment kept failing at one position and was stopped; null while it runs.</summary>
+    public UnitFailure? Failure { get; init; }
 }
+
+/// <summary>
+/// A unit of work (Scan segment, stream shard) that failed <see cref="Restarts"/> times in a row at
+/// <see cref="Position"/> (LastEvaluatedKey or sequence number; null before the first) and was stopped.
+/// </summary>
+public sealed record UnitFailure(string Error, string? Position, int Restarts, DateTimeOffset At);
 
 /// <summary>
 /// A unit of work's lease, stored beside its checkpoint so that a position write can be conditional on it in the same
@@ -103,6 +112,9 @@ public sealed record ShardCheckpoint(
     public bool Leasable { get; init; }
 
     public CheckpointLease? Lease { get; init; }
+
+    /// <summary>Set when the shard kept failing at one position and was stopped; null while it runs.</summary>
+    public UnitFailure? Failure { get; init; }
 }
 
 /// <summary>An item that could not be written, kept with the reason so nothing is silently dropped.</summary>

@@ -124,7 +124,8 @@ public sealed partial class CheckpointStore
             { "updatedAt", Now() },
         };
         if (approximateTime is { } t) set.Add("approximateTime", new BsonDateTime(t.ToUnixTimeMilliseconds()));
-        var update = new BsonDocument { { "$set", set }, { "$inc", new BsonDocument { { "recordsApplied", recordsApplied } } } };
+        // A position that moves means whatever stopped the shard before is behind it.
+        var update = new BsonDocument { { "$set", set }, { "$inc", new BsonDocument { { "recordsApplied", recordsApplied } } }, { "$unset", new BsonDocument { { "failure", "" } } } };
         if (await UpdateOneAsync(_shards, filter, update, upsert: false, cancellationToken).ConfigureAwait(false) == 0)
             throw new CheckpointConflictException($"table '{table}' shard {shardId}: position {lastApplied} was refused (it is behind the saved position, the shard is finished, or this node lost its lease)");
     }
@@ -159,6 +160,7 @@ public sealed partial class CheckpointStore
     {
         Leasable = doc["leasable"] is BsonBoolean { Value: true },
         Lease = CheckpointFields.Lease(doc),
+        Failure = ReadFailure(doc),
     };
 
     private static SequenceNumber? ReadSequence(BsonDocument doc, string name) =>

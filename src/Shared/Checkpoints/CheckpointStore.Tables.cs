@@ -88,6 +88,7 @@ public sealed partial class CheckpointStore
                 }
             },
             { "$inc", new BsonDocument { { path + ".itemsWritten", itemsWritten }, { path + ".pages", 1L }, { "fullSync.itemsWritten", itemsWritten } } },
+            { "$unset", new BsonDocument { { path + ".failure", "" } } },
         };
         if (await UpdateOneAsync(_tables, filter, update, upsert: false, cancellationToken).ConfigureAwait(false) == 0)
             throw new CheckpointConflictException($"table '{table}' segment {segment}: the position was not saved (the segment is done, the table was re-synced, or this node lost its lease)");
@@ -206,7 +207,7 @@ public sealed partial class CheckpointStore
                     CheckpointFields.String(s, "lastEvaluatedKey"),
                     CheckpointFields.Long(s, "itemsWritten"),
                     CheckpointFields.Long(s, "pages"))
-                { Lease = CheckpointFields.Lease(s) };
+                { Lease = CheckpointFields.Lease(s), Failure = ReadFailure(s) };
             }
         }
         return new FullSyncCheckpoint(

@@ -46,6 +46,9 @@ public sealed record ReplicationSettings(
     /// <summary><c>dead-letter.stale-document</c>: remove (default) or keep the older version of a dead-lettered item.</summary>
     public StaleDocumentPolicy StaleDocuments { get; init; }
 
+    /// <summary><c>supervision.max-restarts-at-one-position</c>: a segment or shard failing again after this many restarts at one position is stopped; 0 = never.</summary>
+    public int MaxRestartsAtOnePosition { get; init; } = 10;
+
     /// <summary>The resolved configuration these settings were read from (the management endpoints show it, redacted).</summary>
     public HoconConfig? Configuration { get; init; }
 

@@ -68,6 +68,7 @@ internal sealed class SettingsReader(HoconConfig config)
             StartupTimeout = Positive(Get(c => c.GetDuration("startup-timeout"), TimeSpan.FromSeconds(30)), "startup-timeout"),
             DrainTimeout = Positive(Get(c => c.GetDuration("drain-timeout"), TimeSpan.FromSeconds(30)), "drain-timeout"),
             StaleDocuments = Enum<StaleDocumentPolicy>("dead-letter.stale-document"),
+            MaxRestartsAtOnePosition = AtLeast(Get(c => c.GetInt("supervision.max-restarts-at-one-position"), 10), 0, "supervision.max-restarts-at-one-position"),
         };
         _ = Get(c => c.GetBoolean("strict-config"), true);
 

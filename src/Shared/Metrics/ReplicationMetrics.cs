@@ -19,6 +19,7 @@ public sealed class ReplicationMetrics : IDisposable
     private readonly Counter<long> _errors;
     private readonly Counter<long> _staleDocuments;
     private readonly ConcurrentDictionary<(string Table, string Shard), ShardLag> _lag = new();
+    private readonly ConcurrentDictionary<(string Table, string Unit), bool> _failedUnits = new();
 
     public ReplicationMetrics(IMeterFactory? factory = null)
     {
@@ -31,6 +32,8 @@ public sealed class ReplicationMetrics : IDisposable
         _staleDocuments = _meter.CreateCounter<long>("replication.dead_letters.stale_documents", "{document}",
             "Older target documents of dead-lettered items, by what was done with them (removed or kept)");
         _meter.CreateObservableGauge("replication.incremental.lag", ObserveLag, "s", "Now minus the creation time of the last applied stream record, per shard");
+        _meter.CreateObservableGauge("replication.failed_units", ObserveFailedUnits, "{unit}",
+            "1 for each segment or shard this node stopped after too many restarts at one position");
     }
 
     /// <summary>This instance's meter: an exporter listens to it alone, since several nodes (or tests) in one process share the name.</summary>
@@ -59,6 +62,15 @@ public sealed class ReplicationMetrics : IDisposable
         _lag[(table, shard)] = new ShardLag(lastRecordCreated, DateTimeOffset.UtcNow);
 
     public void ShardFinished(string table, string shard) => _lag.TryRemove((table, shard), out _);
+
+    /// <summary>A segment or shard (<paramref name="unit"/>, e.g. "segment 3") was stopped for failing at one position.</summary>
+    public void UnitFailed(string table, string unit) => _failedUnits[(table, unit)] = true;
+
+    private IEnumerable<Measurement<long>> ObserveFailedUnits()
+    {
+        foreach (var (table, unit) in _failedUnits.Keys)
+            yield return new Measurement<long>(1, Tag("table", table), Tag("unit", unit));
+    }
 
     /// <summary>The largest lag across shards, in seconds (0 when nothing is behind).</summary>
     public double MaxLagSeconds() => _lag.Values.Select(l => l.Seconds(DateTimeOffset.UtcNow)).DefaultIfEmpty(0).Max();

@@ -154,4 +154,18 @@ public sealed class ReplicationSettingsTests : IDisposable
         Assert.Contains(ex.Problems, p => p.StartsWith("replication.source.dynamodb.credentials") && p.Contains("together"));
         Assert.Contains(ex.Problems, p => p.StartsWith("replication.target.mongodb.uri") && p.Contains("TARGET_MONGODB_URI"));
     }
+    [Fact]
+    public void The_stale_document_policy_and_the_restart_limit_are_read_and_checked()
+    {
+        var defaults = ReplicationConfiguration.Load(null, environment: NoEnvironment).Settings;
+        Assert.Equal((StaleDocumentPolicy.Remove, 10), (defaults.StaleDocuments, defaults.MaxRestartsAtOnePosition));
+
+        var set = ReplicationConfiguration.Load(File("replication { dead-letter.stale-document = keep, supervision.max-restarts-at-one-position = 3 }"), environment: NoEnvironment).Settings;
+        Assert.Equal((StaleDocumentPolicy.Keep, 3), (set.StaleDocuments, set.MaxRestartsAtOnePosition));
+
+        var ex = Assert.Throws<ConfigurationException>(() => ReplicationConfiguration.Load(
+            File("replication {\n  dead-letter.stale-document = drop\n  supervision.max-restarts-at-one-position = -1\n}\n"), environment: NoEnvironment));
+        Assert.Contains(ex.Problems, p => p.StartsWith("replication.dead-letter.stale-document at ") && p.Contains("app.conf:2:") && p.Contains("remove | keep"));
+        Assert.Contains(ex.Problems, p => p.StartsWith("replication.supervision.max-restarts-at-one-position at ") && p.Contains("app.conf:3:"));
+    }
 }

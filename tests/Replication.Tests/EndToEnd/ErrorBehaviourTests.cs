@@ -218,6 +218,85 @@ public sealed class ErrorBehaviourTests(DynamoDbLocalFixture dynamo, ITestOutput
         Assert.Equal(1, Interlocked.Read(ref removedMetric));
     }
 
+    [Fact]
+    public async Task A_segment_failing_again_and_again_at_one_position_is_stopped_and_reported_and_the_other_tables_run_on()
+    {
+        var poisoned = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-poison");
+        var healthy = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-healthy");
+        foreach (var table in new[] { poisoned, healthy })
+            for (var i = 0; i < 5; i++) await _h.Dynamo.PutItemAsync(table, Item($"item-{i}"));
+        var settings = _h.Settings("replication.full-sync.segments=1", "replication.supervision.max-restarts-at-one-position=2");
+        _h.Mongo.Engine.Instance.WriteRefusals.Refuse(settings.Target.Database, poisoned); // every write to it fails, as if permission were revoked
+
+        await using var node = await StartNodeAsync(settings);
+        await WaitForTargetKeysAsync(settings, healthy, Enumerable.Range(0, 5).Select(i => $"item-{i}").ToHashSet());
+
+        var failure = await WaitForAsync(async () => (await node.Services.Checkpoints.GetTableAsync(poisoned))?.FullSync.Segments.GetValueOrDefault(0)?.Failure,
+            "the poisoned table's segment to be marked failed");
+        Assert.Equal(2, failure.Restarts);
+        Assert.Null(failure.Position); // it never got past its first page
+        Assert.Contains("not authorized", failure.Error);
+
+        using var http = new HttpClient { BaseAddress = node.Management.BaseAddress };
+        var ready = await http.GetAsync("/ready");
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        var readiness = await ready.Content.ReadAsStringAsync();
+        Assert.Contains($"{poisoned} segment 0", readiness);
+        Assert.Contains("not authorized", readiness);
+        var tables = System.Text.Json.JsonDocument.Parse(await http.GetStringAsync("/progress")).RootElement.GetProperty("progress").GetProperty("tables");
+        var reported = tables.EnumerateArray().Single(t => t.GetProperty("table").GetString() == poisoned).GetProperty("failedUnits");
+        Assert.Equal("segment 0", Assert.Single(reported.EnumerateArray()).GetProperty("unit").GetString());
+        Assert.Contains($"replication_failed_units{{table=\"{poisoned}\",unit=\"segment 0\"}} 1", await http.GetStringAsync("/metrics"));
+
+        // The rest runs on: the healthy table is in incremental sync and applies a new write.
+        await _h.Dynamo.PutItemAsync(healthy, Item("later"));
+        await WaitForTargetKeysAsync(settings, healthy, Enumerable.Range(0, 5).Select(i => $"item-{i}").Append("later").ToHashSet());
+    }
+
+    [Fact]
+    public async Task A_shard_failing_again_and_again_at_one_position_is_stopped_and_a_node_restart_after_the_fix_resumes_it()
+    {
+        var table = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-poison-shard");
+        await _h.Dynamo.PutItemAsync(table, Item("before"));
+        var settings = _h.Settings("replication.supervision.max-restarts-at-one-position=2");
+        var node = await StartNodeAsync(settings);
+        try
+        {
+            await _h.WaitForFullSyncAsync(node, table);
+            await WaitForTargetKeysAsync(settings, table, new HashSet<string> { "before" });
+            _h.Mongo.Engine.Instance.WriteRefusals.Refuse(settings.Target.Database, table);
+            await _h.Dynamo.PutItemAsync(table, Item("after"));
+
+            var failed = await WaitForAsync(async () => (await node.Services.Checkpoints.ListShardsAsync(table)).FirstOrDefault(s => s.Failure is not null),
+                "a shard to be marked failed");
+            Assert.Equal(2, failed.Failure!.Restarts);
+            Assert.Equal(failed.SequenceNumber?.ToString(), failed.Failure.Position);
+            Assert.Contains("not authorized", failed.Failure.Error);
+        }
+        finally
+        {
+            await node.DisposeAsync();
+        }
+
+        // The cause is fixed and the node restarted: the shard is retried from its checkpoint and the mark goes with its next position.
+        _h.Mongo.Engine.Instance.WriteRefusals.Allow(settings.Target.Database, table);
+        await using var restarted = await StartNodeAsync(settings);
+        await WaitForTargetKeysAsync(settings, table, new HashSet<string> { "before", "after" });
+        await WaitForAsync(async () => (await restarted.Services.Checkpoints.ListShardsAsync(table)).All(s => s.Failure is null) ? "cleared" : null,
+            "the shard's failure mark to clear");
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> read, string what) where T : class
+    {
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(3);
+        while (true)
+        {
+            if (await read() is { } value) return value;
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"timed out waiting for {what}");
+            await Task.Delay(250);
+        }
+    }
+
     private static void AssertLetter(List<BsonDocument> letters, string key, string phase, string attribute)
     {
         var letter = letters.SingleOrDefault(l => ((BsonString)l["key"]!).Value.Contains(key));

@@ -23,7 +23,7 @@ public sealed class HealthEndpointTests : ManagementServerTest
         await AssertNotReady("joined", "leases-synced", "source");
         var (_, body) = await GetJsonAsync("/ready");
         var checks = body.GetProperty("checks").EnumerateArray().ToDictionary(c => c.GetProperty("name").GetString()!);
-        Assert.Equal(["joined", "leases-synced", "source", "target"], checks.Keys);
+        Assert.Equal(["joined", "leases-synced", "source", "target", "units-running"], checks.Keys);
         Assert.Contains("source ping refused (test)", checks["source"].GetProperty("error").GetString());
         Assert.True(checks["target"].GetProperty("ok").GetBoolean());
         Assert.Equal(JsonValueKind.Null, checks["target"].GetProperty("error").ValueKind);

@@ -31,6 +31,26 @@ public sealed class StatusCommandTests : ManagementServerTest
     }
 
     [Fact]
+    public async Task Status_and_progress_show_a_shard_stopped_after_repeated_failures_with_its_error_and_position()
+    {
+        await Checkpoints.RegisterTableAsync(new TableRegistration("Orders", "orders", new TableKeySchema("id", null), "arn:stream/Orders", "NEW_AND_OLD_IMAGES", 1000));
+        await Checkpoints.RegisterShardAsync("Orders", "arn:stream/Orders", "shardId-0001", null, Replication.Checkpoints.ShardStatus.Processing);
+        await Checkpoints.MarkShardFailedAsync("Orders", "shardId-0001",
+            new UnitFailure("not authorized on dynamodb to execute command", "4900000000000000000001", 10, DateTimeOffset.UtcNow));
+
+        var progress = await Http.GetStringAsync("/progress");
+        var result = await ReplicationCli.RunAsync("status", "--url", Server.BaseAddress.ToString());
+
+        var failed = Assert.Single(System.Text.Json.JsonDocument.Parse(progress).RootElement.GetProperty("progress").GetProperty("tables")[0].GetProperty("failedUnits").EnumerateArray());
+        Assert.Equal("shard shardId-0001", failed.GetProperty("unit").GetString());
+        Assert.Equal("4900000000000000000001", failed.GetProperty("position").GetString());
+        Assert.Equal(10, failed.GetProperty("restarts").GetInt32());
+        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}; stderr: {result.Error}; stdout: {result.Output}");
+        Assert.Contains("stopped after repeated failures", result.Output);
+        Assert.Contains(result.Output.Split('\n'), l => l.Contains("Orders") && l.Contains("shard shardId-0001") && l.Contains("4900000000000000000001") && l.Contains(" 10 "));
+    }
+
+    [Fact]
     public async Task Status_against_an_unreachable_url_fails_with_a_clear_error()
     {
         int port;

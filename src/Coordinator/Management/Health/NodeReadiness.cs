@@ -39,6 +39,9 @@ public sealed class NodeReadiness
         set => _leasesSynced = value;
     }
 
+    /// <summary>Segments and shards this node stopped after too many restarts at one position, as "what: why" lines.</summary>
+    public Func<IReadOnlyCollection<string>> FailedUnits { get; init; } = () => [];
+
     public async Task<ReadinessReport> CheckAsync(CancellationToken cancellationToken)
     {
         var source = _source.CheckAsync().WaitAsync(cancellationToken);
@@ -49,7 +52,16 @@ public sealed class NodeReadiness
             new("leases-synced", LeasesSynced, LeasesSynced ? null : "this node has not read the lease table yet"),
             await source.ConfigureAwait(false),
             await target.ConfigureAwait(false),
+            UnitsCheck(),
         ];
         return new ReadinessReport(checks.All(c => c.Ok), checks);
+    }
+
+    private ReadinessCheck UnitsCheck()
+    {
+        var failed = FailedUnits();
+        return failed.Count == 0
+            ? new ReadinessCheck("units-running", true, null)
+            : new ReadinessCheck("units-running", false, $"stopped after repeated failures at one position: {string.Join("; ", failed)}");
     }
 }

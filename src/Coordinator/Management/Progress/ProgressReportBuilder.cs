@@ -57,7 +57,22 @@ public sealed class ProgressReportBuilder(CheckpointStore checkpoints, SyncMode 
                 shards.Count(s => s.Status is ShardStatus.NotStarted or ShardStatus.Prepared)),
             eventsApplied,
             eventsPerSecond,
-            lags.Count > 0 ? lags.Max() : null);
+            lags.Count > 0 ? lags.Max() : null)
+        {
+            FailedUnits = FailedUnits(fullSync, shards),
+        };
+    }
+
+    private static List<FailedUnitReport> FailedUnits(FullSyncCheckpoint fullSync, IReadOnlyList<ShardCheckpoint> shards)
+    {
+        var failed = new List<FailedUnitReport>();
+        foreach (var segment in fullSync.Segments.Values.OrderBy(s => s.Segment))
+            if (segment is { Failure: { } f, Status: not SegmentStatus.Done })
+                failed.Add(new FailedUnitReport($"segment {segment.Segment}", f.Position, f.Error, f.Restarts, f.At));
+        foreach (var shard in shards)
+            if (shard is { Failure: { } f, Status: not (ShardStatus.Done or ShardStatus.Skipped) })
+                failed.Add(new FailedUnitReport($"shard {shard.ShardId}", f.Position, f.Error, f.Restarts, f.At));
+        return failed;
     }
 
     private async Task<DeadLetterCounts> CountDeadLettersAsync(string table, CancellationToken cancellationToken) => new(

@@ -32,7 +32,15 @@ public sealed record TableProgressReport(
     long EventsApplied,
     double? EventsPerSecond,
     double? LagSeconds,
-    DeadLetterCounts? DeadLetters = null);
+    DeadLetterCounts? DeadLetters = null)
+{
+    /// <summary>Segments and shards stopped after failing again and again at one position; empty while all run.</summary>
+    public IReadOnlyList<FailedUnitReport> FailedUnits { get; init; } = [];
+}
+
+/// <param name="Unit">"segment 3" or "shard shardId-…".</param>
+/// <param name="Position">Where it is stuck: the segment's LastEvaluatedKey or the shard's last applied sequence number; null at the start.</param>
+public sealed record FailedUnitReport(string Unit, string? Position, string Error, int Restarts, DateTimeOffset At);
 
 /// <param name="Items">Items of the table in the dead letters.</param>
 /// <param name="StaleDocumentsRemoved">Of those, items whose older target document was removed (<c>dead-letter.stale-document = remove</c>).</param>

@@ -25,6 +25,9 @@ public sealed class MongoInstance
 
     /// <summary>Write-concern errors a test asks the next write commands to report.</summary>
     public WriteConcernFaults WriteConcernFaults { get; } = new();
+
+    /// <summary>Collections a test made refuse every write command.</summary>
+    public WriteRefusals WriteRefusals { get; } = new();
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>The replica set term's election id, fixed for the server's life as a single-node set never re-elects.</summary>
