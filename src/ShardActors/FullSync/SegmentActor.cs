@@ -84,10 +84,7 @@ public sealed class SegmentActor : ReceiveActor
     /// <summary>A poison page: this segment stays where it is, marked failed, and the table's full sync waits for it.</summary>
     private void StopAsFailed(UnitFailure failure)
     {
-        Context.Log.LogError("table {Table} segment {Segment} failed again after {Restarts} restarts at position {Position} and is stopped (the rest runs on): {Error}. "
-            + "Fix the cause and restart the node to retry it.", _table.Table, _segment, failure.Restarts, failure.Position ?? "(start)", failure.Error);
-        _services.Restarts.Stopped(_table.Table, Unit, failure);
-        _services.Metrics.UnitFailed(_table.Table, $"segment {_segment}");
+        StoppedUnits.Announce(_services, Context.Log, _table.Table, $"segment {_segment}", failure);
         Become(() =>
         {
             Receive<Status.Failure>(f => Context.Log.LogWarning("table {Table} segment {Segment}: its failure could not be recorded in the checkpoint: {Error}", _table.Table, _segment, f.Cause.Message));

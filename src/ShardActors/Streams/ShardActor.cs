@@ -82,10 +82,7 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     /// <summary>A poison record: this shard stays where it is, marked failed; its table's other shards run on.</summary>
     private void StopAsFailed(UnitFailure failure)
     {
-        Context.Log.LogError("table {Table} shard {Shard} failed again after {Restarts} restarts at position {Position} and is stopped (the rest runs on): {Error}. "
-            + "Fix the cause and restart the node to retry it.", _table.Table, ShardId, failure.Restarts, failure.Position ?? "(start)", failure.Error);
-        _services.Restarts.Stopped(_table.Table, Unit, failure);
-        _services.Metrics.UnitFailed(_table.Table, $"shard {ShardId}");
+        StoppedUnits.Announce(_services, Context.Log, _table.Table, $"shard {ShardId}", failure);
         Become(() =>
         {
             Receive<Status.Failure>(f => Context.Log.LogWarning("table {Table} shard {Shard}: its failure could not be recorded in the checkpoint: {Error}", _table.Table, ShardId, f.Cause.Message));
