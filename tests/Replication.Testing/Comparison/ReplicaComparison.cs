@@ -1,50 +1,83 @@
+using Amazon.DynamoDBv2;
+using Amazon.DynamoDBv2.Model;
 using Replication.Bson;
-using Replication.Dynamo;
-using Replication.Dynamo.Control;
 using Replication.Dynamo.Conversion;
 using Replication.Mongo;
 
 namespace Replication.Testing.Comparison;
 
 /// <summary>
-/// Compares a target collection with its DynamoDB source table: the table is read with a consistent Scan and converted
-/// exactly as the replication converts it (same mode, same identity), the collection through libmongoc.
+/// Compares a target collection with its DynamoDB source table, reading the source independently of the code under
+/// test: the AWS SDK's own consistent Scan, converted by <see cref="ReferenceItemConverter"/> (the README's mapping
+/// written out again). The collection is read through the project's MongoDB client, here and nowhere else in the tests'
+/// comparisons.
 /// </summary>
-public sealed class ReplicaComparison(DynamoScanClient scan, DynamoTableCatalog catalog, MongoDatabase target, ConvertMode mode, IdentityMode identity)
+public sealed class ReplicaComparison
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
-    /// <summary>The source table's items as the replication would write them, keyed by <see cref="ReplicaDifference.IdOf"/>.</summary>
+    private readonly IAmazonDynamoDB _source;
+    private readonly MongoDatabase _target;
+    private readonly IdentityMode _identity;
+
+    public ReplicaComparison(IAmazonDynamoDB source, MongoDatabase target, ConvertMode mode, IdentityMode identity)
+    {
+        if (mode != ConvertMode.Typed)
+            throw new NotSupportedException($"the reference converter implements convert.mode = typed only, not {mode}");
+        _source = source;
+        _target = target;
+        _identity = identity;
+    }
+
+    public async Task<ReferenceItemConverter> ConverterForAsync(string table, CancellationToken cancellationToken = default)
+    {
+        var schema = (await _source.DescribeTableAsync(new DescribeTableRequest { TableName = table }, cancellationToken).ConfigureAwait(false)).Table.KeySchema;
+        return new ReferenceItemConverter(_identity, schema.Single(k => k.KeyType == KeyType.HASH).AttributeName,
+                                          schema.SingleOrDefault(k => k.KeyType == KeyType.RANGE)?.AttributeName);
+    }
+
+    /// <summary>The source table's items as the README says they become documents, keyed by <see cref="KeyText"/>.</summary>
     public async Task<Dictionary<string, BsonDocument>> ReadSourceAsync(string table, CancellationToken cancellationToken = default)
     {
-        var info = await catalog.DescribeTableAsync(table, cancellationToken).ConfigureAwait(false);
-        var converter = new DynamoItemConverter(mode, identity, info.KeySchema);
+        var converter = await ConverterForAsync(table, cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<string, BsonDocument>();
-        string? start = null;
+        Dictionary<string, AttributeValue>? start = null;
         do
         {
-            using var page = await scan.ScanAsync(new ScanSegmentRequest(table) { ExclusiveStartKeyJson = start, ConsistentRead = true }, converter, cancellationToken)
-                                       .ConfigureAwait(false);
-            if (page.Failures.Count > 0)
-                throw new InvalidOperationException($"table {table}: {page.Failures.Count} items could not be converted for the comparison (first: {page.Failures[0].Error.Message})");
-            foreach (var document in page.Documents)
+            var page = await _source.ScanAsync(new ScanRequest { TableName = table, ConsistentRead = true, ExclusiveStartKey = start }, cancellationToken)
+                                    .ConfigureAwait(false);
+            foreach (var item in page.Items ?? [])
             {
-                var parsed = BsonDocument.Parse(document.Span);
-                result[ReplicaDifference.IdOf(parsed)] = parsed;
+                var document = converter.Convert(item);
+                result[KeyText(document, converter)] = document;
             }
-            start = page.LastEvaluatedKeyJson;
+            start = page.LastEvaluatedKey is { Count: > 0 } last ? last : null;
         } while (start is not null);
         return result;
     }
 
-    public async Task<Dictionary<string, BsonDocument>> ReadTargetAsync(string collection, CancellationToken cancellationToken = default) =>
-        (await target.GetCollection(collection).FindToListAsync(new BsonDocument(), cancellationToken: cancellationToken).ConfigureAwait(false))
-        .ToDictionary(ReplicaDifference.IdOf);
+    /// <summary>
+    /// The collection's documents keyed like the source's. Under <c>convert.key = fields</c> MongoDB chose each
+    /// <c>_id</c>, so it is dropped before comparing (after checking it is there).
+    /// </summary>
+    public async Task<Dictionary<string, BsonDocument>> ReadTargetAsync(string collection, ReferenceItemConverter converter, CancellationToken cancellationToken = default)
+    {
+        var documents = await _target.GetCollection(collection).FindToListAsync(new BsonDocument(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var result = new Dictionary<string, BsonDocument>();
+        foreach (var document in documents)
+        {
+            if (_identity == IdentityMode.Fields && !document.Remove("_id"))
+                throw new InvalidOperationException($"a document of {collection} has no _id: {ExtendedJson.ToRelaxed(document.ToBytes())}");
+            result[KeyText(document, converter)] = document;
+        }
+        return result;
+    }
 
     public async Task<ReplicaDifference> CompareAsync(string table, string collection, CancellationToken cancellationToken = default)
     {
+        var converter = await ConverterForAsync(table, cancellationToken).ConfigureAwait(false);
         var source = await ReadSourceAsync(table, cancellationToken).ConfigureAwait(false);
-        var replica = await ReadTargetAsync(collection, cancellationToken).ConfigureAwait(false);
+        var replica = await ReadTargetAsync(collection, converter, cancellationToken).ConfigureAwait(false);
         return ReplicaDifference.Between(source, replica);
     }
 
@@ -62,4 +95,8 @@ public sealed class ReplicaComparison(DynamoScanClient scan, DynamoTableCatalog 
             await Task.Delay(PollInterval, cancellationToken).ConfigureAwait(false);
         }
     }
+
+    /// <summary>What names an item in a difference: its <c>_id</c>, or its key fields when MongoDB chose the <c>_id</c>.</summary>
+    private string KeyText(BsonDocument document, ReferenceItemConverter converter) =>
+        _identity == IdentityMode.Id ? ReplicaDifference.IdOf(document) : ReplicaDifference.KeyFieldsOf(document, converter.KeyNames);
 }

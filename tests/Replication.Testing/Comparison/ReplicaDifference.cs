@@ -36,8 +36,31 @@ public sealed record ReplicaDifference(
                             .Order(StringComparer.Ordinal).ToList();
         var example = changed.Count == 0
             ? null
-            : $"source {ExtendedJson.ToRelaxed(source[changed[0]].ToBytes())} vs target {ExtendedJson.ToRelaxed(target[changed[0]].ToBytes())}";
+            : $"item {changed[0]}: {FirstDifference(source[changed[0]], target[changed[0]], "")}; " +
+              $"source {ExtendedJson.ToRelaxed(source[changed[0]].ToBytes())} vs target {ExtendedJson.ToRelaxed(target[changed[0]].ToBytes())}";
         return new ReplicaDifference(source.Count, target.Count, missing, extra, changed, example);
+    }
+
+    /// <summary>Where two documents first differ, as a dotted path with both values ("absent" for a missing field).</summary>
+    private static string FirstDifference(BsonValue source, BsonValue target, string path)
+    {
+        if (source is BsonDocument s && target is BsonDocument t)
+        {
+            foreach (var name in s.Names.Union(t.Names).Order(StringComparer.Ordinal))
+            {
+                var child = path.Length == 0 ? name : $"{path}.{name}";
+                if (s[name] is not { } sv) return $"field {child} absent in the source, {Text(t[name]!)} in the target";
+                if (t[name] is not { } tv) return $"field {child} {Text(sv)} in the source, absent in the target";
+                if (!Canonical(sv).Equals(Canonical(tv))) return FirstDifference(sv, tv, child);
+            }
+        }
+        return $"field {(path.Length == 0 ? "(document)" : path)} {Text(source)} in the source, {Text(target)} in the target";
+    }
+
+    private static string Text(BsonValue value)
+    {
+        var json = ExtendedJson.ToRelaxed(new BsonDocument { { "v", value } }.ToBytes());
+        return $"{json[(json.IndexOf(':') + 1)..^1].Trim()} ({value.Type})";
     }
 
     /// <summary>A Scan and a stream image may list a map's attributes in different orders: documents sorted by field name.</summary>
@@ -47,6 +70,10 @@ public sealed record ReplicaDifference(
         BsonArray a => new BsonArray(a.Select(Canonical)),
         _ => value,
     };
+
+    /// <summary>The text a document is keyed by when MongoDB chose its <c>_id</c>: canonical Extended JSON of its key fields.</summary>
+    public static string KeyFieldsOf(BsonDocument document, IReadOnlyList<string> keyNames) =>
+        ExtendedJson.ToCanonical(new BsonDocument(keyNames.Select(n => KeyValuePair.Create(n, document[n] ?? throw new ArgumentException($"the document has no key field {n}", nameof(document))))).ToBytes());
 
     /// <summary>The text a document is keyed by: canonical Extended JSON of its <c>_id</c>.</summary>
     public static string IdOf(BsonDocument document) =>

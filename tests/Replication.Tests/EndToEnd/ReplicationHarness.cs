@@ -3,9 +3,6 @@ using Microsoft.Extensions.Logging;
 using Replication.Bson;
 using Replication.Configuration;
 using Replication.Coordinator.Hosting;
-using Replication.Dynamo;
-using Replication.Dynamo.Control;
-using Replication.Dynamo.Http;
 using Replication.Mongo;
 using Replication.ShardActors.Tables;
 using Replication.Testing.Comparison;
@@ -63,25 +60,26 @@ public sealed class ReplicationHarness : IAsyncDisposable
 
     public MongoCollection Target(ReplicationSettings settings, string table) => Client.GetDatabase(settings.Target.Database).GetCollection(table);
 
-    /// <summary>Source and target compared under the settings' mapping, through our own Scan client and libmongoc.</summary>
-    public ReplicaComparison Comparison(ReplicationSettings settings, DynamoHttpTransport transport) =>
-        new(new DynamoScanClient(transport), new DynamoTableCatalog(Dynamo), Client.GetDatabase(settings.Target.Database), settings.Convert.Mode, settings.Convert.Key);
+    /// <summary>
+    /// Source and target compared independently of the code under test: the AWS SDK's Scan and the tests' own converter
+    /// of the README's mapping on one side, the target collection on the other.
+    /// </summary>
+    public ReplicaComparison Comparison(ReplicationSettings settings) =>
+        new(Dynamo, Client.GetDatabase(settings.Target.Database), settings.Convert.Mode, settings.Convert.Key);
 
-    /// <summary>The source table scanned and converted exactly as the replication converts it, keyed by _id's JSON.</summary>
-    public async Task<Dictionary<string, BsonDocument>> SourceAsync(ReplicationSettings settings, string table)
+    /// <summary>The source table as the README says it becomes documents, keyed like <see cref="TargetAsync"/>.</summary>
+    public Task<Dictionary<string, BsonDocument>> SourceAsync(ReplicationSettings settings, string table) => Comparison(settings).ReadSourceAsync(table);
+
+    public async Task<Dictionary<string, BsonDocument>> TargetAsync(ReplicationSettings settings, string table)
     {
-        using var transport = new DynamoHttpTransport(ReplicationNode.DynamoOptions(settings.Source.DynamoDb));
-        return await Comparison(settings, transport).ReadSourceAsync(table);
+        var comparison = Comparison(settings);
+        return await comparison.ReadTargetAsync(table, await comparison.ConverterForAsync(table));
     }
-
-    public async Task<Dictionary<string, BsonDocument>> TargetAsync(ReplicationSettings settings, string table) =>
-        (await Target(settings, table).FindToListAsync(new BsonDocument())).ToDictionary(ReplicaDifference.IdOf);
 
     /// <summary>Polls until the target holds exactly the source's documents; on timeout, fails with the differences.</summary>
     public async Task WaitUntilTargetEqualsSourceAsync(ReplicationSettings settings, string table, TimeSpan? timeout = null)
     {
-        using var transport = new DynamoHttpTransport(ReplicationNode.DynamoOptions(settings.Source.DynamoDb));
-        var difference = await Comparison(settings, transport).WaitUntilEqualAsync(table, table, timeout ?? TimeSpan.FromMinutes(3));
+        var difference = await Comparison(settings).WaitUntilEqualAsync(table, table, timeout ?? TimeSpan.FromMinutes(3));
         if (!difference.IsMatch) Assert.Fail($"table {table}: target does not match source: {difference}");
     }
 

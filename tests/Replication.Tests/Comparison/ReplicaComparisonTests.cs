@@ -1,18 +1,15 @@
 using Amazon.DynamoDBv2.Model;
 using Replication.Bson;
-using Replication.Dynamo;
-using Replication.Dynamo.Control;
 using Replication.Dynamo.Conversion;
-using Replication.Dynamo.Http;
 using Replication.Mongo;
 using Replication.Tests.Dynamo;
 using Replication.Testing.Comparison;
 using Replication.Testing.DynamoLocal;
 using Replication.Testing.InMemoryMongo.Wire;
 
-namespace Replication.Tests.Demo;
+namespace Replication.Tests.Comparison;
 
-/// <summary>The comparison the demo and the end-to-end tests rely on, against a real DynamoDB Local and libmongoc.</summary>
+/// <summary>The comparison the demo and the end-to-end tests rely on, against a real DynamoDB Local and the in-memory MongoDB server.</summary>
 [Collection(DynamoDbLocalCollection.Name)]
 public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
 {
@@ -34,8 +31,7 @@ public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
         await using var server = new InMemoryMongoServer();
         await using var client = new MongoClient(server.ConnectionString);
         var target = client.GetDatabase("dynamodb");
-        using var transport = new DynamoHttpTransport(dynamo.Local.HttpOptions);
-        var comparison = new ReplicaComparison(new DynamoScanClient(transport), new DynamoTableCatalog(sdk), target, ConvertMode.Typed, IdentityMode.Id);
+        var comparison = new ReplicaComparison(sdk, target, ConvertMode.Typed, IdentityMode.Id);
 
         var source = await comparison.ReadSourceAsync(table);
         Assert.Equal(30, source.Count);
@@ -70,5 +66,43 @@ public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
         Assert.Contains("o001", Assert.Single(drift.Extra));
         Assert.Contains("o002", Assert.Single(drift.Changed));
         Assert.Contains("99", drift.ChangedExample);
+    }
+
+    [Theory]
+    [InlineData(IdentityMode.Id)]
+    [InlineData(IdentityMode.Fields)]
+    public async Task A_wrong_field_planted_in_the_target_is_reported_with_the_item_key_and_the_field(IdentityMode identity)
+    {
+        using var sdk = dynamo.Local.CreateClient();
+        var table = await DynamoTestTables.CreateAsync(sdk, "planted", "pk");
+        await new DynamoItemGenerator("pk", seed: 5).PutItemsAsync(sdk, table, 20);
+        await using var server = new InMemoryMongoServer();
+        await using var client = new MongoClient(server.ConnectionString);
+        var target = client.GetDatabase("dynamodb");
+        var comparison = new ReplicaComparison(sdk, target, ConvertMode.Typed, identity);
+
+        // A faithful copy, but for one nested number of one item that is off by one, in the right BSON type.
+        var planted = DynamoItemGenerator.KeyOf(7);
+        foreach (var document in (await comparison.ReadSourceAsync(table)).Values)
+        {
+            var copy = new BsonDocument(document);
+            if (identity == IdentityMode.Fields) copy.Insert(0, "_id", ObjectId.NewId());
+            if (copy["pk"] is BsonString { Value: var key } && key == planted)
+            {
+                var map = new BsonDocument((BsonDocument)copy["map"]!);
+                map["n"] = ((BsonInt32)map["n"]!).Value + 1;
+                copy["map"] = map;
+            }
+            await target.GetCollection(table).InsertOneAsync(copy);
+        }
+
+        var difference = await comparison.CompareAsync(table, table);
+
+        Assert.False(difference.IsMatch);
+        Assert.Empty(difference.Missing);
+        Assert.Empty(difference.Extra);
+        Assert.Contains(planted, Assert.Single(difference.Changed));
+        var report = difference.ToString();
+        Assert.True(report.Contains($"item {difference.Changed[0]}: field map.n 7 (Int32) in the source, 8 (Int32) in the target", StringComparison.Ordinal), report);
     }
 }

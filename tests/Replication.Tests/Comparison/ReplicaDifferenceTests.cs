@@ -1,7 +1,7 @@
 using Replication.Bson;
 using Replication.Testing.Comparison;
 
-namespace Replication.Tests.Demo;
+namespace Replication.Tests.Comparison;
 
 public sealed class ReplicaDifferenceTests
 {
