@@ -204,10 +204,12 @@ public sealed class ReplicationNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// Stops at once, as a crash would: no drain, no Leaving, no lease handed back; the other nodes take the work over
-    /// when the leases expire. For failover tests and drills.
+    /// Stops the actors without draining or handing anything over: in-flight pages and batches are cancelled (a write
+    /// already sent may still land, with or without its checkpoint), the node is not marked Leaving and keeps its leases,
+    /// so the other nodes take the work over only when the leases expire. Not a crash — the process and its clients live
+    /// on until disposed; the kill tests SIGKILL a real process for that. For failover tests and drills.
     /// </summary>
-    public async Task CrashAsync()
+    public async Task StopWithoutHandOverAsync()
     {
         _drained = new DrainResult(0, false);
         if (_heartbeat is not null) await _heartbeat.DisposeAsync().ConfigureAwait(false);

@@ -11,6 +11,7 @@ public sealed partial class ReplicationProcess : IAsyncDisposable
 {
     private const int SigInt = 2;
     private const int SigTerm = 15;
+    private const int SigKill = 9;
 
     private readonly Process _process;
 
@@ -53,6 +54,18 @@ public sealed partial class ReplicationProcess : IAsyncDisposable
         _process.Kill(entireProcessTree: true);
         await _process.WaitForExitAsync().ConfigureAwait(false);
         return (_process.ExitCode, $"killed: it ignored SIGINT and SIGTERM for {patience.TotalSeconds:0} s each");
+    }
+
+    /// <summary>
+    /// SIGKILL: the process ends at once, wherever it is — nothing drained, nothing handed back, no last checkpoint — as
+    /// a crash, an OOM kill or a pulled plug would end it. Returns the exit code (128 + 9 when the signal killed it).
+    /// </summary>
+    public async Task<int> KillAsync()
+    {
+        if (Kill(_process.Id, SigKill) != 0 && !_process.HasExited)
+            throw new InvalidOperationException($"SIGKILL to process {_process.Id} failed (errno {Marshal.GetLastPInvokeError()})");
+        await _process.WaitForExitAsync().ConfigureAwait(false);
+        return _process.ExitCode;
     }
 
     private async Task<bool> ExitsWithinAsync(TimeSpan patience)

@@ -19,7 +19,7 @@ public sealed class ClusterCollection : ICollectionFixture<DynamoDbLocalFixture>
 
 /// <summary>
 /// Three nodes (three actor systems, each with its own clients) on one DynamoDB Local and one in-memory MongoDB server,
-/// with short leases: the work spreads, and moves when nodes die without warning.
+/// with short leases: the work spreads, and moves when nodes stop without warning (no drain, no lease handed back).
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutputHelper output) : IAsyncLifetime
@@ -49,11 +49,11 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         "replication.cluster.lease-renew-interval=1s",
         "replication.full-sync.segments=6",
         "replication.full-sync.page-size=10",
-        // Per node: slow enough that the full sync is still running when a node is killed, on any machine.
+        // Per node: slow enough that the full sync is still running when a node is stopped, on any machine.
         "replication.full-sync.items-per-second=15");
 
     [Fact]
-    public async Task Three_nodes_share_the_leases_and_the_work_of_killed_nodes_moves_to_the_survivors()
+    public async Task Three_nodes_share_the_leases_and_the_work_of_nodes_stopped_without_hand_over_moves_to_the_survivors()
     {
         var tables = new[] { await CreateTableAsync("-a", 500), await CreateTableAsync("-b", 500) };
         var settings = NodeSettings(1);
@@ -90,15 +90,15 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         }, TimeSpan.FromMinutes(1), "the segment leases did not spread evenly over the three nodes");
         output.WriteLine($"segment leases per node: {string.Join(", ", spread.Select(s => $"{s.Key}={s.Value}"))}");
 
-        // Kill the coordinator's node without warning, mid-full-sync.
+        // Stop the coordinator's node without warning (no drain, no lease handed back), mid-full-sync.
         var coordinator = (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId;
         var first = _nodes.Single(n => n.Cluster.NodeId == coordinator);
         var orphaned = (await view.LeasesAsync(CancellationToken.None)).Where(l => l.Kind == LeaseKind.Segment && l.Owner == coordinator && l.Status != "Done")
             .Select(l => l.LeaseId).ToHashSet();
         Assert.NotEmpty(orphaned);
         foreach (var table in tables) Assert.NotEqual(FullSyncStatus.Done, (await store.GetTableAsync(table))!.FullSync.Status);
-        var killedAt = DateTimeOffset.UtcNow;
-        await first.CrashAsync();
+        var stoppedAt = DateTimeOffset.UtcNow;
+        await first.StopWithoutHandOverAsync();
         var survivors = _nodes.Where(n => n != first).ToArray();
         view = new CheckpointClusterView(survivors[0].Cluster, store);
 
@@ -109,24 +109,24 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
             var newCoordinator = (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId;
             return moved && newCoordinator is not null && newCoordinator != coordinator ? (object)true : null;
         }, TimeSpan.FromMinutes(1), $"the segments of {coordinator} did not move to the survivors");
-        // The killed node stopped heartbeating: after the node timeout it is listed as unreachable, and no longer leads.
+        // The stopped node no longer heartbeats: after the node timeout it is listed as unreachable, and no longer leads.
         await WaitForAsync(async () =>
         {
             using var members = JsonDocument.Parse(await http.GetStringAsync(new Uri(survivors[0].Management.BaseAddress, "cluster/members")));
             var unreachable = members.RootElement.GetProperty("unreachable").EnumerateArray().Select(u => u.GetProperty("node").GetString()).ToArray();
             return unreachable.SequenceEqual([coordinator]) && members.RootElement.GetProperty("leader").GetString() != coordinator ? (object)true : null;
         }, TimeSpan.FromMinutes(1), $"/cluster/members did not report {coordinator} unreachable");
-        output.WriteLine($"{coordinator}'s {orphaned.Count} segments and the coordinator moved {(DateTimeOffset.UtcNow - killedAt).TotalSeconds:F1} s after it was killed (lease {LeaseDuration.TotalSeconds} s)");
+        output.WriteLine($"{coordinator}'s {orphaned.Count} segments and the coordinator moved {(DateTimeOffset.UtcNow - stoppedAt).TotalSeconds:F1} s after it stopped (lease {LeaseDuration.TotalSeconds} s)");
 
         foreach (var table in tables) await _h.WaitForFullSyncAsync(survivors[0], table);
         foreach (var table in tables) await ChurnAsync(table, 0, 30);
 
-        // Kill, mid-incremental, a node that holds a shard.
+        // Stop, mid-incremental and without warning, a node that holds a shard.
         var shardHolder = await WaitForAsync(async () =>
             (await view.LeasesAsync(CancellationToken.None)).FirstOrDefault(l => l.Kind == LeaseKind.Shard && l.Owner is not null && l.ExpiresAt > DateTimeOffset.UtcNow)?.Owner,
             TimeSpan.FromMinutes(1), "no shard lease was taken after the full sync");
         var second = survivors.Single(n => n.Cluster.NodeId == shardHolder);
-        await second.CrashAsync();
+        await second.StopWithoutHandOverAsync();
         var last = survivors.Single(n => n != second);
         view = new CheckpointClusterView(last.Cluster, store);
         foreach (var table in tables) await ChurnAsync(table, 30, 30);

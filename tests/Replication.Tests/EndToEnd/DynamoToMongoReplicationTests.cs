@@ -118,7 +118,7 @@ public sealed class DynamoToMongoReplicationTests(DynamoDbLocalFixture dynamo, I
                 Assert.True(DateTimeOffset.UtcNow < deadline, "the full sync made no progress");
                 await Task.Delay(100);
             }
-        } // stopped abruptly: in-flight pages are cancelled, their positions not saved
+        } // stopped gracefully (Ctrl-C's drain); ProcessKillTests kill a real process mid-full-sync
 
         var before = (await new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase)).GetTableAsync(table))!;
         Assert.Equal(FullSyncStatus.Running, before.FullSync.Status);
@@ -149,7 +149,7 @@ public sealed class DynamoToMongoReplicationTests(DynamoDbLocalFixture dynamo, I
             await _h.WaitForFullSyncAsync(node, table);
             await ChurnAsync(table, 0, 15);
             await _h.WaitUntilTargetEqualsSourceAsync(settings, table);
-            await ChurnAsync(table, 15, 15); // some of these are applied, some not, when the node dies
+            await ChurnAsync(table, 15, 15); // some of these are applied, some not, when the node stops
         }
 
         await ChurnAsync(table, 30, 15); // while it is down

@@ -36,7 +36,11 @@ public sealed class ReplicationHarness : IAsyncDisposable
     public IAmazonDynamoDB Dynamo { get; }
     public string Prefix { get; }
 
-    public ReplicationSettings Settings(params string[] overrides)
+    public ReplicationSettings Settings(params string[] overrides) =>
+        ReplicationConfiguration.Load(null, SettingOverrides(overrides), new Dictionary<string, string>()).Settings;
+
+    /// <summary>The test defaults and <paramref name="overrides"/> as <c>key=value</c> settings, e.g. for <c>replication run --set</c>.</summary>
+    public string[] SettingOverrides(params string[] overrides)
     {
         string[] defaults =
         [
@@ -52,7 +56,7 @@ public sealed class ReplicationHarness : IAsyncDisposable
             "replication.incremental.shard-discovery-interval=1s",
             "replication.management.http.port=0", // any free port: tests run side by side
         ];
-        return ReplicationConfiguration.Load(null, [.. defaults, .. overrides], new Dictionary<string, string>()).Settings;
+        return [.. defaults, .. overrides];
     }
 
     public Task<ReplicationNode> StartNodeAsync(ReplicationSettings settings) =>

@@ -42,6 +42,9 @@ public sealed class InMemoryMongoServer : IAsyncDisposable
     /// <summary>A direct connection: libmongoc talks to this one node without replica-set discovery.</summary>
     public string ConnectionString => $"mongodb://{HostAndPort}/?directConnection=true";
 
+    /// <summary>Commands a test stops before they run (kill tests); none unless armed.</summary>
+    public CommandHolds Holds { get; } = new();
+
     /// <summary>Connections open right now.</summary>
     public int ActiveConnections => _connections.Count;
 
@@ -75,7 +78,7 @@ public sealed class InMemoryMongoServer : IAsyncDisposable
                 return;
             }
             var id = Interlocked.Increment(ref _connectionIds);
-            var connection = new WireConnection(socket, Engine, id, () => Interlocked.Increment(ref _requestIds));
+            var connection = new WireConnection(socket, Engine, id, () => Interlocked.Increment(ref _requestIds), Holds);
             _connections[id] = connection;
             _connectionTasks.Add(Task.Run(async () =>
             {

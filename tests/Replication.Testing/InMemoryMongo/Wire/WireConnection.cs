@@ -18,10 +18,12 @@ internal sealed class WireConnection : IAsyncDisposable
     private readonly MongoEngine _engine;
     private readonly CommandContext _context;
     private readonly Func<int> _nextRequestId;
+    private readonly CommandHolds _holds;
     private readonly CancellationTokenSource _closed = new();
 
-    public WireConnection(Socket socket, MongoEngine engine, long connectionId, Func<int> nextRequestId)
+    public WireConnection(Socket socket, MongoEngine engine, long connectionId, Func<int> nextRequestId, CommandHolds holds)
     {
+        _holds = holds;
         _socket = socket;
         _socket.NoDelay = true;
         _stream = new NetworkStream(socket, ownsSocket: true);
@@ -86,6 +88,12 @@ internal sealed class WireConnection : IAsyncDisposable
                 : WireReplyEncoder.EncodeOpMsg(header.RequestId, _nextRequestId(), error);
         }
 
+        if (_holds.Take(request) is { } held)
+        {
+            await held.Dropped.WaitAsync(_closed.Token).ConfigureAwait(false);
+            Kill();
+            return null;
+        }
         await AwaitTopologyChangeAsync(request).ConfigureAwait(false);
         // A getMore on a change stream (an awaitData cursor) blocks in the engine until events arrive or its await
         // time passes; that wait gets a thread of its own instead of parking a thread-pool thread per open stream.
