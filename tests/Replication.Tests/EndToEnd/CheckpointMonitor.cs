@@ -8,7 +8,7 @@ namespace Replication.Tests.EndToEnd;
 /// Samples every checkpoint of some tables while a test runs — across kills and restarts — and records any position that
 /// went backwards: a segment's items or pages, a shard's sequence number, or a finished segment or shard unfinished.
 /// </summary>
-public sealed class CheckpointMonitor : IAsyncDisposable
+public sealed class CheckpointMonitor : IAsyncDisposable, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -67,6 +67,8 @@ public sealed class CheckpointMonitor : IAsyncDisposable
             _shards[id] = now;
         }
     }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     public async ValueTask DisposeAsync()
     {

@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Coordinator.Hosting;
-using Replication.Dynamo;
 using Replication.Tests.Dynamo;
 using Replication.Testing.DynamoLocal;
 using Xunit.Abstractions;
@@ -234,66 +232,6 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         {
             if (i % 3 == 2) await _h.Dynamo.DeleteItemAsync(table, new() { ["pk"] = new() { S = DynamoItemGenerator.KeyOf(i) } });
             else await _h.Dynamo.PutItemAsync(table, generator.Item(i % 3 == 0 ? i : 100_000 + i));
-        }
-    }
-
-    /// <summary>Samples every checkpoint while the test runs and records any position that went backwards.</summary>
-    private sealed class CheckpointMonitor : IDisposable
-    {
-        private readonly CancellationTokenSource _stop = new();
-        private readonly Task _loop;
-        private readonly Dictionary<string, (long Items, long Pages, bool Done)> _segments = new();
-        private readonly Dictionary<string, (SequenceNumber? Position, bool Finished)> _shards = new();
-        private int _samples;
-
-        public CheckpointMonitor(CheckpointStore store, IReadOnlyList<string> tables) => _loop = RunAsync(store, tables, _stop.Token);
-
-        public ConcurrentQueue<string> Regressions { get; } = new();
-        public int Samples => Volatile.Read(ref _samples);
-
-        private async Task RunAsync(CheckpointStore store, IReadOnlyList<string> tables, CancellationToken cancellationToken)
-        {
-            while (!cancellationToken.IsCancellationRequested)
-            {
-                try
-                {
-                    foreach (var table in tables) await SampleAsync(store, table, cancellationToken);
-                    Interlocked.Increment(ref _samples);
-                    await Task.Delay(150, cancellationToken);
-                }
-                catch (OperationCanceledException) { return; }
-            }
-        }
-
-        private async Task SampleAsync(CheckpointStore store, string table, CancellationToken cancellationToken)
-        {
-            if (await store.GetTableAsync(table, cancellationToken) is { } checkpoint)
-            {
-                foreach (var segment in checkpoint.FullSync.Segments.Values)
-                {
-                    var id = $"{table}/{checkpoint.Generation}/{segment.Segment}";
-                    var now = (segment.ItemsWritten, segment.Pages, segment.Status == SegmentStatus.Done);
-                    if (_segments.TryGetValue(id, out var before) && (now.ItemsWritten < before.Items || now.Pages < before.Pages || before.Done && !now.Item3))
-                        Regressions.Enqueue($"segment {id}: {before} → {now}");
-                    _segments[id] = now;
-                }
-            }
-            foreach (var shard in await store.ListShardsAsync(table, cancellationToken))
-            {
-                var id = $"{table}/{shard.ShardId}";
-                var now = (shard.SequenceNumber, shard.Status is ShardStatus.Done or ShardStatus.Skipped);
-                if (_shards.TryGetValue(id, out var before)
-                    && (before.Position is { } p && (now.SequenceNumber is not { } q || q < p) || before.Finished && !now.Item2))
-                    Regressions.Enqueue($"shard {id}: {before} → {now}");
-                _shards[id] = now;
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            try { _loop.GetAwaiter().GetResult(); } catch (OperationCanceledException) { }
-            _stop.Dispose();
         }
     }
 }
