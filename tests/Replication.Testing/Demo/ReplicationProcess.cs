@@ -5,7 +5,8 @@ namespace Replication.Testing.Demo;
 
 /// <summary>
 /// The product itself, `replication run`, as a child process whose output lines are handed to a callback. Stopped the
-/// way an operator stops it: SIGINT (Ctrl-C), then SIGTERM, and only as a last resort a kill.
+/// way an operator stops it: SIGINT (Ctrl-C), then SIGTERM, and only as a last resort a kill — or, by the kill tests,
+/// killed outright with SIGKILL.
 /// </summary>
 public sealed partial class ReplicationProcess : IAsyncDisposable
 {
