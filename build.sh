@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one entry point: ./build.sh test | demo | bench | build
-# Installs what is missing (libmongoc, a Java runtime, the pinned DynamoDB Local jar), builds Release, runs.
+# Installs what is missing (a Java runtime, the pinned DynamoDB Local jar), builds Release, runs.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -30,12 +30,6 @@ ensure_dotnet() {
   command -v dotnet >/dev/null 2>&1 || fail "the .NET 10 SDK is required (https://dot.net); 'dotnet' is not on PATH"
 }
 
-ensure_libmongoc() {
-  if ! ldconfig -p 2>/dev/null | grep -q 'libmongoc-1.0.so.0'; then
-    apt_install libmongoc-1.0-0 libbson-1.0-0
-  fi
-}
-
 ensure_java() {
   if ! command -v java >/dev/null 2>&1; then
     apt_install openjdk-17-jre-headless
@@ -55,7 +49,6 @@ ensure_dynamodb_local() {
 
 prerequisites() {
   ensure_dotnet
-  ensure_libmongoc
   ensure_java
   ensure_dynamodb_local
 }

@@ -71,7 +71,7 @@ public sealed class TargetWriter(
         return summary;
     }
 
-    private static readonly BulkWriteOptions BulkOptions = new() { IsOrdered = false, ValidateDocuments = false };
+    private static readonly BulkWriteOptions BulkOptions = new() { IsOrdered = false };
 
     // Items MongoDB would misread rather than reject: a top-level '$' name makes a replacement look like an update.
     private static string? ProblemWith(TargetWrite write)

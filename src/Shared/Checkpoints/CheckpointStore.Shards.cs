@@ -65,20 +65,10 @@ public sealed partial class CheckpointStore
         if (shardIds.Count == 0) return;
         var ids = new BsonArray();
         foreach (var id in shardIds) ids.Add(ShardDocumentId(table, id));
-        await _shards.Database.RunCommandAsync(new BsonDocument
-        {
-            { "update", _shards.Name },
-            { "updates", new BsonArray
-                {
-                    new BsonDocument
-                    {
-                        { "q", new BsonDocument { { "_id", new BsonDocument { { "$in", ids } } } } },
-                        { "u", new BsonDocument { { "$set", new BsonDocument { { "leasable", true } } } } },
-                        { "multi", true },
-                    },
-                }
-            },
-        }, CommandKind.Write, cancellationToken).ConfigureAwait(false);
+        await _shards.UpdateManyAsync(
+            new BsonDocument { { "_id", new BsonDocument { { "$in", ids } } } },
+            new BsonDocument { { "$set", new BsonDocument { { "leasable", true } } } },
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Saves where incremental sync will start (inclusive), learned before the full sync began.</summary>
@@ -140,11 +130,7 @@ public sealed partial class CheckpointStore
     }
 
     private Task DeleteShardsAsync(string table, CancellationToken cancellationToken) =>
-        _shards.Database.RunCommandAsync(new BsonDocument
-        {
-            { "delete", _shards.Name },
-            { "deletes", new BsonArray { new BsonDocument { { "q", new BsonDocument { { "table", table } } }, { "limit", 0 } } } },
-        }, CommandKind.Write, cancellationToken);
+        _shards.DeleteManyAsync(new BsonDocument { { "table", table } }, cancellationToken);
 
     internal static ShardCheckpoint ReadShard(BsonDocument doc) => new(
         Table: CheckpointFields.String(doc, "table")!,

@@ -15,8 +15,6 @@ public sealed record ChangeStreamOptions
     public string? FullDocument { get; init; }
     public string? FullDocumentBeforeChange { get; init; }
     public int? BatchSize { get; init; }
-    /// <summary>How long the server holds an empty getMore; it bounds how long a worker thread waits in one call.</summary>
+    /// <summary>How long the server holds an empty getMore before answering with an empty batch.</summary>
     public long? MaxAwaitTimeMS { get; init; }
-    /// <summary>Most events read per worker-thread trip before it yields the thread (default 1000).</summary>
-    public int MaxEventsPerTrip { get; init; } = 1000;
 }

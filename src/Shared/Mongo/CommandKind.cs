@@ -1,12 +1,12 @@
 namespace Replication.Mongo;
 
-/// <summary>Which libmongoc command helper runs a command, and so which connection-string defaults it inherits.</summary>
+/// <summary>Which server a command goes to.</summary>
 public enum CommandKind
 {
-    /// <summary><c>mongoc_client_read_command_with_opts</c>: the read preference and read concern apply.</summary>
+    /// <summary>The connection string's read preference chooses the server.</summary>
     Read,
-    /// <summary><c>mongoc_client_write_command_with_opts</c>: the write concern applies, the primary is chosen.</summary>
+    /// <summary>The primary, as for any write.</summary>
     Write,
-    /// <summary><c>mongoc_client_command_with_opts</c>: sent as given to the primary, nothing inherited.</summary>
+    /// <summary>The primary; sent as given, nothing inherited.</summary>
     Plain,
 }

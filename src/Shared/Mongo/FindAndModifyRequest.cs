@@ -3,7 +3,8 @@ using Replication.Bson;
 namespace Replication.Mongo;
 
 /// <summary>
-/// One findAndModify: either <see cref="Update"/> (an update document or a replacement) or <see cref="Remove"/>.
+/// One findAndModify: either <see cref="Update"/> (an update document, or a replacement when its first field does
+/// not start with <c>$</c>) or <see cref="Remove"/>.
 /// </summary>
 public sealed record FindAndModifyRequest(BsonDocument Filter)
 {
@@ -14,9 +15,7 @@ public sealed record FindAndModifyRequest(BsonDocument Filter)
     public bool ReturnNew { get; init; }
     public BsonDocument? Sort { get; init; }
     public BsonDocument? Projection { get; init; }
-    /// <summary>Other findAndModify fields: <c>arrayFilters</c>, <c>writeConcern</c>, <c>hint</c>, <c>maxTimeMS</c>…</summary>
-    public BsonDocument? Extra { get; init; }
 }
 
 /// <summary><see cref="Document"/> is null when nothing matched (and nothing was upserted with ReturnNew).</summary>
-public sealed record FindAndModifyResult(BsonDocument? Document, BsonDocument Reply);
+public sealed record FindAndModifyResult(BsonDocument? Document);

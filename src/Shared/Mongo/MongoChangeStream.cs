@@ -1,32 +1,30 @@
-using System.Threading.Channels;
-using Replication.Mongo.Native;
+using Driver = MongoDB.Driver;
+using DriverBson = MongoDB.Bson;
+using Raw = MongoDB.Bson.RawBsonDocument;
 
 namespace Replication.Mongo;
 
 /// <summary>
-/// An open change stream (libmongoc resumes it by itself after a transient error). Enumerate it once: each event
-/// reaches the consumer as soon as a worker thread has read it, without waiting for the rest of a server batch.
-/// Checkpoint <see cref="ResumeToken"/> after applying what was enumerated; it also advances through empty batches
-/// (the post-batch resume token), so a quiet stream's position stays fresh. Dispose it before its client.
+/// An open change stream (the driver resumes it by itself after a transient error). Enumerate it once at a time;
+/// events reach the consumer as raw BSON. Checkpoint <see cref="ResumeToken"/> after applying what was enumerated; it
+/// also advances through empty batches (the post-batch resume token), so a quiet stream's position stays fresh.
+/// Dispose it before its client.
 /// </summary>
 public sealed class MongoChangeStream : IAsyncEnumerable<ChangeStreamEvent>, IAsyncDisposable
 {
-    private readonly ClientPool.ClientLease _lease;
-    private readonly ChangeStreamHandle _stream;
-    private readonly int _maxEventsPerTrip;
+    private readonly MongoClient _client;
+    private readonly Driver.IChangeStreamCursor<Raw> _cursor;
     private readonly string _operation;
+    private readonly Queue<ChangeStreamEvent> _pending = new();
     private ReadOnlyMemory<byte> _resumeToken;
-    private Task? _trip;
-    private ChannelReader<Item>? _pending;
     private int _enumerating;
 
-    internal MongoChangeStream(ClientPool.ClientLease lease, ChangeStreamHandle stream, int maxEventsPerTrip, string operation, ReadOnlyMemory<byte> initialToken)
+    private MongoChangeStream(MongoClient client, Driver.IChangeStreamCursor<Raw> cursor, string operation)
     {
-        _lease = lease;
-        _stream = stream;
-        _maxEventsPerTrip = Math.Max(1, maxEventsPerTrip);
+        _client = client;
+        _cursor = cursor;
         _operation = operation;
-        _resumeToken = initialToken;
+        _resumeToken = Token(cursor.GetResumeToken());
     }
 
     /// <summary>
@@ -43,28 +41,17 @@ public sealed class MongoChangeStream : IAsyncEnumerable<ChangeStreamEvent>, IAs
         {
             while (true)
             {
-                if (_pending is null)
+                // Events of a batch stay queued if the consumer stops early, so the next enumeration continues exactly
+                // where this one left off: the cursor has already moved past them.
+                while (_pending.TryDequeue(out var change))
                 {
-                    var channel = Channel.CreateUnbounded<Item>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
-                    _trip = _lease.RunAsync(_ => ReadTrip(channel.Writer), CancellationToken.None);
-                    _pending = channel.Reader;
+                    if (!change.ResumeToken.IsEmpty) _resumeToken = change.ResumeToken;
+                    yield return change;
                 }
-                // A trip's events stay in _pending if the consumer stops early, so the next enumeration continues
-                // exactly where this one left off: libmongoc has already moved past them.
-                await foreach (var item in _pending.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-                {
-                    if (item.Event is { } change)
-                    {
-                        if (!change.ResumeToken.IsEmpty) _resumeToken = change.ResumeToken;
-                        yield return change;
-                    }
-                    else if (!item.Token.IsEmpty)
-                    {
-                        _resumeToken = item.Token;
-                    }
-                }
-                _pending = null;
-                await _trip!.ConfigureAwait(false);
+                var token = Token(_cursor.GetResumeToken());
+                if (!token.IsEmpty) _resumeToken = token;
+                if (!await _client.GuardAsync(_operation, () => _cursor.MoveNextAsync(cancellationToken)).ConfigureAwait(false)) yield break;
+                foreach (var document in _cursor.Current) _pending.Enqueue(ChangeStreamEvent.FromDocument(RawDocuments.ToBytes(document)));
             }
         }
         finally
@@ -73,90 +60,53 @@ public sealed class MongoChangeStream : IAsyncEnumerable<ChangeStreamEvent>, IAs
         }
     }
 
-    /// <summary>Reads events until the current batch and one awaited getMore are used up, or the trip is full.</summary>
-    private unsafe bool ReadTrip(ChannelWriter<Item> writer)
+    public ValueTask DisposeAsync()
     {
-        try
-        {
-            for (var count = 0; count < _maxEventsPerTrip; count++)
-            {
-                if (!LibMongoc.mongoc_change_stream_next(_stream.Pointer, out var document))
-                {
-                    BsonError error;
-                    if (LibMongoc.mongoc_change_stream_error_document(_stream.Pointer, &error, out var reply))
-                        throw MongoErrorTranslator.Translate(error, reply == IntPtr.Zero ? default : LibBson.View(reply), _operation);
-                    var token = LibMongoc.mongoc_change_stream_get_resume_token(_stream.Pointer);
-                    if (token != IntPtr.Zero) writer.TryWrite(new Item(null, LibBson.Copy(token)));
-                    break;
-                }
-                writer.TryWrite(new Item(ChangeStreamEvent.FromDocument(LibBson.Copy(document)), default));
-            }
-            return true;
-        }
-        finally
-        {
-            writer.TryComplete();
-        }
+        _cursor.Dispose();
+        return ValueTask.CompletedTask;
     }
 
-    public async ValueTask DisposeAsync()
+    private static ReadOnlyMemory<byte> Token(DriverBson.BsonDocument? token) => token is null ? default : RawDocuments.ToBytes(token);
+
+    internal static async Task<MongoChangeStream> OpenAsync(MongoClient client, string operation,
+        Func<IReadOnlyList<DriverBson.BsonDocument>, Driver.ChangeStreamOptions, Task<Driver.IChangeStreamCursor<Raw>>> open,
+        ChangeStreamOptions? options)
     {
-        if (_trip is { } trip)
-        {
-            try { await trip.ConfigureAwait(false); }
-            catch (MongoException) { /* already surfaced to the enumerator, or irrelevant once closing */ }
-        }
-        await _lease.DisposeAsync(_stream.Dispose).ConfigureAwait(false);
+        var stages = (options?.Pipeline ?? []).Select(stage => stage is Bson.BsonDocument document
+            ? (DriverBson.BsonDocument)RawDocuments.From(document)
+            : throw new ArgumentException($"{operation}: every pipeline stage must be a document", nameof(options))).ToList();
+        var cursor = await client.GuardAsync(operation, () => open(stages, ToDriver(options))).ConfigureAwait(false);
+        return new MongoChangeStream(client, cursor, operation);
     }
 
-    private readonly record struct Item(ChangeStreamEvent? Event, ReadOnlyMemory<byte> Token);
+    /// <summary>The stages after <c>$changeStream</c>, producing each event as raw BSON.</summary>
+    internal static Driver.PipelineDefinition<TInput, Raw> Pipeline<TInput>(IReadOnlyList<DriverBson.BsonDocument> stages) =>
+        new Driver.BsonDocumentStagePipelineDefinition<TInput, Raw>(stages, DriverBson.Serialization.Serializers.RawBsonDocumentSerializer.Instance);
 
-    internal static async Task<MongoChangeStream> OpenAsync(
-        ClientPool pool, Func<PooledClientHandle, ChangeStreamHandle> open, ChangeStreamOptions? options, string operation,
-        CancellationToken cancellationToken)
+    private static Driver.ChangeStreamOptions ToDriver(ChangeStreamOptions? options)
     {
-        var lease = await pool.LeaseAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var driver = new Driver.ChangeStreamOptions();
+        if (options is null) return driver;
+        driver.ResumeAfter = RawDocuments.FromOrNull(options.ResumeAfter);
+        driver.StartAfter = RawDocuments.FromOrNull(options.StartAfter);
+        if (options.StartAtOperationTime is { } at) driver.StartAtOperationTime = new DriverBson.BsonTimestamp((int)at.Seconds, (int)at.Increment);
+        if (options.FullDocument is { } full) driver.FullDocument = full switch
         {
-            var (stream, token) = await lease.RunAsync(client => OpenChecked(client, open, operation), cancellationToken).ConfigureAwait(false);
-            return new MongoChangeStream(lease, stream, options?.MaxEventsPerTrip ?? 1000, operation, token);
-        }
-        catch
+            "default" => Driver.ChangeStreamFullDocumentOption.Default,
+            "updateLookup" => Driver.ChangeStreamFullDocumentOption.UpdateLookup,
+            "whenAvailable" => Driver.ChangeStreamFullDocumentOption.WhenAvailable,
+            "required" => Driver.ChangeStreamFullDocumentOption.Required,
+            _ => throw new ArgumentException($"fullDocument '{full}' is not one of default, updateLookup, whenAvailable, required", nameof(options)),
+        };
+        if (options.FullDocumentBeforeChange is { } before) driver.FullDocumentBeforeChange = before switch
         {
-            await lease.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+            "off" => Driver.ChangeStreamFullDocumentBeforeChangeOption.Off,
+            "whenAvailable" => Driver.ChangeStreamFullDocumentBeforeChangeOption.WhenAvailable,
+            "required" => Driver.ChangeStreamFullDocumentBeforeChangeOption.Required,
+            _ => throw new ArgumentException($"fullDocumentBeforeChange '{before}' is not one of off, whenAvailable, required", nameof(options)),
+        };
+        driver.BatchSize = options.BatchSize;
+        if (options.MaxAwaitTimeMS is { } wait) driver.MaxAwaitTime = TimeSpan.FromMilliseconds(wait);
+        return driver;
     }
-
-    // libmongoc runs the aggregate when the stream is created and parks any failure on the stream.
-    private static unsafe (ChangeStreamHandle, byte[]) OpenChecked(PooledClientHandle client, Func<PooledClientHandle, ChangeStreamHandle> open, string operation)
-    {
-        var stream = open(client);
-        BsonError error;
-        if (LibMongoc.mongoc_change_stream_error_document(stream.Pointer, &error, out var reply))
-        {
-            var exception = MongoErrorTranslator.Translate(error, reply == IntPtr.Zero ? default : LibBson.View(reply), operation);
-            stream.Dispose();
-            throw exception;
-        }
-        var token = LibMongoc.mongoc_change_stream_get_resume_token(stream.Pointer);
-        return (stream, token == IntPtr.Zero ? [] : LibBson.Copy(token));
-    }
-
-    internal static byte[] BuildOptions(ChangeStreamOptions? options)
-    {
-        var document = new Bson.BsonDocument();
-        if (options is null) return document.ToBytes();
-        if (options.ResumeAfter is { } resumeAfter) document.Add("resumeAfter", resumeAfter);
-        if (options.StartAfter is { } startAfter) document.Add("startAfter", startAfter);
-        if (options.StartAtOperationTime is { } startAt) document.Add("startAtOperationTime", startAt);
-        if (options.FullDocument is { } fullDocument) document.Add("fullDocument", fullDocument);
-        if (options.FullDocumentBeforeChange is { } before) document.Add("fullDocumentBeforeChange", before);
-        if (options.BatchSize is { } batchSize) document.Add("batchSize", batchSize);
-        if (options.MaxAwaitTimeMS is { } maxAwait) document.Add("maxAwaitTimeMS", maxAwait);
-        return document.ToBytes();
-    }
-
-    internal static byte[] BuildPipeline(ChangeStreamOptions? options) =>
-        new Bson.BsonDocument { { "pipeline", options?.Pipeline ?? [] } }.ToBytes();
 }

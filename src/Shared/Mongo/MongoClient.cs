@@ -1,54 +1,63 @@
+using MongoDB.Driver.Core.Clusters;
 using Replication.Bson;
-using Replication.Mongo.Native;
+using Driver = MongoDB.Driver;
 
 namespace Replication.Mongo;
 
 /// <summary>
-/// A MongoDB deployment reached through libmongoc's client pool. The connection string is handed to libmongoc as
-/// given (replica sets, TLS, auth, <c>mongodb+srv</c>, timeouts). Every call runs on the client's own worker threads;
-/// thread-safe; create one per deployment and dispose it last.
+/// A MongoDB deployment reached through MongoDB.Driver. The connection string is handed to the driver as given
+/// (replica sets, sharded clusters, TLS, auth, <c>mongodb+srv</c>, timeouts). Thread-safe; create one per deployment
+/// and dispose it last. Failures surface as <see cref="MongoException"/>s whose messages name the host.
 /// </summary>
 public sealed class MongoClient : IAsyncDisposable
 {
-    private readonly ClientPool _pool;
+    private readonly Driver.MongoClient _client;
 
     public MongoClient(string connectionString, MongoClientOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         options ??= new MongoClientOptions();
-        NativeLibraries.EnsureInitialized();
-        using var uri = UriHandle.Parse(connectionString);
-        var maxPoolSize = options.MaxPoolSize ?? uri.GetInt32Option("maxpoolsize", 100);
-        ArgumentOutOfRangeException.ThrowIfLessThan(maxPoolSize, 1, nameof(options.MaxPoolSize));
-        // The pool's size is fixed through the URI (mongoc_client_pool_max_size is deprecated) so slots and pool agree.
-        LibMongoc.mongoc_uri_set_option_as_int32(uri.Pointer, "maxpoolsize", maxPoolSize);
-        var handle = ClientPoolHandle.Create(uri, options.ApplicationName);
-        var workers = new BlockingCallWorkers(options.WorkerThreads ?? maxPoolSize, "libmongoc");
-        _pool = new ClientPool(handle, maxPoolSize, workers);
+        Driver.MongoClientSettings settings;
+        try
+        {
+            settings = Driver.MongoClientSettings.FromConnectionString(connectionString);
+        }
+        catch (Exception e) when (e is Driver.MongoConfigurationException or ArgumentException or FormatException)
+        {
+            // The driver's message names the bad part; the string itself may carry a password, so it is not repeated.
+            throw new ArgumentException($"Invalid MongoDB connection string: {e.Message}", nameof(connectionString), e);
+        }
+        if (options.MaxPoolSize is { } maxPoolSize)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThan(maxPoolSize, 1, nameof(options.MaxPoolSize));
+            settings.MaxConnectionPoolSize = maxPoolSize;
+        }
+        settings.ApplicationName ??= options.ApplicationName;
+        _client = new Driver.MongoClient(settings);
         ConnectionString = connectionString;
     }
 
     public string ConnectionString { get; }
 
-    public int MaxPoolSize => _pool.MaxClients;
+    public int MaxPoolSize => _client.Settings.MaxConnectionPoolSize;
 
-    /// <summary>Worker threads started so far (they start on demand, up to <see cref="MongoClientOptions.WorkerThreads"/>).</summary>
-    public int WorkerThreadCount => _pool.Workers.ThreadCount;
+    /// <summary>The underlying driver client, for code that needs the driver's own API (e.g. sessions).</summary>
+    public Driver.IMongoClient DriverClient => _client;
 
-    internal ClientPool Pool => _pool;
+    internal ClusterDescription Cluster => _client.Cluster.Description;
 
     public MongoDatabase GetDatabase(string name) => new(this, name);
 
     /// <summary>Runs <paramref name="command"/> (BSON bytes) on <paramref name="database"/>; returns the reply's bytes.</summary>
     public Task<byte[]> RunCommandAsync(string database, ReadOnlyMemory<byte> command, CommandKind kind = CommandKind.Read,
-        ReadOnlyMemory<byte>? options = null, CancellationToken cancellationToken = default) =>
-        _pool.RunAsync(client => CommandRunner.Run(client, database, command.Span, kind, options), cancellationToken);
+        CancellationToken cancellationToken = default) =>
+        GetDatabase(database).RunCommandAsync(command, kind, cancellationToken);
 
     public async Task<BsonDocument> RunCommandAsync(string database, BsonDocument command, CommandKind kind = CommandKind.Read,
         CancellationToken cancellationToken = default) =>
-        BsonDocument.Parse(await RunCommandAsync(database, command.ToBytes(), kind, null, cancellationToken).ConfigureAwait(false));
+        BsonDocument.Parse(await RunCommandAsync(database, command.ToBytes(), kind, cancellationToken).ConfigureAwait(false));
 
-    /// <summary>The <c>hello</c> reply of the server libmongoc selects for reads.</summary>
+    /// <summary>The <c>hello</c> reply of the primary.</summary>
     public Task<BsonDocument> HelloAsync(CancellationToken cancellationToken = default) =>
         RunCommandAsync("admin", new BsonDocument { { "hello", 1 } }, CommandKind.Plain, cancellationToken);
 
@@ -57,28 +66,41 @@ public sealed class MongoClient : IAsyncDisposable
     {
         var reply = await RunCommandAsync("admin", new BsonDocument { { "buildInfo", 1 } }, CommandKind.Plain, cancellationToken).ConfigureAwait(false);
         return reply["version"] is BsonString version ? version.Value : throw new MongoCommandException(
-            "buildInfo reply has no string 'version'", (int)MongocErrorDomain.Protocol, 0, null, [], reply.ToBytes());
+            "buildInfo reply has no string 'version'", 0, null, [], reply.ToBytes());
     }
 
     /// <summary>listDatabases: one document per database (<c>name</c>, <c>sizeOnDisk</c>, <c>empty</c>).</summary>
-    public async Task<IReadOnlyList<BsonDocument>> ListDatabasesAsync(CancellationToken cancellationToken = default)
-    {
-        var reply = await RunCommandAsync("admin", new BsonDocument { { "listDatabases", 1 } }, CommandKind.Read, cancellationToken).ConfigureAwait(false);
-        return reply["databases"] is BsonArray databases ? databases.OfType<BsonDocument>().ToList() : [];
-    }
-
-    /// <summary>A change stream over every database (<c>mongoc_client_watch</c>).</summary>
-    public Task<MongoChangeStream> WatchAsync(ChangeStreamOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var pipeline = MongoChangeStream.BuildPipeline(options);
-        var opts = MongoChangeStream.BuildOptions(options);
-        return MongoChangeStream.OpenAsync(_pool, client =>
+    public Task<IReadOnlyList<BsonDocument>> ListDatabasesAsync(CancellationToken cancellationToken = default) =>
+        GuardAsync<IReadOnlyList<BsonDocument>>("listDatabases", async () =>
         {
-            using var p = OwnedBsonHandle.Copy(pipeline);
-            using var o = OwnedBsonHandle.Copy(opts);
-            return new ChangeStreamHandle(LibMongoc.mongoc_client_watch(client.Pointer, p.Pointer, o.Pointer), client);
-        }, options, "watching the deployment", cancellationToken);
+            using var cursor = await _client.ListDatabasesAsync(cancellationToken).ConfigureAwait(false);
+            return (await Driver.IAsyncCursorExtensions.ToListAsync(cursor, cancellationToken).ConfigureAwait(false)).Select(RawDocuments.ToDocument).ToList();
+        });
+
+    /// <summary>A change stream over every database.</summary>
+    public Task<MongoChangeStream> WatchAsync(ChangeStreamOptions? options = null, CancellationToken cancellationToken = default) =>
+        MongoChangeStream.OpenAsync(this, "watching the deployment",
+            (stages, driverOptions) => _client.WatchAsync(
+                MongoChangeStream.Pipeline<Driver.ChangeStreamDocument<MongoDB.Bson.BsonDocument>>(stages), driverOptions, cancellationToken), options);
+
+    /// <summary>Runs one driver call and turns its failure into a <see cref="MongoException"/> naming <paramref name="operation"/>.</summary>
+    internal async Task<T> GuardAsync<T>(string operation, Func<Task<T>> call)
+    {
+        try
+        {
+            return await call().ConfigureAwait(false);
+        }
+        catch (Exception e) when (MongoErrorTranslator.IsDriverFailure(e))
+        {
+            throw MongoErrorTranslator.Translate(e, operation, Cluster);
+        }
     }
 
-    public ValueTask DisposeAsync() => _pool.DisposeAsync();
+    internal MongoException Translate(Exception error, string operation) => MongoErrorTranslator.Translate(error, operation, Cluster);
+
+    public ValueTask DisposeAsync()
+    {
+        _client.Dispose();
+        return ValueTask.CompletedTask;
+    }
 }

@@ -1,5 +1,6 @@
 using Replication.Bson;
-using Replication.Mongo.Native;
+using Driver = MongoDB.Driver;
+using Raw = MongoDB.Bson.RawBsonDocument;
 
 namespace Replication.Mongo;
 
@@ -7,28 +8,20 @@ public sealed partial class MongoCollection
 {
     /// <summary>listIndexes: each index's specification (<c>v</c>, <c>key</c>, <c>name</c>, options).</summary>
     public Task<IReadOnlyList<BsonDocument>> ListIndexesAsync(CancellationToken cancellationToken = default) =>
-        RunAsync<IReadOnlyList<BsonDocument>>(collection =>
+        Client.GuardAsync<IReadOnlyList<BsonDocument>>($"listIndexes on '{Namespace}'", async () =>
         {
-            using var cursor = new CursorHandle(LibMongoc.mongoc_collection_find_indexes_with_opts(collection.Pointer, IntPtr.Zero), collection);
-            return CursorBatch.ReadAll(cursor, $"listIndexes on '{Namespace}'");
-        }, cancellationToken);
+            using var cursor = await Native.Indexes.ListAsync(cancellationToken).ConfigureAwait(false);
+            return (await Driver.IAsyncCursorExtensions.ToListAsync(cursor, cancellationToken).ConfigureAwait(false)).Select(RawDocuments.ToDocument).ToList();
+        });
 
     /// <summary>createIndexes; returns the indexes' names. Creating an identical existing index is not an error.</summary>
-    public async Task<IReadOnlyList<string>> CreateIndexesAsync(IReadOnlyList<IndexModel> indexes, CancellationToken cancellationToken = default)
+    public Task<IReadOnlyList<string>> CreateIndexesAsync(IReadOnlyList<IndexModel> indexes, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfZero(indexes.Count);
-        var specs = new BsonArray();
-        foreach (var index in indexes)
-        {
-            var spec = new BsonDocument { { "key", index.Keys }, { "name", index.Name } };
-            if (index.Options is { } options)
-                foreach (var (name, value) in options)
-                    if (name != "name") spec[name] = value;
-            specs.Add(spec);
-        }
-        var command = new BsonDocument { { "createIndexes", Name }, { "indexes", specs } };
-        await Database.RunCommandAsync(command, CommandKind.Write, cancellationToken).ConfigureAwait(false);
-        return indexes.Select(i => i.Name).ToList();
+        var models = indexes.Select(index => new Driver.CreateIndexModel<Raw>(
+            new Driver.BsonDocumentIndexKeysDefinition<Raw>(RawDocuments.From(index.Keys)), CreateOptions(index))).ToList();
+        return Client.GuardAsync<IReadOnlyList<string>>($"createIndexes on '{Namespace}'", async () =>
+            (await Native.Indexes.CreateManyAsync(models, cancellationToken).ConfigureAwait(false)).ToList());
     }
 
     public async Task<string> CreateIndexAsync(IndexModel index, CancellationToken cancellationToken = default) =>
@@ -36,5 +29,38 @@ public sealed partial class MongoCollection
 
     /// <summary>dropIndexes by name; <c>"*"</c> drops all but <c>_id_</c>.</summary>
     public Task DropIndexAsync(string name, CancellationToken cancellationToken = default) =>
-        Database.RunCommandAsync(new BsonDocument { { "dropIndexes", Name }, { "index", name } }, CommandKind.Write, cancellationToken);
+        Client.GuardAsync($"dropping index '{name}' of '{Namespace}'", async () =>
+        {
+            if (name == "*") await Native.Indexes.DropAllAsync(cancellationToken).ConfigureAwait(false);
+            else await Native.Indexes.DropOneAsync(name, cancellationToken).ConfigureAwait(false);
+            return true;
+        });
+
+    private static Driver.CreateIndexOptions<Raw> CreateOptions(IndexModel index)
+    {
+        var options = new Driver.CreateIndexOptions<Raw> { Name = index.Name };
+        if (index.Options is null) return options;
+        foreach (var (name, value) in index.Options)
+        {
+            switch (name)
+            {
+                case "name": break;
+                case "unique": options.Unique = Flag(value, name); break;
+                case "sparse": options.Sparse = Flag(value, name); break;
+                case "hidden": options.Hidden = Flag(value, name); break;
+                case "expireAfterSeconds" when value is BsonInt32 or BsonInt64:
+                    options.ExpireAfter = TimeSpan.FromSeconds(value is BsonInt32 i ? i.Value : ((BsonInt64)value).Value);
+                    break;
+                case "partialFilterExpression" when value is BsonDocument filter:
+                    options.PartialFilterExpression = new Driver.BsonDocumentFilterDefinition<Raw>(RawDocuments.From(filter));
+                    break;
+                default:
+                    throw new ArgumentException($"index '{index.Name}': option '{name}' is not supported here", nameof(index));
+            }
+        }
+        return options;
+    }
+
+    private static bool Flag(BsonValue value, string name) =>
+        value is BsonBoolean b ? b.Value : throw new ArgumentException($"index option '{name}' must be true or false");
 }

@@ -1,9 +1,10 @@
 using Replication.Bson;
-using Replication.Mongo.Native;
+using Driver = MongoDB.Driver;
+using DriverBson = MongoDB.Bson;
 
 namespace Replication.Mongo;
 
-/// <summary>A database name bound to a client; cheap to create, holds no native resources.</summary>
+/// <summary>A database name bound to a client; cheap to create.</summary>
 public sealed class MongoDatabase
 {
     internal MongoDatabase(MongoClient client, string name)
@@ -11,65 +12,59 @@ public sealed class MongoDatabase
         ArgumentException.ThrowIfNullOrEmpty(name);
         Client = client;
         Name = name;
+        Native = client.DriverClient.GetDatabase(name);
     }
 
     public MongoClient Client { get; }
 
     public string Name { get; }
 
+    internal Driver.IMongoDatabase Native { get; }
+
     public MongoCollection GetCollection(string name) => new(this, name);
 
-    public Task<byte[]> RunCommandAsync(ReadOnlyMemory<byte> command, CommandKind kind = CommandKind.Read,
-        ReadOnlyMemory<byte>? options = null, CancellationToken cancellationToken = default) =>
-        Client.RunCommandAsync(Name, command, kind, options, cancellationToken);
+    /// <summary>Runs <paramref name="command"/> (BSON bytes) here; returns the reply's bytes.</summary>
+    public Task<byte[]> RunCommandAsync(ReadOnlyMemory<byte> command, CommandKind kind = CommandKind.Read, CancellationToken cancellationToken = default)
+    {
+        var document = RawDocuments.From(command);
+        var readPreference = kind == CommandKind.Read ? Native.Settings.ReadPreference : Driver.ReadPreference.Primary;
+        return Client.GuardAsync($"command '{CommandName(document)}' on database '{Name}'", async () =>
+        {
+            var reply = await Native.RunCommandAsync(new Driver.BsonDocumentCommand<DriverBson.RawBsonDocument>(document), readPreference, cancellationToken)
+                .ConfigureAwait(false);
+            return RawDocuments.ToBytes(reply);
+        });
+    }
 
-    public Task<BsonDocument> RunCommandAsync(BsonDocument command, CommandKind kind = CommandKind.Read, CancellationToken cancellationToken = default) =>
-        Client.RunCommandAsync(Name, command, kind, cancellationToken);
+    public async Task<BsonDocument> RunCommandAsync(BsonDocument command, CommandKind kind = CommandKind.Read, CancellationToken cancellationToken = default) =>
+        BsonDocument.Parse(await RunCommandAsync(command.ToBytes(), kind, cancellationToken).ConfigureAwait(false));
 
     /// <summary>listCollections: the full documents (<c>name</c>, <c>type</c>, <c>options</c>, <c>info</c>).</summary>
-    public Task<IReadOnlyList<BsonDocument>> ListCollectionsAsync(BsonDocument? filter = null, CancellationToken cancellationToken = default)
-    {
-        var opts = filter is null ? null : new BsonDocument { { "filter", filter } }.ToBytes();
-        return Client.Pool.RunAsync<IReadOnlyList<BsonDocument>>(client =>
+    public Task<IReadOnlyList<BsonDocument>> ListCollectionsAsync(BsonDocument? filter = null, CancellationToken cancellationToken = default) =>
+        Client.GuardAsync<IReadOnlyList<BsonDocument>>($"listCollections on '{Name}'", async () =>
         {
-            using var database = DatabaseHandle.Open(client, Name);
-            using var o = OwnedBsonHandle.CopyOrNull(opts);
-            using var cursor = new CursorHandle(
-                LibMongoc.mongoc_database_find_collections_with_opts(database.Pointer, o?.Pointer ?? IntPtr.Zero), database);
-            return CursorBatch.ReadAll(cursor, $"listCollections on '{Name}'");
-        }, cancellationToken);
-    }
+            var options = new Driver.ListCollectionsOptions();
+            if (filter is not null) options.Filter = RawDocuments.From(filter);
+            using var cursor = await Native.ListCollectionsAsync(options, cancellationToken).ConfigureAwait(false);
+            return (await Driver.IAsyncCursorExtensions.ToListAsync(cursor, cancellationToken).ConfigureAwait(false)).Select(RawDocuments.ToDocument).ToList();
+        });
 
     public async Task<IReadOnlyList<string>> ListCollectionNamesAsync(CancellationToken cancellationToken = default) =>
         (await ListCollectionsAsync(null, cancellationToken).ConfigureAwait(false))
             .Select(c => c["name"] is BsonString s ? s.Value : "").ToList();
 
     public Task DropAsync(CancellationToken cancellationToken = default) =>
-        Client.Pool.RunAsync(client =>
+        Client.GuardAsync($"dropping database '{Name}'", async () =>
         {
-            using var database = DatabaseHandle.Open(client, Name);
-            Drop(database);
+            await Client.DriverClient.DropDatabaseAsync(Name, cancellationToken).ConfigureAwait(false);
             return true;
-        }, cancellationToken);
+        });
 
-    private unsafe void Drop(DatabaseHandle database)
-    {
-        BsonError error;
-        if (!LibMongoc.mongoc_database_drop_with_opts(database.Pointer, IntPtr.Zero, &error))
-            throw MongoErrorTranslator.Translate(error, default, $"dropping database '{Name}'");
-    }
+    /// <summary>A change stream over this database.</summary>
+    public Task<MongoChangeStream> WatchAsync(ChangeStreamOptions? options = null, CancellationToken cancellationToken = default) =>
+        MongoChangeStream.OpenAsync(Client, $"watching database '{Name}'",
+            (stages, driverOptions) => Native.WatchAsync(
+                MongoChangeStream.Pipeline<Driver.ChangeStreamDocument<DriverBson.BsonDocument>>(stages), driverOptions, cancellationToken), options);
 
-    /// <summary>A change stream over this database (<c>mongoc_database_watch</c>).</summary>
-    public Task<MongoChangeStream> WatchAsync(ChangeStreamOptions? options = null, CancellationToken cancellationToken = default)
-    {
-        var pipeline = MongoChangeStream.BuildPipeline(options);
-        var opts = MongoChangeStream.BuildOptions(options);
-        return MongoChangeStream.OpenAsync(Client.Pool, client =>
-        {
-            using var database = DatabaseHandle.Open(client, Name);
-            using var p = OwnedBsonHandle.Copy(pipeline);
-            using var o = OwnedBsonHandle.Copy(opts);
-            return new ChangeStreamHandle(LibMongoc.mongoc_database_watch(database.Pointer, p.Pointer, o.Pointer), client);
-        }, options, $"watching database '{Name}'", cancellationToken);
-    }
+    private static string CommandName(DriverBson.RawBsonDocument command) => command.ElementCount > 0 ? command.GetElement(0).Name : "";
 }

@@ -62,22 +62,47 @@ public sealed class InsertFindTests
     }
 
     [Fact]
-    public void Top_level_dollar_field_names_are_rejected()
+    public void Top_level_dollar_field_names_are_stored_by_inserts_as_MongoDB_5_0_and_later_do()
     {
         var s = new EngineSession();
-        var reply = s.Ok(new BsonDocument { { "insert", "c" }, { "documents", new BsonArray { new BsonDocument { { "$bad", 1 } } } } });
-        var error = (BsonDocument)((BsonArray)reply["writeErrors"]!)[0];
-        Assert.Equal(new BsonInt32(2), error["code"]);
+        s.Insert("c", new BsonDocument { { "_id", 1 }, { "$price", 5 } });
+        Assert.Equal(new BsonInt32(5), Assert.Single(s.FindAll("c"))["$price"]);
     }
 
     [Fact]
-    public void Documents_over_16_MiB_are_rejected_with_BSONObjectTooLarge()
+    public void Top_level_dollar_field_names_in_a_replacement_are_refused_as_MongoDB_refuses_them()
     {
         var s = new EngineSession();
-        var big = new BsonDocument { { "blob", new BsonBinary(new byte[16 * 1024 * 1024]) } };
+        s.Insert("c", new BsonDocument { { "_id", 1 } });
+        var reply = s.Ok(new BsonDocument
+        {
+            { "update", "c" },
+            { "updates", new BsonArray { new BsonDocument { { "q", new BsonDocument { { "_id", 1 } } }, { "u", new BsonDocument { { "a", 1 }, { "$bad", 1 } } } } } },
+        });
+        var error = (BsonDocument)((BsonArray)reply["writeErrors"]!)[0];
+        Assert.Equal(new BsonInt32(52), error["code"]);
+        Assert.Contains("replacement document", ((BsonString)error["errmsg"]!).Value);
+    }
+
+    [Fact]
+    public void Documents_over_16_MiB_are_refused_with_the_limit_MongoDB_states()
+    {
+        var s = new EngineSession();
+        var big = new BsonDocument { { "_id", 1 }, { "blob", new BsonBinary(new byte[16 * 1024 * 1024]) } };
         var reply = s.Ok(new BsonDocument { { "insert", "c" }, { "documents", new BsonArray { big } } });
         var error = (BsonDocument)((BsonArray)reply["writeErrors"]!)[0];
-        Assert.Equal(new BsonInt32(10334), error["code"]);
+        Assert.Equal(new BsonInt32(2), error["code"]);
+        Assert.Equal($"object to insert too large. size in bytes: {big.ToBytes().Length}, max size: 16777216", ((BsonString)error["errmsg"]!).Value);
+
+        s.Insert("c", new BsonDocument { { "_id", 2 } });
+        var update = s.Ok(new BsonDocument
+        {
+            { "update", "c" },
+            { "updates", new BsonArray { new BsonDocument { { "q", new BsonDocument { { "_id", 2 } } }, { "u", new BsonDocument { { "$set", new BsonDocument { { "blob", new BsonBinary(new byte[16 * 1024 * 1024]) } } } } } } } },
+        });
+        var updateError = (BsonDocument)((BsonArray)update["writeErrors"]!)[0];
+        Assert.Equal(new BsonInt32(17419), updateError["code"]);
+        Assert.Equal("Resulting document after update is larger than 16777216", ((BsonString)updateError["errmsg"]!).Value);
     }
 
     [Fact]

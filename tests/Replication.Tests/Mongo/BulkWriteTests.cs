@@ -91,17 +91,27 @@ public sealed class BulkWriteTests : MongoServerTest
     }
 
     [Fact]
-    public async Task A_document_libmongoc_refuses_becomes_a_write_error_at_its_index_and_the_rest_is_applied()
+    public async Task A_document_over_the_size_limit_becomes_a_write_error_at_its_index_and_the_rest_is_applied()
     {
         var collection = Collection();
-        var invalid = new BsonDocument { { "_id", 2 }, { "$bad", 1 } }.ToBytes();
+        var tooLarge = new BsonDocument { { "_id", 2 }, { "blob", new BsonBinary(new byte[16 * 1024 * 1024]) } }.ToBytes();
         var error = await Assert.ThrowsAsync<MongoBulkWriteException>(() =>
-            collection.BulkWriteAsync([new InsertOneModel(Doc(1, "a")), new InsertOneModel(invalid), new InsertOneModel(Doc(3, "c"))]));
+            collection.BulkWriteAsync([new InsertOneModel(Doc(1, "a")), new InsertOneModel(tooLarge), new InsertOneModel(Doc(3, "c"))]));
         var writeError = Assert.Single(error.WriteErrors);
         Assert.Equal(1, writeError.Index);
-        Assert.Contains("$bad", writeError.Message);
+        Assert.Equal(10334, writeError.Code);
+        Assert.Contains("16777216", writeError.Message);
         Assert.Equal(2, error.Result.InsertedCount);
         Assert.Equal(2, (await collection.FindToListAsync(new BsonDocument())).Count);
+    }
+
+    [Fact]
+    public async Task A_top_level_dollar_field_is_inserted_as_MongoDB_5_0_and_later_accept_it()
+    {
+        var collection = Collection();
+        await collection.BulkWriteAsync([new InsertOneModel(new BsonDocument { { "_id", 1 }, { "$price", 5 } }.ToBytes())]);
+        var stored = Assert.Single(await collection.FindToListAsync(new BsonDocument()));
+        Assert.Equal(new BsonInt32(5), stored["$price"]);
     }
 
     [Fact]

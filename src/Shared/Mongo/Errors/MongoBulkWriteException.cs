@@ -6,13 +6,12 @@ namespace Replication.Mongo;
 /// </summary>
 public sealed class MongoBulkWriteException(
     string message,
-    int errorDomain,
     int code,
     IReadOnlyList<string> errorLabels,
     BulkWriteResult result,
     IReadOnlyList<BulkWriteError> writeErrors,
     IReadOnlyList<WriteConcernError> writeConcernErrors)
-    : MongoException(message, errorDomain, code, null, errorLabels)
+    : MongoException(message, code, null, errorLabels)
 {
     public BulkWriteResult Result { get; } = result;
 

@@ -1,24 +1,21 @@
 namespace Replication.Mongo;
 
 /// <summary>
-/// A failure reported by libmongoc or by the server. <see cref="Code"/> is the server's error code when the server
-/// answered, otherwise libmongoc's code within <see cref="ErrorDomain"/> (a <c>mongoc_error_domain_t</c>).
+/// A failure reported by MongoDB.Driver or by the server, as callers act on it. <see cref="Code"/> is the server's
+/// error code when the server answered, otherwise 0.
 /// </summary>
 public class MongoException : Exception
 {
     // The retryable-writes specification's list of server codes worth a retry.
     private static readonly HashSet<int> RetryableCodes = [6, 7, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436];
 
-    public MongoException(string message, int errorDomain, int code, string? codeName, IReadOnlyList<string> errorLabels)
-        : base(message)
+    public MongoException(string message, int code, string? codeName, IReadOnlyList<string> errorLabels, Exception? innerException = null)
+        : base(message, innerException)
     {
-        ErrorDomain = errorDomain;
         Code = code;
         CodeName = codeName;
         ErrorLabels = errorLabels;
     }
-
-    public int ErrorDomain { get; }
 
     public int Code { get; }
 

@@ -32,6 +32,7 @@ public enum MongoErrorCode
     InvalidPipelineOperator = 168,
     Location10334 = 10334,
     Location15952 = 15952,
+    Location17419 = 17419,
     Location15955 = 15955,
     Location40228 = 40228,
     Location40234 = 40234,

@@ -66,7 +66,7 @@ public sealed class UpdateApplier
             var path = _operations.FirstOrDefault(o => o.Path == "_id" || o.Path.StartsWith("_id.", StringComparison.Ordinal)).Path ?? "_id";
             throw new MongoCommandException(MongoErrorCode.ImmutableField, $"Performing an update on the path '{path}' would modify the immutable field '_id'");
         }
-        DocumentRules.Validate(doc);
+        DocumentRules.ValidateUpdated(doc);
         var changed = !doc.Equals(current);
         var description = new BsonDocument
         {
@@ -87,7 +87,7 @@ public sealed class UpdateApplier
             if (id is not null) doc.Add("_id", id);
             foreach (var (name, value) in _replacement)
                 if (name != "_id") doc.Add(name, value);
-            return DocumentRules.PrepareForInsert(doc);
+            return DocumentRules.PrepareReplacementForInsert(doc);
         }
         var result = Apply(seed, isUpsertInsert: true).Document;
         return DocumentRules.PrepareForInsert(result);
@@ -102,7 +102,7 @@ public sealed class UpdateApplier
         var doc = new BsonDocument { { "_id", id } };
         foreach (var (name, value) in _replacement)
             if (name != "_id") doc.Add(name, value);
-        DocumentRules.Validate(doc);
+        DocumentRules.ValidateReplacement(doc);
         return new UpdateOutcome(doc, !doc.Equals(current), null);
     }
 

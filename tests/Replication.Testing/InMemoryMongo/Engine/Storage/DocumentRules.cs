@@ -3,33 +3,53 @@ using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Storage;
 
-/// <summary>What MongoDB requires of a document it stores: size, a valid <c>_id</c> placed first, no top-level <c>$</c> names.</summary>
+/// <summary>
+/// What MongoDB (5.0 and later) requires of a document it stores: at most 16 MiB, a valid <c>_id</c> placed first.
+/// Top-level <c>$</c>-prefixed names are allowed in inserts but not in an update's replacement document.
+/// </summary>
 public static class DocumentRules
 {
     /// <summary>Returns the document to store: <c>_id</c> first (an ObjectId generated if absent), validated.</summary>
     public static BsonDocument PrepareForInsert(BsonDocument document)
     {
-        BsonDocument stored;
-        if (document.TryGetValue("_id", out var id))
-        {
-            stored = document.Elements[0].Key == "_id" ? document : MoveIdFirst(document, id);
-        }
-        else
-        {
-            stored = new BsonDocument { { "_id", ObjectId.NewId() } };
-            foreach (var (name, value) in document) stored.Add(name, value);
-        }
-        Validate(stored);
+        var stored = WithIdFirst(document);
+        var size = BsonSize.Of(stored);
+        if (size > BsonSize.MaxDocumentSize)
+            throw MongoCommandException.BadValue($"object to insert too large. size in bytes: {size}, max size: {BsonSize.MaxDocumentSize}");
+        ValidateId(stored);
         return stored;
     }
 
-    public static void Validate(BsonDocument document)
+    /// <summary>The document an upsert inserts from a replacement: placed and checked as a replacement.</summary>
+    public static BsonDocument PrepareReplacementForInsert(BsonDocument document)
+    {
+        var stored = WithIdFirst(document);
+        ValidateReplacement(stored);
+        return stored;
+    }
+
+    /// <summary>A replacement document: no top-level <c>$</c> names (they would read as operators).</summary>
+    public static void ValidateReplacement(BsonDocument document)
     {
         foreach (var (name, _) in document)
             if (name.StartsWith('$'))
-                throw MongoCommandException.BadValue($"Document can't have $ prefixed field names: {name}");
-        var id = document["_id"];
-        switch (id)
+                throw new MongoCommandException(MongoErrorCode.DollarPrefixedFieldName,
+                    $"The dollar ($) prefixed field '{name}' in '{name}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.");
+        ValidateUpdated(document);
+    }
+
+    /// <summary>The result of an update: a valid <c>_id</c> and within the size limit.</summary>
+    public static void ValidateUpdated(BsonDocument document)
+    {
+        ValidateId(document);
+        var size = BsonSize.Of(document);
+        if (size > BsonSize.MaxDocumentSize)
+            throw new MongoCommandException(MongoErrorCode.Location17419, $"Resulting document after update is larger than {BsonSize.MaxDocumentSize}");
+    }
+
+    private static void ValidateId(BsonDocument document)
+    {
+        switch (document["_id"])
         {
             case BsonArray:
                 throw new MongoCommandException(MongoErrorCode.InvalidIdField, $"The '_id' value cannot be of type array");
@@ -38,10 +58,15 @@ public static class DocumentRules
             case BsonDocument idDoc when idDoc.Names.Any(n => n.StartsWith('$')):
                 throw new MongoCommandException(MongoErrorCode.DollarPrefixedFieldName, "_id fields may not contain '$'-prefixed fields: " + idDoc.Names.First(n => n.StartsWith('$')) + " is not valid for storage.");
         }
-        var size = BsonSize.Of(document);
-        if (size > BsonSize.MaxDocumentSize)
-            throw new MongoCommandException(MongoErrorCode.Location10334,
-                $"BSONObj size: {size} (0x{size:X}) is invalid. Size must be between 0 and 16793600(16MB) First element: _id: {ShellFormat.Of(id ?? BsonNull.Value)}");
+    }
+
+    private static BsonDocument WithIdFirst(BsonDocument document)
+    {
+        if (document.TryGetValue("_id", out var id))
+            return document.Elements[0].Key == "_id" ? document : MoveIdFirst(document, id);
+        var stored = new BsonDocument { { "_id", ObjectId.NewId() } };
+        foreach (var (name, value) in document) stored.Add(name, value);
+        return stored;
     }
 
     private static BsonDocument MoveIdFirst(BsonDocument document, BsonValue id)

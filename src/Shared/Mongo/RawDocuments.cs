@@ -1,0 +1,53 @@
+using System.Runtime.InteropServices;
+using MongoDB.Bson.IO;
+using Driver = MongoDB.Bson;
+
+namespace Replication.Mongo;
+
+/// <summary>
+/// Where BSON bytes cross into MongoDB.Driver and back. Documents go in as <see cref="Driver.RawBsonDocument"/> views of
+/// the caller's bytes (no copy, no per-field object model), and come back as byte arrays.
+/// </summary>
+internal static class RawDocuments
+{
+    public static Driver.RawBsonDocument From(ReadOnlyMemory<byte> bytes)
+    {
+        if (!MemoryMarshal.TryGetArray(bytes, out var segment) || segment.Array is null)
+            return new Driver.RawBsonDocument(bytes.ToArray());
+        if (segment.Offset == 0 && segment.Count == segment.Array.Length)
+            return new Driver.RawBsonDocument(segment.Array);
+        var buffer = new ByteArrayBuffer(segment.Array, segment.Offset + segment.Count, isReadOnly: true);
+        return new Driver.RawBsonDocument(buffer.GetSlice(segment.Offset, segment.Count));
+    }
+
+    public static Driver.RawBsonDocument From(Bson.BsonDocument document) => new(document.ToBytes());
+
+    public static Driver.RawBsonDocument? FromOrNull(Bson.BsonDocument? document) => document is null ? null : From(document);
+
+    /// <summary>The document's bytes; a copy, so it outlives the driver's (pooled) reply buffer.</summary>
+    public static byte[] ToBytes(Driver.RawBsonDocument document)
+    {
+        var slice = document.Slice;
+        var bytes = new byte[slice.Length];
+        slice.GetBytes(0, bytes, 0, bytes.Length);
+        return bytes;
+    }
+
+    public static byte[] ToBytes(Driver.BsonDocument document) =>
+        document is Driver.RawBsonDocument raw ? ToBytes(raw) : Driver.BsonExtensionMethods.ToBson(document);
+
+    public static Bson.BsonDocument ToDocument(Driver.BsonDocument document) => Bson.BsonDocument.Parse(ToBytes(document));
+
+    /// <summary>A single value (an <c>_id</c>, a hint) through a one-field document, so every BSON type survives.</summary>
+    public static Bson.BsonValue ToValue(Driver.BsonValue value)
+    {
+        var wrapper = new Driver.BsonDocument("v", value);
+        return Bson.BsonDocument.Parse(Driver.BsonExtensionMethods.ToBson(wrapper))["v"]!;
+    }
+
+    public static Driver.BsonValue FromValue(Bson.BsonValue value) =>
+        new Driver.RawBsonDocument(new Bson.BsonDocument { { "v", value } }.ToBytes())["v"];
+
+    public static Driver.RawBsonArray FromArray(Bson.BsonArray array) =>
+        (Driver.RawBsonArray)new Driver.RawBsonDocument(new Bson.BsonDocument { { "v", array } }.ToBytes())["v"];
+}
