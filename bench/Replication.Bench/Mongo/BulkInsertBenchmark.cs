@@ -2,62 +2,38 @@ using BenchmarkDotNet.Attributes;
 using Replication.Bson;
 using Replication.Mongo;
 using Replication.Testing.InMemoryMongo.Wire;
+using Driver = MongoDB.Driver;
+using DriverBson = MongoDB.Bson;
 
 namespace Replication.Bench.Mongo;
 
 /// <summary>
-/// Unordered bulk inserts of small documents (1000 per batch) through libmongoc into the IN-MEMORY test server —
-/// it measures the binding plus that server, not a real mongod. Each invocation inserts <see cref="Batches"/>
-/// batches into a fresh collection, then drops it; the reported time is per document, so inserts/s = 1 ÷ mean.
+/// Unordered bulk inserts of small documents (1000 per batch) through MongoDB.Driver into the IN-MEMORY test server —
+/// it measures the driver plus that server, not a real mongod. Each invocation inserts <see cref="Batches"/> batches
+/// into a fresh collection, then drops it; the reported time and allocations are per document, so inserts/s = 1 ÷ mean.
+/// "raw" is the product's path: each item encoded straight to BSON bytes and handed over as a RawBsonDocument;
+/// "BsonDocument" builds the driver's object model per item instead, as code without a raw fast path would.
 /// </summary>
 [MemoryDiagnoser]
 public class BulkInsertBenchmark
 {
     private const int BatchSize = 1000;
+    private const int BatchCount = 20;
 
     private InMemoryMongoServer _server = null!;
     private MongoClient _client = null!;
-    private List<WriteModel>[] _batches = [];
     private int _round;
 
     [Params(1, 4)]
     public int ConcurrentBatches { get; set; }
 
-    public int Batches => 20;
+    public int Batches => BatchCount;
 
     [GlobalSetup]
     public void Setup()
     {
         _server = new InMemoryMongoServer();
         _client = new MongoClient(_server.ConnectionString);
-        _batches = Enumerable.Range(0, Batches).Select(b => Enumerable.Range(0, BatchSize).Select(i =>
-            (WriteModel)new InsertOneModel(new BsonDocument
-            {
-                { "_id", b * BatchSize + i },
-                { "name", $"item-{i}" },
-                { "qty", i % 97 },
-                { "price", i * 0.25 },
-                { "active", i % 2 == 0 },
-            }.ToBytes())).ToList()).ToArray();
-    }
-
-    /// <summary>
-    /// The in-memory server's share: the same batches decoded from BSON and executed by its engine directly, with no
-    /// socket and no libmongoc. The difference to the method above is what the binding and the wire cost.
-    /// </summary>
-    [Benchmark(OperationsPerInvoke = 20 * BatchSize, Description = "engine only (per document)")]
-    public void EngineOnly()
-    {
-        var name = $"engine{Interlocked.Increment(ref _round)}";
-        var context = new Replication.Testing.InMemoryMongo.Engine.CommandContext(0, "benchmark");
-        foreach (var batch in _batches)
-        {
-            var documents = batch.Select(m => BsonDocument.Parse(((InsertOneModel)m).Document.Span)).ToList();
-            var command = new BsonDocument { { "insert", name }, { "ordered", false }, { "$db", "bench" } };
-            var sequences = new Dictionary<string, IReadOnlyList<BsonDocument>> { ["documents"] = documents };
-            _server.Engine.Execute(command, sequences, context);
-        }
-        _server.Engine.Execute(new BsonDocument { { "drop", name }, { "$db", "bench" } }, null, context);
     }
 
     [GlobalCleanup]
@@ -67,19 +43,70 @@ public class BulkInsertBenchmark
         await _server.DisposeAsync();
     }
 
-    [Benchmark(OperationsPerInvoke = 20 * BatchSize, Description = "bulk insert (per document)")]
-    public async Task InsertUnorderedBatches()
+    [Benchmark(OperationsPerInvoke = BatchCount * BatchSize, Description = "raw BSON → RawBsonDocument (per document)")]
+    public Task InsertRaw()
     {
-        var collection = _client.GetDatabase("bench").GetCollection($"items{Interlocked.Increment(ref _round)}");
+        var collection = _client.GetDatabase("bench").GetCollection($"raw{Interlocked.Increment(ref _round)}");
         var options = new BulkWriteOptions { IsOrdered = false };
+        return RunBatches(async batch =>
+        {
+            var models = new List<WriteModel>(BatchSize);
+            for (var i = 0; i < BatchSize; i++) models.Add(new InsertOneModel(EncodeRaw(batch * BatchSize + i)));
+            await collection.BulkWriteAsync(models, options);
+        }, () => collection.DropAsync());
+    }
+
+    [Benchmark(OperationsPerInvoke = BatchCount * BatchSize, Description = "driver BsonDocument (per document)")]
+    public Task InsertBsonDocuments()
+    {
+        var database = _client.DriverClient.GetDatabase("bench");
+        var name = $"doc{Interlocked.Increment(ref _round)}";
+        var collection = database.GetCollection<DriverBson.BsonDocument>(name);
+        var options = new Driver.BulkWriteOptions { IsOrdered = false };
+        return RunBatches(async batch =>
+        {
+            var models = new List<Driver.WriteModel<DriverBson.BsonDocument>>(BatchSize);
+            for (var i = 0; i < BatchSize; i++) models.Add(new Driver.InsertOneModel<DriverBson.BsonDocument>(BuildDocument(batch * BatchSize + i)));
+            await collection.BulkWriteAsync(models, options);
+        }, () => database.DropCollectionAsync(name));
+    }
+
+    private async Task RunBatches(Func<int, Task> insertBatch, Func<Task> drop)
+    {
         var next = -1;
         var writers = Enumerable.Range(0, ConcurrentBatches).Select(async _ =>
         {
             int batch;
-            while ((batch = Interlocked.Increment(ref next)) < _batches.Length)
-                await collection.BulkWriteAsync(_batches[batch], options);
+            while ((batch = Interlocked.Increment(ref next)) < BatchCount) await insertBatch(batch);
         });
         await Task.WhenAll(writers);
-        await collection.DropAsync(); // keeps the in-memory server's heap flat across thousands of invocations
+        await drop(); // keeps the in-memory server's heap flat across thousands of invocations
     }
+
+    private static byte[] EncodeRaw(int id)
+    {
+        using var writer = new BsonWriter(96);
+        writer.WriteStartDocument();
+        writer.WriteName("_id");
+        writer.WriteInt32(id);
+        writer.WriteName("name");
+        writer.WriteString($"item-{id % BatchSize}");
+        writer.WriteName("qty");
+        writer.WriteInt32(id % 97);
+        writer.WriteName("price");
+        writer.WriteDouble(id * 0.25);
+        writer.WriteName("active");
+        writer.WriteBoolean(id % 2 == 0);
+        writer.WriteEndDocument();
+        return writer.ToArray();
+    }
+
+    private static DriverBson.BsonDocument BuildDocument(int id) => new()
+    {
+        { "_id", id },
+        { "name", $"item-{id % BatchSize}" },
+        { "qty", id % 97 },
+        { "price", id * 0.25 },
+        { "active", id % 2 == 0 },
+    };
 }

@@ -29,7 +29,9 @@ public sealed class HandshakeTests
         Assert.IsType<BsonObjectId>(reply["electionId"]);
         Assert.IsType<BsonDateTime>(reply["localTime"]);
         Assert.IsType<BsonDocument>(reply["lastWrite"]);
-        Assert.Null(reply["topologyVersion"]);
+        var topologyVersion = Assert.IsType<BsonDocument>(reply["topologyVersion"]);
+        Assert.IsType<BsonObjectId>(topologyVersion["processId"]);
+        Assert.Equal(new BsonInt64(0), topologyVersion["counter"]);
     }
 
     [Fact]

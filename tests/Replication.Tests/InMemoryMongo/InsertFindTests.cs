@@ -80,8 +80,8 @@ public sealed class InsertFindTests
             { "updates", new BsonArray { new BsonDocument { { "q", new BsonDocument { { "_id", 1 } } }, { "u", new BsonDocument { { "a", 1 }, { "$bad", 1 } } } } } },
         });
         var error = (BsonDocument)((BsonArray)reply["writeErrors"]!)[0];
-        Assert.Equal(new BsonInt32(52), error["code"]);
-        Assert.Contains("replacement document", ((BsonString)error["errmsg"]!).Value);
+        Assert.Equal(new BsonInt32(9), error["code"]);
+        Assert.Contains("is not allowed in the context of an update's replacement document", ((BsonString)error["errmsg"]!).Value);
     }
 
     [Fact]

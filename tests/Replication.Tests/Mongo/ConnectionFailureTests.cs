@@ -13,7 +13,7 @@ public sealed class ConnectionFailureTests : MongoServerTest
         await collection.InsertOneAsync(new BsonDocument { { "_id", 0 } });
         Assert.True(Server.KillConnections() > 0);
 
-        // libmongoc either retries transparently (retryable reads/writes) or reports a network error; both are fine,
+        // The driver either retries transparently (retryable reads/writes) or reports a network error; both are fine,
         // anything else is not. After at most a few attempts the client must be working again.
         var outcomes = new List<Exception?>();
         for (var attempt = 1; attempt <= 5; attempt++)
@@ -35,14 +35,17 @@ public sealed class ConnectionFailureTests : MongoServerTest
     }
 
     [Fact]
-    public async Task No_server_at_all_is_a_retryable_connection_exception_naming_server_selection()
+    public async Task No_server_at_all_is_one_retryable_message_naming_the_host_and_the_cause()
     {
         int port;
         await using (var gone = new InMemoryMongoServer()) port = gone.Port;
         await using var client = new MongoClient($"mongodb://127.0.0.1:{port}/?directConnection=true&serverSelectionTimeoutMS=500&connectTimeoutMS=500");
         var error = await Assert.ThrowsAsync<MongoConnectionException>(() => client.HelloAsync());
         Assert.True(error.IsRetryable);
-        Assert.Contains("command 'hello'", error.Message);
+        Assert.Equal(MongoConnectionFailure.Unreachable, error.Failure);
+        Assert.StartsWith($"command 'hello' on database 'admin' failed: cannot reach MongoDB at 127.0.0.1:{port} within the server selection timeout: 127.0.0.1:{port}: ", error.Message);
+        Assert.Contains("ConnectionRefused", error.Message);
+        Assert.DoesNotContain("   at ", error.Message); // one line for the operator, no stack trace
     }
 
     [Fact]
@@ -61,5 +64,26 @@ public sealed class ConnectionFailureTests : MongoServerTest
         });
         var connection = Assert.IsType<MongoConnectionException>(error);
         Assert.True(connection.IsRetryable);
+    }
+
+    [Fact]
+    public async Task Refused_credentials_are_one_non_retryable_message_naming_the_host_and_not_the_password()
+    {
+        await using var client = new MongoClient(
+            $"mongodb://replicator:s3cret-pw@{Server.HostAndPort}/?directConnection=true&serverSelectionTimeoutMS=5000&connectTimeoutMS=5000");
+        var error = await Assert.ThrowsAsync<MongoConnectionException>(() => client.HelloAsync());
+        Assert.Equal(MongoConnectionFailure.Authentication, error.Failure);
+        Assert.False(error.IsRetryable);
+        Assert.Contains($"MongoDB at {Server.HostAndPort} refused the credentials", error.Message);
+        Assert.Contains("Authentication failed.", error.Message);
+        Assert.DoesNotContain("s3cret-pw", error.Message);
+    }
+
+    [Fact]
+    public void A_malformed_connection_string_is_an_argument_error_that_does_not_repeat_the_password()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new MongoClient("mongodb://user:s3cret-pw@host:notaport/"));
+        Assert.StartsWith("Invalid MongoDB connection string", error.Message);
+        Assert.DoesNotContain("s3cret-pw", error.Message);
     }
 }

@@ -6,7 +6,7 @@ namespace Replication.Tests.Mongo;
 public sealed class HandshakeTests : MongoServerTest
 {
     [Fact]
-    public async Task Hello_through_libmongoc_reports_a_writable_primary()
+    public async Task Hello_through_the_driver_reports_a_writable_primary()
     {
         var hello = await Client.HelloAsync();
         Assert.Equal(BsonBoolean.True, hello["isWritablePrimary"]);

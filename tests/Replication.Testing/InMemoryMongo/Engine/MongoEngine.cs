@@ -58,6 +58,7 @@ public sealed class MongoEngine
             throw new MongoCommandException(MongoErrorCode.CommandNotFound, $"no such command: '{name}'");
         var database = command["$db"] is BsonString db ? db.Value
             : throw new MongoCommandException(MongoErrorCode.FailedToParse, "OP_MSG requests require a $db argument");
+        TransactionRefusal.Check(name, command);
         Instance.WriteRefusals.Check(command);
         var merged = sequences is { Count: > 0 } ? Merge(command, sequences) : command;
         return handler.Execute(new CommandInvocation(merged, database, context, Instance));

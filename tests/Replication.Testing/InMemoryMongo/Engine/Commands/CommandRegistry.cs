@@ -15,7 +15,7 @@ public sealed class CommandRegistry
 
     public static CommandRegistry Default() => new(
     [
-        new HelloCommand(), new PingCommand(), new BuildInfoCommand(), new EndSessionsCommand(), new GetParameterCommand(),
+        new HelloCommand(), new AuthenticationCommand(), new PingCommand(), new BuildInfoCommand(), new EndSessionsCommand(), new GetParameterCommand(),
         new ServerStatusCommand(), new ListDatabasesCommand(), new InsertCommand(), new FindCommand(), new GetMoreCommand(),
         new KillCursorsCommand(), new UpdateCommand(), new DeleteCommand(), new FindAndModifyCommand(), new CountCommand(),
         new DistinctCommand(), new CreateCommand(), new ListCollectionsCommand(), new ListIndexesCommand(),

@@ -3,8 +3,9 @@ using Replication.Bson;
 namespace Replication.Testing.InMemoryMongo.Engine.Commands;
 
 /// <summary>
-/// hello / isMaster: presents a one-node replica set whose only member is a writable primary. No
-/// <c>topologyVersion</c> is sent, so drivers poll instead of opening a streaming (awaitable) hello.
+/// hello / isMaster: presents a one-node replica set whose only member is a writable primary. Like MongoDB 4.4+ it
+/// sends a <c>topologyVersion</c>, so drivers monitor it with the streaming (awaitable) hello; the wire layer holds
+/// such a hello for its maxAwaitTimeMS, since a one-node topology never changes.
 /// </summary>
 public sealed class HelloCommand : IMongoCommand
 {
@@ -45,8 +46,10 @@ public sealed class HelloCommand : IMongoCommand
             { "minWireVersion", 0 },
             { "maxWireVersion", 17 },
             { "readOnly", false },
+            { "topologyVersion", new BsonDocument { { "processId", instance.ProcessId }, { "counter", 0L } } },
         };
-        if (invocation.Command["helloOk"] is not null) reply["helloOk"] = true;
+        // A client that says helloOk on the legacy isMaster may switch to hello for the rest of the connection.
+        if (invocation.Command["helloOk"] is BsonBoolean { Value: true }) reply["helloOk"] = true;
         return reply;
     }
 }

@@ -5,6 +5,7 @@ public enum MongoErrorCode
 {
     InternalError = 1,
     Unauthorized = 13,
+    AuthenticationFailed = 18,
     BadValue = 2,
     NoSuchKey = 4,
     FailedToParse = 9,
@@ -27,6 +28,7 @@ public enum MongoErrorCode
     InvalidNamespace = 73,
     IndexOptionsConflict = 85,
     IndexKeySpecsConflict = 86,
+    NoSuchTransaction = 251,
     InvalidResumeToken = 260,
     ChangeStreamHistoryLost = 286,
     InvalidPipelineOperator = 168,

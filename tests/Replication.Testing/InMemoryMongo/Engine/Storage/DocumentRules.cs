@@ -5,7 +5,7 @@ namespace Replication.Testing.InMemoryMongo.Engine.Storage;
 
 /// <summary>
 /// What MongoDB (5.0 and later) requires of a document it stores: at most 16 MiB, a valid <c>_id</c> placed first.
-/// Top-level <c>$</c>-prefixed names are allowed in inserts but not in an update's replacement document.
+/// Top-level <c>$</c>-prefixed names are allowed in inserts (an update's replacement refuses them when it is parsed).
 /// </summary>
 public static class DocumentRules
 {
@@ -28,15 +28,8 @@ public static class DocumentRules
         return stored;
     }
 
-    /// <summary>A replacement document: no top-level <c>$</c> names (they would read as operators).</summary>
-    public static void ValidateReplacement(BsonDocument document)
-    {
-        foreach (var (name, _) in document)
-            if (name.StartsWith('$'))
-                throw new MongoCommandException(MongoErrorCode.DollarPrefixedFieldName,
-                    $"The dollar ($) prefixed field '{name}' in '{name}' is not allowed in the context of an update's replacement document. Consider using an aggregation pipeline with $replaceWith.");
-        ValidateUpdated(document);
-    }
+    /// <summary>A replacement document (its top-level <c>$</c> names were refused when the update was parsed).</summary>
+    public static void ValidateReplacement(BsonDocument document) => ValidateUpdated(document);
 
     /// <summary>The result of an update: a valid <c>_id</c> and within the size limit.</summary>
     public static void ValidateUpdated(BsonDocument document)
