@@ -31,6 +31,11 @@ public static class MongoErrorTranslator
                 return new MongoConnectionException(
                     $"{operation} failed: the connection to MongoDB at {Host(connection.ConnectionId?.ServerId?.EndPoint)} broke: {RootMessage(connection)}",
                     MongoConnectionFailure.ConnectionBroken, connection.ErrorLabels.ToList(), connection);
+            case Driver.MongoConnectionPoolPausedException paused:
+                // The driver clears a server's pool after a network error until its monitor hears from the server again.
+                return new MongoConnectionException(
+                    $"{operation} failed: the connection to MongoDB at {Hosts(cluster)} broke and is being re-established: {paused.Message}",
+                    MongoConnectionFailure.ConnectionBroken, paused.ErrorLabels.ToList(), paused);
             case TimeoutException timeout:
                 return NoServer(operation, timeout, cluster);
             case Driver.MongoCommandException command:
@@ -59,7 +64,7 @@ public static class MongoErrorTranslator
         foreach (var server in servers)
             if (Find<Driver.MongoAuthenticationException>(server.HeartbeatException) is { } auth)
                 return Authentication(operation, Host(server.EndPoint), auth);
-        var hosts = servers.Count == 0 ? "the configured hosts" : string.Join(", ", servers.Select(s => Host(s.EndPoint)));
+        var hosts = Hosts(cluster);
         var reasons = servers.Where(s => s.HeartbeatException is not null)
             .Select(s => $"{Host(s.EndPoint)}: {RootMessage(s.HeartbeatException!)}").ToList();
         var why = reasons.Count > 0 ? string.Join("; ", reasons)
@@ -69,6 +74,9 @@ public static class MongoErrorTranslator
             $"{operation} failed: cannot reach MongoDB at {hosts} within the server selection timeout: {why}",
             MongoConnectionFailure.Unreachable, [], timeout);
     }
+
+    private static string Hosts(ClusterDescription? cluster) =>
+        cluster is null || cluster.Servers.Count == 0 ? "the configured hosts" : string.Join(", ", cluster.Servers.Select(s => Host(s.EndPoint)));
 
     private static string Describe(ServerDescription server) => $"{Host(server.EndPoint)} is {server.Type}";
 

@@ -17,6 +17,7 @@ public sealed class MongoEngine
     };
 
     private readonly CommandRegistry _commands = CommandRegistry.Default();
+    private readonly RetryableWrites _retryableWrites = new();
 
     public MongoEngine(MongoEngineOptions? options = null) => Instance = new MongoInstance(options ?? new MongoEngineOptions());
 
@@ -54,14 +55,18 @@ public sealed class MongoEngine
     {
         if (command.Count == 0) throw MongoCommandException.FailedToParse("Empty command object");
         var name = command.Elements[0].Key;
+        TransactionRefusal.Check(name, command);
         if (!_commands.TryGet(name, out var handler))
             throw new MongoCommandException(MongoErrorCode.CommandNotFound, $"no such command: '{name}'");
         var database = command["$db"] is BsonString db ? db.Value
             : throw new MongoCommandException(MongoErrorCode.FailedToParse, "OP_MSG requests require a $db argument");
-        TransactionRefusal.Check(name, command);
         Instance.WriteRefusals.Check(command);
+        var retryable = RetryableWrites.Identify(name, command);
+        if (retryable is { } write && _retryableWrites.Replay(write.Session, write.TxnNumber) is { } earlier) return earlier;
         var merged = sequences is { Count: > 0 } ? Merge(command, sequences) : command;
-        return handler.Execute(new CommandInvocation(merged, database, context, Instance));
+        var reply = handler.Execute(new CommandInvocation(merged, database, context, Instance));
+        if (retryable is { } done) _retryableWrites.Record(done.Session, done.TxnNumber, reply);
+        return reply;
     }
 
     private static BsonDocument Merge(BsonDocument command, IReadOnlyDictionary<string, IReadOnlyList<BsonDocument>> sequences)

@@ -28,6 +28,7 @@ public enum MongoErrorCode
     InvalidNamespace = 73,
     IndexOptionsConflict = 85,
     IndexKeySpecsConflict = 86,
+    TransactionTooOld = 225,
     NoSuchTransaction = 251,
     InvalidResumeToken = 260,
     ChangeStreamHistoryLost = 286,
