@@ -6,7 +6,7 @@ using Replication.Tests.Mongo;
 
 namespace Replication.Tests.Cluster;
 
-/// <summary>Leases in the checkpoint documents, through libmongoc and the in-memory server: races, expiry, steals, and fencing.</summary>
+/// <summary>Leases in the checkpoint documents, through MongoDB.Driver and the in-memory server: races, expiry, steals, and fencing.</summary>
 public class LeaseTableTests : MongoServerTest
 {
     private static readonly TimeSpan Duration = TimeSpan.FromSeconds(10);

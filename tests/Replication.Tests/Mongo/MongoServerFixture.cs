@@ -3,7 +3,7 @@ using Replication.Testing.InMemoryMongo.Wire;
 
 namespace Replication.Tests.Mongo;
 
-/// <summary>A fresh in-memory server and a libmongoc client connected to it, per test class instance.</summary>
+/// <summary>A fresh in-memory server and a MongoDB.Driver client connected to it, per test class instance.</summary>
 public abstract class MongoServerTest : IAsyncLifetime
 {
     protected InMemoryMongoServer Server { get; private set; } = null!;

@@ -6,7 +6,7 @@ using Replication.Testing.InMemoryMongo.Wire;
 
 namespace Replication.Tests.Mongo;
 
-/// <summary>The wire layer spoken byte by byte, for the paths libmongoc does not exercise on its own.</summary>
+/// <summary>The wire layer spoken byte by byte, for the paths the driver does not exercise on its own.</summary>
 public sealed class WireProtocolTests : IAsyncLifetime
 {
     private InMemoryMongoServer _server = null!;

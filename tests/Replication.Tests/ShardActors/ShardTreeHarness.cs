@@ -22,7 +22,7 @@ namespace Replication.Tests.ShardActors;
 
 /// <summary>
 /// The real TableActor in an actor system, reading a <see cref="ScriptedStreamSource"/> and writing to the in-memory
-/// MongoDB server through libmongoc, in mode incremental (no Scan). A "node" can be stopped and started again over the
+/// MongoDB server through MongoDB.Driver, in mode incremental (no Scan). A "node" can be stopped and started again over the
 /// same checkpoint database, as a restart would.
 /// </summary>
 public sealed class ShardTreeHarness : IAsyncDisposable

@@ -6,7 +6,7 @@ using Replication.Testing.InMemoryMongo.Engine;
 namespace Replication.Testing.InMemoryMongo.Wire;
 
 /// <summary>
-/// An in-memory MongoDB server that real drivers (libmongoc) connect to over TCP: it frames OP_MSG / OP_QUERY
+/// An in-memory MongoDB server that real drivers (MongoDB.Driver) connect to over TCP: it frames OP_MSG / OP_QUERY
 /// messages and hands each command to a <see cref="MongoEngine"/>. It presents itself as the primary of a one-node
 /// replica set, so change streams and retryable writes work. For tests, the demo and benchmarks — not a database.
 /// </summary>
@@ -39,7 +39,7 @@ public sealed class InMemoryMongoServer : IAsyncDisposable
 
     public string HostAndPort { get; }
 
-    /// <summary>A direct connection: libmongoc talks to this one node without replica-set discovery.</summary>
+    /// <summary>A direct connection: the driver talks to this one node without replica-set discovery.</summary>
     public string ConnectionString => $"mongodb://{HostAndPort}/?directConnection=true";
 
     /// <summary>Commands a test stops before they run (kill tests); none unless armed.</summary>
