@@ -36,6 +36,10 @@ public static class MongoErrorTranslator
                 return new MongoConnectionException(
                     $"{operation} failed: the connection to MongoDB at {Hosts(cluster)} broke and is being re-established: {paused.Message}",
                     MongoConnectionFailure.ConnectionBroken, paused.ErrorLabels.ToList(), paused);
+            case TimeoutException timeout when !timeout.Message.Contains("selecting a server", StringComparison.Ordinal):
+                // A server was selected, but no pooled connection to it came free in time (or a wait ran out).
+                return new MongoConnectionException($"{operation} failed: MongoDB at {Hosts(cluster)} did not answer in time: {timeout.Message}",
+                    MongoConnectionFailure.ConnectionBroken, [], timeout);
             case TimeoutException timeout:
                 return NoServer(operation, timeout, cluster);
             case Driver.MongoCommandException command:
