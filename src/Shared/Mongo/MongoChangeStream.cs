@@ -60,11 +60,8 @@ public sealed class MongoChangeStream : IAsyncEnumerable<ChangeStreamEvent>, IAs
         }
     }
 
-    public ValueTask DisposeAsync()
-    {
-        _cursor.Dispose();
-        return ValueTask.CompletedTask;
-    }
+    /// <summary>Closes the server-side cursor (killCursors, a blocking call in the driver) on a pool thread, not the caller's.</summary>
+    public async ValueTask DisposeAsync() => await Task.Run(_cursor.Dispose).ConfigureAwait(false);
 
     private static ReadOnlyMemory<byte> Token(DriverBson.BsonDocument? token) => token is null ? default : RawDocuments.ToBytes(token);
 

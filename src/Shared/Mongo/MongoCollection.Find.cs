@@ -17,9 +17,20 @@ public sealed partial class MongoCollection
         var operation = $"find on '{Namespace}'";
         var driverOptions = ToDriver(options);
         var query = Filter(filter);
-        using var cursor = await Client.GuardAsync(operation, () => Native.FindAsync(query, driverOptions, cancellationToken)).ConfigureAwait(false);
-        while (await Client.GuardAsync(operation, () => cursor.MoveNextAsync(cancellationToken)).ConfigureAwait(false))
-            foreach (var document in cursor.Current) yield return RawDocuments.ToBytes(document);
+        var cursor = await Client.GuardAsync(operation, () => Native.FindAsync(query, driverOptions, cancellationToken)).ConfigureAwait(false);
+        var exhausted = false;
+        try
+        {
+            while (await Client.GuardAsync(operation, () => cursor.MoveNextAsync(cancellationToken)).ConfigureAwait(false))
+                foreach (var document in cursor.Current) yield return RawDocuments.ToBytes(document);
+            exhausted = true;
+        }
+        finally
+        {
+            // A cursor left open on the server is closed with killCursors, which the driver does synchronously: off the caller's thread.
+            if (exhausted) cursor.Dispose();
+            else await Task.Run(cursor.Dispose).ConfigureAwait(false);
+        }
     }
 
     public IAsyncEnumerable<ReadOnlyMemory<byte>> FindAsync(BsonDocument filter, FindOptions? options = null, CancellationToken cancellationToken = default) =>
