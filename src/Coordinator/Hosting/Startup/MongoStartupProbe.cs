@@ -42,7 +42,7 @@ public static class MongoStartupProbe
         }
         catch (TimeoutException)
         {
-            // libmongoc cannot abandon a call in progress: the client is left to the exiting process rather than destroyed under it.
+            // The ping may still be selecting a server: the client is left to the exiting process rather than disposed under it.
             throw new StartupFailure(StartupFailureKind.TargetUnreachable,
                 $"cannot reach MongoDB at {hosts} ({setting}): {await WhyUnreachableAsync(connectionString, cancellationToken).ConfigureAwait(false)}; " +
                 $"gave up after {deadline.TotalSeconds:0.#} s (replication.startup-timeout)");
@@ -63,7 +63,7 @@ public static class MongoStartupProbe
     }
 
     private static bool IsAuthenticationFailure(MongoException e) =>
-        e.Code == 18 || e.CodeName == "AuthenticationFailed" || e.Message.Contains("authenticat", StringComparison.OrdinalIgnoreCase);
+        e is MongoConnectionException { Failure: MongoConnectionFailure.Authentication } || e.Code == 18 || e.CodeName == "AuthenticationFailed" || e.Message.Contains("authenticat", StringComparison.OrdinalIgnoreCase);
 
     private static async Task<string> WhyUnreachableAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ namespace Replication.Coordinator.Hosting.Startup;
 /// <summary>Why a node could not start; each kind has its own exit code (README, "Exit codes").</summary>
 public enum StartupFailureKind
 {
-    /// <summary>A setting is invalid, e.g. a connection string libmongoc cannot parse.</summary>
+    /// <summary>A setting is invalid, e.g. a connection string MongoDB.Driver cannot parse.</summary>
     BadConfiguration,
 
     /// <summary>The source (DynamoDB) could not be reached within the startup timeout.</summary>
