@@ -131,6 +131,22 @@ public sealed class StartupErrorTests : IAsyncLifetime, IDisposable
     }
 
     [Fact]
+    public async Task A_management_port_in_use_exits_8_with_one_line_and_no_stack_trace()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+
+        var result = await ReplicationCli.RunAsync(new Dictionary<string, string?>(), "run",
+            "--config", Config(_dynamo.ServiceUrl.ToString(), $"mongodb://127.0.0.1:{_mongo.Port}/?directConnection=true"),
+            "--set", "replication.startup-timeout=3s", "--set", $"replication.management.http.port={port}");
+
+        Assert.True(result.ExitCode == 8, $"exit {result.ExitCode}; stderr: {result.Error}; stdout: {result.Output}");
+        Assert.Contains($"127.0.0.1:{port}", ErrorLine(result));
+        Assert.Contains("replication.management.http.port", result.Error);
+    }
+
+    [Fact]
     public async Task A_closed_MongoDB_port_exits_6_naming_the_setting_and_the_host()
     {
         var port = UnansweringEndpoints.ClosedPort();

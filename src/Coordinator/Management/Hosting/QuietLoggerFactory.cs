@@ -4,7 +4,8 @@ namespace Replication.Coordinator.Management.Hosting;
 
 /// <summary>
 /// The node's logger factory as the web host sees it: ASP.NET Core and hosting categories ("Now listening on…",
-/// "Request starting…") only get through from Warning up, so the management server adds no console noise.
+/// "Request starting…") only get through from Warning up, and without stack traces, so the management server adds no
+/// console noise; the node reports a failure that matters (a port in use) in its own words.
 /// </summary>
 internal sealed class QuietLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 {
@@ -31,7 +32,9 @@ internal sealed class QuietLoggerFactory(ILoggerFactory inner) : ILoggerFactory
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            if (IsEnabled(logLevel)) inner.Log(logLevel, eventId, state, exception, formatter);
+            if (!IsEnabled(logLevel)) return;
+            if (exception is null) inner.Log(logLevel, eventId, state, null, formatter);
+            else inner.Log(logLevel, eventId, state, null, (s, _) => $"{formatter(s, exception)}: {exception.GetBaseException().Message}");
         }
     }
 }
