@@ -16,10 +16,13 @@ public static class WriteErrorClassifier
 
     public static bool IsTransient(BulkWriteError error) => TransientCodes.Contains(error.Code);
 
-    /// <summary>True for a whole-request failure that a retry of the same (idempotent) request can cure.</summary>
+    /// <summary>
+    /// True for a whole-request failure that a retry of the same (idempotent) request can cure. Refused credentials
+    /// are not: they stay refused until the configuration changes, so they surface at once instead of after every attempt.
+    /// </summary>
     public static bool IsTransient(Exception error) => error switch
     {
-        MongoConnectionException => true,
+        MongoConnectionException connection => connection.IsRetryable,
         // A write-concern error leaves the batch not durable whatever else went wrong: send all of it again.
         MongoBulkWriteException bulk => bulk.WriteConcernErrors.Count > 0 || (bulk.WriteErrors.Count == 0 && bulk.IsRetryable),
         MongoException mongo => mongo.IsRetryable || TransientCodes.Contains(mongo.Code),

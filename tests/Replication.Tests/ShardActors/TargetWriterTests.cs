@@ -6,6 +6,7 @@ using Replication.Dynamo;
 using Replication.Dynamo.Conversion;
 using Replication.Mongo;
 using Replication.ShardActors.Apply;
+using Replication.Tests.EndToEnd;
 using Replication.Tests.Mongo;
 
 namespace Replication.Tests.ShardActors;
@@ -158,6 +159,23 @@ public class TargetWriterTests : MongoServerTest
         await Assert.ThrowsAsync<MongoBulkWriteException>(() => Writer(maxAttempts: 3).WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 2))], default));
         Assert.Equal(4, Server.Engine.Instance.WriteConcernFaults.Reported);
     }
+    [Fact]
+    public async Task Refused_credentials_surface_at_the_first_attempt_instead_of_being_retried()
+    {
+        await using var refused = new MongoClient(
+            $"mongodb://replicator:wrong-pw@{Server.HostAndPort}/?directConnection=true&serverSelectionTimeoutMS=5000&connectTimeoutMS=5000");
+        using var logs = new CapturedLogs();
+        var writer = new TargetWriter(refused.GetDatabase("dynamodb").GetCollection("Orders"), Checkpoints, "Orders", "stream",
+            new KeyFilterBuilder(IdentityMode.Id, new TableKeySchema("id", null)), logs.CreateLogger("writer"),
+            new TargetWriterOptions { MaxAttempts = 8, MinBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5) });
+
+        var error = await Assert.ThrowsAsync<MongoConnectionException>(() => writer.WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1))], default));
+
+        Assert.Equal(MongoConnectionFailure.Authentication, error.Failure);
+        Assert.DoesNotContain(logs.Lines, l => l.Text.StartsWith("retrying writes", StringComparison.Ordinal));
+        Assert.Empty(await TargetContents());
+    }
+
     [Fact]
     public async Task A_dead_lettered_update_removes_the_older_document_by_default_and_says_so()
     {
