@@ -2,7 +2,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Replication.Actors;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Configuration;

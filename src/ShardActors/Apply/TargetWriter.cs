@@ -1,4 +1,7 @@
 using Microsoft.Extensions.Logging;
+using MongoDB.Bson;
+using MongoDB.Bson.IO;
+using MongoDB.Bson.Serialization;
 using Replication.Bson;
 using Replication.Checkpoints;
 using Replication.Configuration;
@@ -77,7 +80,7 @@ public sealed class TargetWriter(
     private static string? ProblemWith(TargetWrite write)
     {
         if (write.Kind == TargetWriteKind.Delete) return null;
-        foreach (var element in new BsonDocumentReader(write.Document.Span))
+        foreach (var element in new Replication.Bson.BsonDocumentReader(write.Document.Span))
         {
             if (element.NameUtf8.Length > 0 && element.NameUtf8[0] == (byte)'$')
                 return $"attribute '{element.Name}' starts with '$', which MongoDB reserves for operators";
@@ -178,8 +181,9 @@ public sealed class TargetWriter(
             var result = await collection.BulkWriteAsync([new DeleteOneModel(filter)], BulkOptions, cancellationToken).ConfigureAwait(false);
             return result.DeletedCount > 0 ? StaleDocumentOutcome.Removed : StaleDocumentOutcome.None;
         }
-        var found = await collection.FindToListAsync(BsonDocument.Parse(filter.Span), new FindOptions { Limit = 1 }, cancellationToken).ConfigureAwait(false);
-        return found.Count > 0 ? StaleDocumentOutcome.Kept : StaleDocumentOutcome.None;
+        await foreach (var _ in collection.FindAsync(filter, new FindOptions { Limit = 1 }, cancellationToken).ConfigureAwait(false))
+            return StaleDocumentOutcome.Kept;
+        return StaleDocumentOutcome.None;
     }
 
     private ReadOnlyMemory<byte>? FilterOf(TargetWrite write)
@@ -196,7 +200,12 @@ public sealed class TargetWriter(
     }
 
     private string DescribeKey(TargetWrite write) =>
-        FilterOf(write) is { } filter ? ExtendedJson.ToRelaxed(filter.Span) : "(key unknown)";
+        FilterOf(write) is { } filter ? RelaxedJson(filter) : "(key unknown)";
+
+    private static readonly JsonWriterSettings Relaxed = new() { OutputMode = JsonOutputMode.RelaxedExtendedJson, Indent = false };
+
+    private static string RelaxedJson(ReadOnlyMemory<byte> document) =>
+        BsonSerializer.Deserialize<MongoDB.Bson.BsonDocument>(document.ToArray()).ToJson(Relaxed);
 
     private async Task BackOffAsync(int attempt, Exception cause, CancellationToken cancellationToken)
     {

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Configuration;
 using Replication.Dynamo.Control;
 using Replication.Dynamo.Conversion;

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 
 namespace Replication.Checkpoints;
@@ -24,7 +24,7 @@ public sealed partial class CheckpointStore
         if (letter.SourceJson is not null) doc.Add("sourceJson", letter.SourceJson);
         if (letter.StaleDocument is { } stale) doc.Add("staleDocument", StaleDocumentOutcomes.Name(stale));
         if (letter.Document.Length is > 0 and <= MaxStoredDocumentBytes)
-            doc.Add("document", new BsonBinary(letter.Document.ToArray()));
+            doc.Add("document", new BsonBinaryData(letter.Document.ToArray()));
         else if (letter.Document.Length > 0)
             doc.Add("documentBytes", letter.Document.Length);
         // Stored as opaque bytes: the item was dead-lettered precisely because MongoDB would not take it as a document.
@@ -41,9 +41,9 @@ public sealed partial class CheckpointStore
         var query = new BsonDocument();
         if (table is not null) query.Add("table", table);
         if (staleDocument is { } stale) query.Add("staleDocument", StaleDocumentOutcomes.Name(stale));
-        if (query.Count > 0) command.Add("query", query);
+        if (query.ElementCount > 0) command.Add("query", query);
         var reply = await _deadLetters.Database.RunCommandAsync(command, CommandKind.Read, cancellationToken).ConfigureAwait(false);
-        return reply["n"] switch { BsonInt32 i => i.Value, BsonInt64 l => l.Value, BsonDouble d => (long)d.Value, _ => 0 };
+        return reply.GetValue("n", null) switch { BsonInt32 i => i.Value, BsonInt64 l => l.Value, BsonDouble d => (long)d.Value, _ => 0 };
     }
 
     public Task<List<BsonDocument>> ListDeadLettersAsync(string table, int limit = 100, CancellationToken cancellationToken = default) =>

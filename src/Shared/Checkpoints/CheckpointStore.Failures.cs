@@ -1,5 +1,5 @@
 using System.Globalization;
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Checkpoints;
 
@@ -31,7 +31,7 @@ public sealed partial class CheckpointStore
         { "at", new BsonDateTime(failure.At.ToUnixTimeMilliseconds()) },
     };
 
-    private static UnitFailure? ReadFailure(BsonDocument parent) => parent["failure"] is BsonDocument f
+    private static UnitFailure? ReadFailure(BsonDocument parent) => parent.GetValue("failure", null) is BsonDocument f
         ? new UnitFailure(CheckpointFields.String(f, "error") ?? "", CheckpointFields.String(f, "position"), (int)CheckpointFields.Long(f, "restarts"),
             CheckpointFields.Time(f, "at") ?? DateTimeOffset.UnixEpoch)
         : null;

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Dynamo;
 using Replication.Mongo;
 
@@ -144,7 +144,7 @@ public sealed partial class CheckpointStore
         RecordsApplied: CheckpointFields.Long(doc, "recordsApplied"),
         UpdatedAt: CheckpointFields.Time(doc, "updatedAt") ?? DateTimeOffset.UnixEpoch)
     {
-        Leasable = doc["leasable"] is BsonBoolean { Value: true },
+        Leasable = doc.GetValue("leasable", null) is BsonBoolean { Value: true },
         Lease = CheckpointFields.Lease(doc),
         Failure = ReadFailure(doc),
     };

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Dynamo.Conversion;
 using Replication.Mongo;
 
@@ -142,7 +142,7 @@ public sealed partial class CheckpointStore
     /// <summary>Forgets everything about a table (the CLI's reset): its next run starts with a full sync.</summary>
     public async Task<bool> ResetTableAsync(string table, CancellationToken cancellationToken = default)
     {
-        var result = await _tables.BulkWriteAsync([new DeleteOneModel(new BsonDocument { { "_id", table } }.ToBytes())], null, cancellationToken).ConfigureAwait(false);
+        var result = await _tables.BulkWriteAsync([new DeleteOneModel(new BsonDocument { { "_id", table } }.ToBson())], null, cancellationToken).ConfigureAwait(false);
         await DeleteShardsAsync(table, cancellationToken).ConfigureAwait(false);
         return result.DeletedCount > 0;
     }
@@ -177,8 +177,8 @@ public sealed partial class CheckpointStore
 
     internal static TableCheckpoint ReadTable(BsonDocument doc)
     {
-        var key = (BsonDocument)doc["keySchema"]!;
-        var fullSync = doc["fullSync"] as BsonDocument;
+        var key = (BsonDocument)doc.GetValue("keySchema", null);
+        var fullSync = doc.GetValue("fullSync", null) as BsonDocument;
         return new TableCheckpoint(
             Table: CheckpointFields.String(doc, "_id")!,
             Collection: CheckpointFields.String(doc, "collection") ?? CheckpointFields.String(doc, "_id")!,
@@ -188,18 +188,18 @@ public sealed partial class CheckpointStore
             Generation: (int)CheckpointFields.Long(doc, "generation"),
             FullSync: fullSync is null ? FullSyncCheckpoint.NotStarted : ReadFullSync(fullSync),
             UpdatedAt: CheckpointFields.Time(doc, "updatedAt") ?? DateTimeOffset.UnixEpoch,
-            EstimatedItems: doc["estimatedItems"] is BsonInt32 or BsonInt64 ? CheckpointFields.Long(doc, "estimatedItems") : null)
+            EstimatedItems: doc.GetValue("estimatedItems", null) is BsonInt32 or BsonInt64 ? CheckpointFields.Long(doc, "estimatedItems") : null)
         {
-            Gap = doc["gap"] is BsonDocument gap ? new StreamGap(CheckpointFields.String(gap, "shardId") ?? "", CheckpointFields.String(gap, "reason") ?? "") : null,
+            Gap = doc.GetValue("gap", null) is BsonDocument gap ? new StreamGap(CheckpointFields.String(gap, "shardId") ?? "", CheckpointFields.String(gap, "reason") ?? "") : null,
         };
     }
 
     private static FullSyncCheckpoint ReadFullSync(BsonDocument doc)
     {
         var segments = new Dictionary<int, SegmentCheckpoint>();
-        if (doc["segments"] is BsonDocument all)
+        if (doc.GetValue("segments", null) is BsonDocument all)
         {
-            foreach (var (name, value) in all)
+            foreach (var (name, value) in all.Select(e => (e.Name, e.Value)))
             {
                 if (value is not BsonDocument s || !int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var n)) continue;
                 segments[n] = new SegmentCheckpoint(n,

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 
 namespace Replication.Checkpoints;
@@ -32,7 +32,7 @@ public sealed partial class CheckpointStore(MongoDatabase database, string deadL
     internal static async Task<long> UpdateOneAsync(MongoCollection collection, BsonDocument filter, BsonDocument update, bool upsert, CancellationToken cancellationToken)
     {
         var result = await collection.BulkWriteAsync(
-            [new UpdateOneModel(filter.ToBytes(), update.ToBytes(), upsert)],
+            [new UpdateOneModel(filter.ToBson(), update.ToBson(), upsert)],
             new BulkWriteOptions { IsOrdered = true },
             cancellationToken).ConfigureAwait(false);
         return result.MatchedCount + result.UpsertedCount;

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Mongo;
@@ -45,7 +45,7 @@ public sealed class ClusterMembership(MongoDatabase database, ClusterSettings se
 
     /// <summary>The last step of a graceful stop, after its leases were handed back.</summary>
     public Task RemoveAsync(string nodeId, CancellationToken cancellationToken = default) =>
-        _nodes.BulkWriteAsync([new DeleteOneModel(new BsonDocument { { "_id", nodeId } }.ToBytes())], null, cancellationToken);
+        _nodes.BulkWriteAsync([new DeleteOneModel(new BsonDocument { { "_id", nodeId } }.ToBson())], null, cancellationToken);
 
     public async Task<IReadOnlyList<ClusterMember>> MembersAsync(CancellationToken cancellationToken = default)
     {
@@ -65,7 +65,7 @@ public sealed class ClusterMembership(MongoDatabase database, ClusterSettings se
         var silentFor = now - heartbeat;
         var status = Enum.TryParse<MemberStatus>(CheckpointFields.String(doc, "status"), out var s) ? s : MemberStatus.Up;
         if (silentFor > settings.NodeTimeout * 3) status = MemberStatus.Down;
-        var roles = doc["roles"] is BsonArray array ? array.OfType<BsonString>().Select(r => r.Value).ToArray() : [];
+        var roles = doc.GetValue("roles", null) is BsonArray array ? array.OfType<BsonString>().Select(r => r.Value).ToArray() : [];
         return new ClusterMember(
             CheckpointFields.String(doc, "_id")!,
             CheckpointFields.String(doc, "address") ?? "",

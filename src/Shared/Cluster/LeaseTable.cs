@@ -1,5 +1,5 @@
 using System.Globalization;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Mongo;
 

@@ -1,4 +1,5 @@
 using Replication.Bson;
+using DriverBson = MongoDB.Bson;
 
 namespace Replication.Mongo;
 
@@ -13,7 +14,7 @@ public readonly struct ChangeStreamEvent(ReadOnlyMemory<byte> document, ReadOnly
     public string OperationType =>
         new BsonDocumentReader(Document.Span).TryGetElement("operationType", out var e) && e.Type == BsonType.String ? e.AsString : "";
 
-    public BsonDocument ToBsonDocument() => BsonDocument.Parse(Document.Span);
+    public DriverBson.BsonDocument ToBsonDocument() => RawDocuments.Parse(Document.Span);
 
     internal static ChangeStreamEvent FromDocument(ReadOnlyMemory<byte> document)
     {

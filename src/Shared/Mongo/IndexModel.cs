@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Mongo;
 
@@ -6,10 +6,10 @@ namespace Replication.Mongo;
 public sealed record IndexModel(BsonDocument Keys, BsonDocument? Options = null)
 {
     /// <summary>The name MongoDB derives from the keys when none is given: <c>a_1_b_-1</c>.</summary>
-    public string Name => Options?["name"] is BsonString s ? s.Value : DefaultName(Keys);
+    public string Name => Options?.GetValue("name", BsonNull.Value) is BsonString s ? s.Value : DefaultName(Keys);
 
     internal static string DefaultName(BsonDocument keys) =>
-        string.Join("_", keys.Select(k => $"{k.Key}_{KeyValueText(k.Value)}"));
+        string.Join("_", keys.Select(k => $"{k.Name}_{KeyValueText(k.Value)}"));
 
     private static string KeyValueText(BsonValue value) => value switch
     {

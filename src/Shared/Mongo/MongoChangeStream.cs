@@ -69,8 +69,8 @@ public sealed class MongoChangeStream : IAsyncEnumerable<ChangeStreamEvent>, IAs
         Func<IReadOnlyList<DriverBson.BsonDocument>, Driver.ChangeStreamOptions, Task<Driver.IChangeStreamCursor<Raw>>> open,
         ChangeStreamOptions? options)
     {
-        var stages = (options?.Pipeline ?? []).Select(stage => stage is Bson.BsonDocument document
-            ? (DriverBson.BsonDocument)RawDocuments.From(document)
+        var stages = (options?.Pipeline ?? []).Select(stage => stage is DriverBson.BsonDocument document
+            ? document
             : throw new ArgumentException($"{operation}: every pipeline stage must be a document", nameof(options))).ToList();
         var cursor = await client.GuardAsync(operation, () => open(stages, ToDriver(options))).ConfigureAwait(false);
         return new MongoChangeStream(client, cursor, operation);
@@ -84,9 +84,9 @@ public sealed class MongoChangeStream : IAsyncEnumerable<ChangeStreamEvent>, IAs
     {
         var driver = new Driver.ChangeStreamOptions();
         if (options is null) return driver;
-        driver.ResumeAfter = RawDocuments.FromOrNull(options.ResumeAfter);
-        driver.StartAfter = RawDocuments.FromOrNull(options.StartAfter);
-        if (options.StartAtOperationTime is { } at) driver.StartAtOperationTime = new DriverBson.BsonTimestamp((int)at.Seconds, (int)at.Increment);
+        driver.ResumeAfter = options.ResumeAfter;
+        driver.StartAfter = options.StartAfter;
+        driver.StartAtOperationTime = options.StartAtOperationTime;
         if (options.FullDocument is { } full) driver.FullDocument = full switch
         {
             "default" => Driver.ChangeStreamFullDocumentOption.Default,

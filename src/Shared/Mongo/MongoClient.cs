@@ -1,5 +1,5 @@
 using MongoDB.Driver.Core.Clusters;
-using Replication.Bson;
+using MongoDB.Bson;
 using Driver = MongoDB.Driver;
 
 namespace Replication.Mongo;
@@ -55,7 +55,7 @@ public sealed class MongoClient : IAsyncDisposable
 
     public async Task<BsonDocument> RunCommandAsync(string database, BsonDocument command, CommandKind kind = CommandKind.Read,
         CancellationToken cancellationToken = default) =>
-        BsonDocument.Parse(await RunCommandAsync(database, command.ToBytes(), kind, cancellationToken).ConfigureAwait(false));
+        RawDocuments.Parse(await RunCommandAsync(database, command.ToBson(), kind, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The <c>hello</c> reply of the primary.</summary>
     public Task<BsonDocument> HelloAsync(CancellationToken cancellationToken = default) =>
@@ -65,8 +65,8 @@ public sealed class MongoClient : IAsyncDisposable
     public async Task<string> GetServerVersionAsync(CancellationToken cancellationToken = default)
     {
         var reply = await RunCommandAsync("admin", new BsonDocument { { "buildInfo", 1 } }, CommandKind.Plain, cancellationToken).ConfigureAwait(false);
-        return reply["version"] is BsonString version ? version.Value : throw new MongoCommandException(
-            "buildInfo reply has no string 'version'", 0, null, [], reply.ToBytes());
+        return reply.GetValue("version", BsonNull.Value) is BsonString version ? version.Value : throw new MongoCommandException(
+            "buildInfo reply has no string 'version'", 0, null, [], reply.ToBson());
     }
 
     /// <summary>listDatabases: one document per database (<c>name</c>, <c>sizeOnDisk</c>, <c>empty</c>).</summary>

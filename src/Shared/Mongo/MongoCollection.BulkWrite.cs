@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Driver = MongoDB.Driver;
 using Raw = MongoDB.Bson.RawBsonDocument;
 
@@ -68,7 +68,7 @@ public sealed partial class MongoCollection
         BulkWriteAsync(documents.Select(d => (WriteModel)new InsertOneModel(d)).ToList(), options, cancellationToken);
 
     public Task<BulkWriteResult> InsertOneAsync(BsonDocument document, CancellationToken cancellationToken = default) =>
-        BulkWriteAsync([new InsertOneModel(document.ToBytes())], new BulkWriteOptions { IsOrdered = true }, cancellationToken);
+        BulkWriteAsync([new InsertOneModel(document.ToBson())], new BulkWriteOptions { IsOrdered = true }, cancellationToken);
 
     private static Driver.WriteModel<Raw> ToDriver(WriteModel request, int index) => request switch
     {
@@ -106,7 +106,7 @@ public sealed partial class MongoCollection
     private static BulkWriteResult Counts(Driver.BulkWriteResult<Raw>? result, IReadOnlyList<int> sent)
     {
         if (result is null || !result.IsAcknowledged) return BulkWriteResult.Empty;
-        var upserts = result.Upserts.Select(u => new BulkWriteUpsert(Map(sent, u.Index), RawDocuments.ToValue(u.Id))).ToList();
+        var upserts = result.Upserts.Select(u => new BulkWriteUpsert(Map(sent, u.Index), u.Id)).ToList();
         return new BulkWriteResult(result.InsertedCount, result.MatchedCount, result.IsModifiedCountAvailable ? result.ModifiedCount : 0,
             result.DeletedCount, upserts.Count, upserts);
     }

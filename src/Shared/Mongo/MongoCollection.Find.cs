@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using Replication.Bson;
+using MongoDB.Bson;
 using Driver = MongoDB.Driver;
 using Raw = MongoDB.Bson.RawBsonDocument;
 
@@ -34,14 +34,14 @@ public sealed partial class MongoCollection
     }
 
     public IAsyncEnumerable<ReadOnlyMemory<byte>> FindAsync(BsonDocument filter, FindOptions? options = null, CancellationToken cancellationToken = default) =>
-        FindAsync(filter.ToBytes(), options, cancellationToken);
+        FindAsync(filter.ToBson(), options, cancellationToken);
 
     /// <summary>Reads every matching document into memory; for small results.</summary>
     public async Task<List<BsonDocument>> FindToListAsync(BsonDocument filter, FindOptions? options = null, CancellationToken cancellationToken = default)
     {
         var documents = new List<BsonDocument>();
-        await foreach (var document in FindAsync(filter.ToBytes(), options, cancellationToken).ConfigureAwait(false))
-            documents.Add(BsonDocument.Parse(document.Span));
+        await foreach (var document in FindAsync(filter.ToBson(), options, cancellationToken).ConfigureAwait(false))
+            documents.Add(RawDocuments.Parse(document.Span));
         return documents;
     }
 
@@ -53,12 +53,12 @@ public sealed partial class MongoCollection
     {
         var driver = new Driver.FindOptions<Raw>();
         if (options is null) return driver;
-        if (options.Sort is { } sort) driver.Sort = new Driver.BsonDocumentSortDefinition<Raw>(RawDocuments.From(sort));
-        if (options.Projection is { } projection) driver.Projection = new Driver.BsonDocumentProjectionDefinition<Raw, Raw>(RawDocuments.From(projection));
+        if (options.Sort is { } sort) driver.Sort = new Driver.BsonDocumentSortDefinition<Raw>(sort);
+        if (options.Projection is { } projection) driver.Projection = new Driver.BsonDocumentProjectionDefinition<Raw, Raw>(projection);
         driver.Limit = options.Limit;
         driver.Skip = options.Skip;
         driver.BatchSize = options.BatchSize;
-        if (options.Hint is { } hint) driver.Hint = RawDocuments.FromValue(hint);
+        if (options.Hint is { } hint) driver.Hint = hint;
         return driver;
     }
 }

@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using Driver = MongoDB.Driver;
 using Raw = MongoDB.Bson.RawBsonDocument;
 
@@ -11,8 +12,8 @@ public sealed partial class MongoCollection
         if (request.Remove == (request.Update is not null))
             throw new ArgumentException("A findAndModify needs exactly one of Update and Remove.", nameof(request));
         var filter = Filter(request.Filter);
-        var sort = request.Sort is { } s ? new Driver.BsonDocumentSortDefinition<Raw>(RawDocuments.From(s)) : null;
-        var projection = request.Projection is { } p ? new Driver.BsonDocumentProjectionDefinition<Raw, Raw>(RawDocuments.From(p)) : null;
+        var sort = request.Sort is { } s ? new Driver.BsonDocumentSortDefinition<Raw>(s) : null;
+        var projection = request.Projection is { } p ? new Driver.BsonDocumentProjectionDefinition<Raw, Raw>(p) : null;
         var returnDocument = request.ReturnNew ? Driver.ReturnDocument.After : Driver.ReturnDocument.Before;
         return Client.GuardAsync($"findAndModify on '{Namespace}'", async () =>
         {
@@ -22,9 +23,9 @@ public sealed partial class MongoCollection
                 document = await Native.FindOneAndDeleteAsync(filter,
                     new Driver.FindOneAndDeleteOptions<Raw> { Sort = sort, Projection = projection }, cancellationToken).ConfigureAwait(false);
             }
-            else if (request.Update!.Count > 0 && request.Update.Elements[0].Key.StartsWith('$'))
+            else if (request.Update!.ElementCount > 0 && request.Update.GetElement(0).Name.StartsWith('$'))
             {
-                document = await Native.FindOneAndUpdateAsync(filter, new Driver.BsonDocumentUpdateDefinition<Raw>(RawDocuments.From(request.Update)),
+                document = await Native.FindOneAndUpdateAsync(filter, new Driver.BsonDocumentUpdateDefinition<Raw>(request.Update),
                     new Driver.FindOneAndUpdateOptions<Raw>
                     {
                         Sort = sort, Projection = projection, IsUpsert = request.Upsert, ReturnDocument = returnDocument,
@@ -32,7 +33,7 @@ public sealed partial class MongoCollection
             }
             else
             {
-                document = await Native.FindOneAndReplaceAsync(filter, RawDocuments.From(request.Update),
+                document = await Native.FindOneAndReplaceAsync(filter, new Raw(request.Update.ToBson()),
                     new Driver.FindOneAndReplaceOptions<Raw>
                     {
                         Sort = sort, Projection = projection, IsUpsert = request.Upsert, ReturnDocument = returnDocument,

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Driver = MongoDB.Driver;
 using Raw = MongoDB.Bson.RawBsonDocument;
 
@@ -19,7 +19,7 @@ public sealed partial class MongoCollection
     {
         ArgumentOutOfRangeException.ThrowIfZero(indexes.Count);
         var models = indexes.Select(index => new Driver.CreateIndexModel<Raw>(
-            new Driver.BsonDocumentIndexKeysDefinition<Raw>(RawDocuments.From(index.Keys)), CreateOptions(index))).ToList();
+            new Driver.BsonDocumentIndexKeysDefinition<Raw>(index.Keys), CreateOptions(index))).ToList();
         return Client.GuardAsync<IReadOnlyList<string>>($"createIndexes on '{Namespace}'", async () =>
             (await Native.Indexes.CreateManyAsync(models, cancellationToken).ConfigureAwait(false)).ToList());
     }
@@ -40,7 +40,7 @@ public sealed partial class MongoCollection
     {
         var options = new Driver.CreateIndexOptions<Raw> { Name = index.Name };
         if (index.Options is null) return options;
-        foreach (var (name, value) in index.Options)
+        foreach (var (name, value) in index.Options.Select(e => (e.Name, e.Value)))
         {
             switch (name)
             {
@@ -49,10 +49,10 @@ public sealed partial class MongoCollection
                 case "sparse": options.Sparse = Flag(value, name); break;
                 case "hidden": options.Hidden = Flag(value, name); break;
                 case "expireAfterSeconds" when value is BsonInt32 or BsonInt64:
-                    options.ExpireAfter = TimeSpan.FromSeconds(value is BsonInt32 i ? i.Value : ((BsonInt64)value).Value);
+                    options.ExpireAfter = TimeSpan.FromSeconds(value.ToInt64());
                     break;
                 case "partialFilterExpression" when value is BsonDocument filter:
-                    options.PartialFilterExpression = new Driver.BsonDocumentFilterDefinition<Raw>(RawDocuments.From(filter));
+                    options.PartialFilterExpression = new Driver.BsonDocumentFilterDefinition<Raw>(filter);
                     break;
                 default:
                     throw new ArgumentException($"index '{index.Name}': option '{name}' is not supported here", nameof(index));

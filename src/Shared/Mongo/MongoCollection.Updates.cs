@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Driver = MongoDB.Driver;
 using Raw = MongoDB.Bson.RawBsonDocument;
 
@@ -10,7 +10,7 @@ public sealed partial class MongoCollection
     public Task<long> UpdateManyAsync(BsonDocument filter, BsonDocument update, CancellationToken cancellationToken = default) =>
         Client.GuardAsync($"updating documents in '{Namespace}'", async () =>
         {
-            var result = await Native.UpdateManyAsync(Filter(filter), new Driver.BsonDocumentUpdateDefinition<Raw>(RawDocuments.From(update)),
+            var result = await Native.UpdateManyAsync(Filter(filter), new Driver.BsonDocumentUpdateDefinition<Raw>(update),
                 cancellationToken: cancellationToken).ConfigureAwait(false);
             return result.IsAcknowledged ? result.MatchedCount : 0;
         });

@@ -41,5 +41,5 @@ public sealed partial class MongoCollection
 
     private static Driver.FilterDefinition<Raw> Filter(ReadOnlyMemory<byte> filter) => new Driver.BsonDocumentFilterDefinition<Raw>(RawDocuments.From(filter));
 
-    private static Driver.FilterDefinition<Raw> Filter(Bson.BsonDocument filter) => new Driver.BsonDocumentFilterDefinition<Raw>(RawDocuments.From(filter));
+    private static Driver.FilterDefinition<Raw> Filter(MongoDB.Bson.BsonDocument filter) => new Driver.BsonDocumentFilterDefinition<Raw>(filter);
 }

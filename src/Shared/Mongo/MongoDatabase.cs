@@ -1,5 +1,5 @@
-using Replication.Bson;
 using Driver = MongoDB.Driver;
+using MongoDB.Bson;
 using DriverBson = MongoDB.Bson;
 
 namespace Replication.Mongo;
@@ -36,22 +36,22 @@ public sealed class MongoDatabase
         });
     }
 
-    public async Task<BsonDocument> RunCommandAsync(BsonDocument command, CommandKind kind = CommandKind.Read, CancellationToken cancellationToken = default) =>
-        BsonDocument.Parse(await RunCommandAsync(command.ToBytes(), kind, cancellationToken).ConfigureAwait(false));
+    public async Task<DriverBson.BsonDocument> RunCommandAsync(DriverBson.BsonDocument command, CommandKind kind = CommandKind.Read, CancellationToken cancellationToken = default) =>
+        RawDocuments.Parse(await RunCommandAsync(command.ToBson(), kind, cancellationToken).ConfigureAwait(false));
 
     /// <summary>listCollections: the full documents (<c>name</c>, <c>type</c>, <c>options</c>, <c>info</c>).</summary>
-    public Task<IReadOnlyList<BsonDocument>> ListCollectionsAsync(BsonDocument? filter = null, CancellationToken cancellationToken = default) =>
-        Client.GuardAsync<IReadOnlyList<BsonDocument>>($"listCollections on '{Name}'", async () =>
+    public Task<IReadOnlyList<DriverBson.BsonDocument>> ListCollectionsAsync(DriverBson.BsonDocument? filter = null, CancellationToken cancellationToken = default) =>
+        Client.GuardAsync<IReadOnlyList<DriverBson.BsonDocument>>($"listCollections on '{Name}'", async () =>
         {
             var options = new Driver.ListCollectionsOptions();
-            if (filter is not null) options.Filter = RawDocuments.From(filter);
+            if (filter is not null) options.Filter = filter;
             using var cursor = await Native.ListCollectionsAsync(options, cancellationToken).ConfigureAwait(false);
             return (await Driver.IAsyncCursorExtensions.ToListAsync(cursor, cancellationToken).ConfigureAwait(false)).Select(RawDocuments.ToDocument).ToList();
         });
 
     public async Task<IReadOnlyList<string>> ListCollectionNamesAsync(CancellationToken cancellationToken = default) =>
         (await ListCollectionsAsync(null, cancellationToken).ConfigureAwait(false))
-            .Select(c => c["name"] is BsonString s ? s.Value : "").ToList();
+            .Select(c => c.GetValue("name", DriverBson.BsonNull.Value) is DriverBson.BsonString s ? s.Value : "").ToList();
 
     public Task DropAsync(CancellationToken cancellationToken = default) =>
         Client.GuardAsync($"dropping database '{Name}'", async () =>

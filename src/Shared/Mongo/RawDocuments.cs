@@ -20,9 +20,6 @@ internal static class RawDocuments
         return new Driver.RawBsonDocument(buffer.GetSlice(segment.Offset, segment.Count));
     }
 
-    public static Driver.RawBsonDocument From(Bson.BsonDocument document) => new(document.ToBytes());
-
-    public static Driver.RawBsonDocument? FromOrNull(Bson.BsonDocument? document) => document is null ? null : From(document);
 
     /// <summary>The document's bytes; a copy, so it outlives the driver's (pooled) reply buffer.</summary>
     public static byte[] ToBytes(Driver.RawBsonDocument document)
@@ -36,18 +33,11 @@ internal static class RawDocuments
     public static byte[] ToBytes(Driver.BsonDocument document) =>
         document is Driver.RawBsonDocument raw ? ToBytes(raw) : Driver.BsonExtensionMethods.ToBson(document);
 
-    public static Bson.BsonDocument ToDocument(Driver.BsonDocument document) => Bson.BsonDocument.Parse(ToBytes(document));
+    /// <summary>A document the caller owns: materialized from the bytes, so it outlives the driver's (pooled) reply buffer.</summary>
+    public static Driver.BsonDocument ToDocument(Driver.BsonDocument document) =>
+        Driver.Serialization.BsonSerializer.Deserialize<Driver.BsonDocument>(ToBytes(document));
 
-    /// <summary>A single value (an <c>_id</c>, a hint) through a one-field document, so every BSON type survives.</summary>
-    public static Bson.BsonValue ToValue(Driver.BsonValue value)
-    {
-        var wrapper = new Driver.BsonDocument("v", value);
-        return Bson.BsonDocument.Parse(Driver.BsonExtensionMethods.ToBson(wrapper))["v"]!;
-    }
-
-    public static Driver.BsonValue FromValue(Bson.BsonValue value) =>
-        new Driver.RawBsonDocument(new Bson.BsonDocument { { "v", value } }.ToBytes())["v"];
-
-    public static Driver.RawBsonArray FromArray(Bson.BsonArray array) =>
-        (Driver.RawBsonArray)new Driver.RawBsonDocument(new Bson.BsonDocument { { "v", array } }.ToBytes())["v"];
+    /// <summary>A document the caller owns, read from BSON bytes.</summary>
+    public static Driver.BsonDocument Parse(ReadOnlySpan<byte> bytes) =>
+        Driver.Serialization.BsonSerializer.Deserialize<Driver.BsonDocument>(bytes.ToArray());
 }

@@ -62,10 +62,10 @@ public sealed class ReplicaComparison
     /// </summary>
     public async Task<Dictionary<string, BsonDocument>> ReadTargetAsync(string collection, ReferenceItemConverter converter, CancellationToken cancellationToken = default)
     {
-        var documents = await _target.GetCollection(collection).FindToListAsync(new BsonDocument(), cancellationToken: cancellationToken).ConfigureAwait(false);
         var result = new Dictionary<string, BsonDocument>();
-        foreach (var document in documents)
+        await foreach (var bytes in _target.GetCollection(collection).FindAsync(new MongoDB.Bson.BsonDocument(), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
+            var document = BsonDocument.Parse(bytes.Span);
             if (_identity == IdentityMode.Fields && !document.Remove("_id"))
                 throw new InvalidOperationException($"a document of {collection} has no _id: {ExtendedJson.ToRelaxed(document.ToBytes())}");
             result[KeyText(document, converter)] = document;

@@ -6,7 +6,7 @@ using Akka.Cluster.Tools.Singleton;
 using Akka.TestKit.Xunit2;
 using Replication.AkkaCluster;
 using Replication.AkkaCluster.Lease;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 using Xunit.Abstractions;
 

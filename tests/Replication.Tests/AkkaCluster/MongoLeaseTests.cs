@@ -1,7 +1,7 @@
 using Akka.Coordination;
 using Akka.Event;
 using Replication.AkkaCluster.Lease;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 using Replication.Testing.InMemoryMongo.Wire;
 using AkkaConfig = Akka.Configuration.Config;
@@ -83,12 +83,12 @@ public sealed class MongoLeaseTests : IAsyncLifetime
         var aheadByAnHour = new ManualClock(DateTimeOffset.UtcNow.AddHours(1));
         var b = Lease("b", timeout: TimeSpan.FromSeconds(1), clock: aheadByAnHour);
         Assert.True(await a.Acquire());
-        var firstRenewal = ((BsonDateTime)(await StoredAsync())["renewedAt"]!).ToDateTimeOffset();
+        var firstRenewal = ((BsonDateTime)(await StoredAsync())["renewedAt"]!).ToUniversalTime();
 
         await Eventually(async () =>
         {
             Assert.False(await b.Acquire());
-            return ((BsonDateTime)(await StoredAsync())["renewedAt"]!).ToDateTimeOffset() - firstRenewal > TimeSpan.FromSeconds(3);
+            return ((BsonDateTime)(await StoredAsync())["renewedAt"]!).ToUniversalTime() - firstRenewal > TimeSpan.FromSeconds(3);
         }, "a renews its lease for three times its timeout");
 
         Assert.True(a.CheckLease());
@@ -102,7 +102,7 @@ public sealed class MongoLeaseTests : IAsyncLifetime
         // A node took the lease and died: nothing renews it any more.
         var observed = await Store.ObserveAsync(LeaseName, default);
         Assert.Equal(1, await Store.TryTakeAsync(observed, "dead-node", TimeSpan.FromSeconds(1), default));
-        var died = ((BsonDateTime)(await StoredAsync())["renewedAt"]!).ToDateTimeOffset();
+        var died = ((BsonDateTime)(await StoredAsync())["renewedAt"]!).ToUniversalTime();
         var b = Lease("b", timeout: TimeSpan.FromSeconds(1));
 
         Assert.False(await b.Acquire());
@@ -111,7 +111,7 @@ public sealed class MongoLeaseTests : IAsyncLifetime
         Assert.Equal(2, b.Counter);
         var stored = await StoredAsync();
         Assert.Equal("b", ((BsonString)stored["owner"]!).Value);
-        Assert.True(((BsonDateTime)stored["renewedAt"]!).ToDateTimeOffset() - died >= TimeSpan.FromSeconds(1), "taken only after the timeout on the database's clock");
+        Assert.True(((BsonDateTime)stored["renewedAt"]!).ToUniversalTime() - died >= TimeSpan.FromSeconds(1), "taken only after the timeout on the database's clock");
     }
 
     [Fact]

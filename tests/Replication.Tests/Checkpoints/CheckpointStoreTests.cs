@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Dynamo;
 using Replication.Dynamo.Conversion;
@@ -131,8 +131,8 @@ public class CheckpointStoreTests : MongoServerTest
         var shards = Client.GetDatabase("repl_checkpoint").GetCollection("shards");
         await store.RegisterShardAsync("Orders", "arn", "s1", null, ShardStatus.NotStarted);
         await shards.BulkWriteAsync([new Replication.Mongo.UpdateOneModel(
-            new BsonDocument { { "_id", CheckpointStore.ShardDocumentId("Orders", "s1") } }.ToBytes(),
-            new BsonDocument { { "$set", new BsonDocument { { "lease", new BsonDocument { { "owner", "node-b" }, { "counter", 7L } } } } } }.ToBytes())]);
+            new BsonDocument { { "_id", CheckpointStore.ShardDocumentId("Orders", "s1") } }.ToBson(),
+            new BsonDocument { { "$set", new BsonDocument { { "lease", new BsonDocument { { "owner", "node-b" }, { "counter", 7L } } } } } }.ToBson())]);
 
         await Assert.ThrowsAsync<CheckpointConflictException>(() =>
             store.SaveShardPositionAsync("Orders", "s1", SequenceNumber.Parse("100000000000000000000"), null, 1, new CheckpointFence("node-a", 6)));
@@ -143,7 +143,7 @@ public class CheckpointStoreTests : MongoServerTest
     public async Task Dead_letters_keep_the_item_and_the_reason()
     {
         var store = Store;
-        var item = new BsonDocument { { "_id", "k1" }, { "v", 1 } }.ToBytes();
+        var item = new BsonDocument { { "_id", "k1" }, { "v", 1 } }.ToBson();
         await store.AddDeadLetterAsync(new DeadLetterRecord("Orders", "orders", "id=k1", "stream", "document too large", 10334, item, "100000000000000000000"));
         await store.AddDeadLetterAsync(new DeadLetterRecord("Users", "users", "id=u1", "full-sync", "bad field", null, ReadOnlyMemory<byte>.Empty));
 
@@ -152,7 +152,7 @@ public class CheckpointStoreTests : MongoServerTest
         var letter = Assert.Single(await store.ListDeadLettersAsync("Orders"));
         Assert.Equal("id=k1", ((BsonString)letter["key"]!).Value);
         Assert.Equal(10334, ((BsonInt32)letter["code"]!).Value);
-        Assert.Equal(item, ((BsonBinary)letter["document"]!).Data);
+        Assert.Equal(item, ((BsonBinaryData)letter["document"]).Bytes);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
         foreach (var document in source.Values)
         {
             var copy = new BsonDocument(document.Select(e => e.Key == "address" ? KeyValuePair.Create(e.Key, (BsonValue)new BsonDocument(((BsonDocument)e.Value).Reverse())) : e));
-            await target.GetCollection(table).InsertOneAsync(copy);
+            await target.GetCollection(table).InsertOneAsync(new MongoDB.Bson.RawBsonDocument(copy.ToBytes()));
         }
         var faithful = await comparison.WaitUntilEqualAsync(table, table, TimeSpan.FromSeconds(30));
         Assert.True(faithful.IsMatch, faithful.ToString());
@@ -93,7 +93,7 @@ public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
                 map["n"] = ((BsonInt32)map["n"]!).Value + 1;
                 copy["map"] = map;
             }
-            await target.GetCollection(table).InsertOneAsync(copy);
+            await target.GetCollection(table).InsertOneAsync(new MongoDB.Bson.RawBsonDocument(copy.ToBytes()));
         }
 
         var difference = await comparison.CompareAsync(table, table);

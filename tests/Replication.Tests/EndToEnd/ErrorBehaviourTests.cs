@@ -2,7 +2,8 @@ using System.Diagnostics.Metrics;
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
-using Replication.Bson;
+using MongoDB.Bson;
+using MongoDB.Bson.IO;
 using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Coordinator.Actors;
@@ -166,7 +167,7 @@ public sealed class ErrorBehaviourTests(DynamoDbLocalFixture dynamo, ITestOutput
         var deadline = DateTimeOffset.UtcNow.AddMinutes(2);
         List<BsonDocument> letters;
         while ((letters = await store.ListDeadLettersAsync(table)).Count < 4 && DateTimeOffset.UtcNow < deadline) await Task.Delay(200);
-        foreach (var l in letters) output.WriteLine(ExtendedJson.ToRelaxed(l.ToBytes()));
+        foreach (var l in letters) output.WriteLine(l.ToJson(Relaxed));
         Assert.Equal(4, letters.Count);
         AssertLetter(letters, "scan-dollar", "full-sync", "$price");
         AssertLetter(letters, "scan-id", "full-sync", "_id");
@@ -210,7 +211,7 @@ public sealed class ErrorBehaviourTests(DynamoDbLocalFixture dynamo, ITestOutput
 
         var letter = Assert.Single(await node.Services.Checkpoints.ListDeadLettersAsync(table));
         Assert.Equal("removed", ((BsonString)letter["staleDocument"]!).Value);
-        Assert.Contains("now unwritable", ExtendedJson.ToRelaxed(((BsonBinary)letter["document"]!).Data));
+        Assert.Contains("now unwritable", new RawBsonDocument(((BsonBinaryData)letter["document"]).Bytes).ToJson(Relaxed));
         var progress = await new ProgressReportBuilder(node.Services.Checkpoints, settings.Mode, TimeProvider.System).BuildAsync(default);
         Assert.Equal(new DeadLetterCounts(1, 1, 0), Assert.Single(progress.Tables, t => t.Table == table).DeadLetters);
         var deadline = DateTimeOffset.UtcNow.AddMinutes(1);
@@ -297,6 +298,8 @@ public sealed class ErrorBehaviourTests(DynamoDbLocalFixture dynamo, ITestOutput
         }
     }
 
+    private static readonly JsonWriterSettings Relaxed = new() { OutputMode = JsonOutputMode.RelaxedExtendedJson };
+
     private static void AssertLetter(List<BsonDocument> letters, string key, string phase, string attribute)
     {
         var letter = letters.SingleOrDefault(l => ((BsonString)l["key"]!).Value.Contains(key));
@@ -304,8 +307,8 @@ public sealed class ErrorBehaviourTests(DynamoDbLocalFixture dynamo, ITestOutput
         Assert.Equal(phase, ((BsonString)letter["phase"]!).Value);
         Assert.Contains(attribute, ((BsonString)letter["error"]!).Value);
         // The item itself is kept: as the BSON that failed, or as the source's DynamoDB JSON when it never became BSON.
-        var item = letter.TryGetValue("document", out var document) && document is BsonBinary binary
-            ? ExtendedJson.ToRelaxed(binary.Data)
+        var item = letter.TryGetValue("document", out var document) && document is BsonBinaryData binary
+            ? new RawBsonDocument(binary.Bytes).ToJson(Relaxed)
             : ((BsonString)letter["sourceJson"]!).Value;
         Assert.Contains(key, item);
         Assert.Contains(attribute, item);

@@ -1,5 +1,5 @@
 using System.Diagnostics.Metrics;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Metrics;
 using Replication.Tests.Dynamo;

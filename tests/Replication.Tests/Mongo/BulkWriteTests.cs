@@ -1,12 +1,12 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 
 namespace Replication.Tests.Mongo;
 
 public sealed class BulkWriteTests : MongoServerTest
 {
-    private static ReadOnlyMemory<byte> Doc(int id, string name) => new BsonDocument { { "_id", id }, { "name", name } }.ToBytes();
-    private static ReadOnlyMemory<byte> ById(int id) => new BsonDocument { { "_id", id } }.ToBytes();
+    private static ReadOnlyMemory<byte> Doc(int id, string name) => new BsonDocument { { "_id", id }, { "name", name } }.ToBson();
+    private static ReadOnlyMemory<byte> ById(int id) => new BsonDocument { { "_id", id } }.ToBson();
 
     [Fact]
     public async Task Inserts_are_counted_and_readable()
@@ -74,7 +74,7 @@ public sealed class BulkWriteTests : MongoServerTest
     {
         var collection = Collection();
         await collection.BulkWriteAsync([new InsertOneModel(Doc(1, "a")), new InsertOneModel(Doc(2, "b"))]);
-        var set = new BsonDocument { { "$set", new BsonDocument { { "name", "updated" } } } }.ToBytes();
+        var set = new BsonDocument { { "$set", new BsonDocument { { "name", "updated" } } } }.ToBson();
         var result = await collection.BulkWriteAsync([
             new UpdateOneModel(ById(1), set),
             new DeleteOneModel(ById(2)),
@@ -94,7 +94,7 @@ public sealed class BulkWriteTests : MongoServerTest
     public async Task A_document_over_the_size_limit_becomes_a_write_error_at_its_index_and_the_rest_is_applied()
     {
         var collection = Collection();
-        var tooLarge = new BsonDocument { { "_id", 2 }, { "blob", new BsonBinary(new byte[16 * 1024 * 1024]) } }.ToBytes();
+        var tooLarge = new BsonDocument { { "_id", 2 }, { "blob", new BsonBinaryData(new byte[16 * 1024 * 1024]) } }.ToBson();
         var error = await Assert.ThrowsAsync<MongoBulkWriteException>(() =>
             collection.BulkWriteAsync([new InsertOneModel(Doc(1, "a")), new InsertOneModel(tooLarge), new InsertOneModel(Doc(3, "c"))]));
         var writeError = Assert.Single(error.WriteErrors);
@@ -109,7 +109,7 @@ public sealed class BulkWriteTests : MongoServerTest
     public async Task A_top_level_dollar_field_is_inserted_as_MongoDB_5_0_and_later_accept_it()
     {
         var collection = Collection();
-        await collection.BulkWriteAsync([new InsertOneModel(new BsonDocument { { "_id", 1 }, { "$price", 5 } }.ToBytes())]);
+        await collection.BulkWriteAsync([new InsertOneModel(new BsonDocument { { "_id", 1 }, { "$price", 5 } }.ToBson())]);
         var stored = Assert.Single(await collection.FindToListAsync(new BsonDocument()));
         Assert.Equal(new BsonInt32(5), stored["$price"]);
     }

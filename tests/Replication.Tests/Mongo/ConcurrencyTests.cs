@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 
 namespace Replication.Tests.Mongo;
@@ -34,7 +34,7 @@ public sealed class ConcurrencyTests : MongoServerTest
     {
         var collection = Collection();
         await collection.BulkWriteAsync(Enumerable.Range(0, 50)
-            .Select(i => (WriteModel)new InsertOneModel(new BsonDocument { { "_id", i } }.ToBytes())).ToList());
+            .Select(i => (WriteModel)new InsertOneModel(new BsonDocument { { "_id", i } }.ToBson())).ToList());
         var readers = Enumerable.Range(0, Client.MaxPoolSize * 4).Select(async _ =>
         {
             var count = 0;

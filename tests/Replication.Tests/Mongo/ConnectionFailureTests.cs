@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 using Replication.Testing.InMemoryMongo.Wire;
 
@@ -53,7 +53,7 @@ public sealed class ConnectionFailureTests : MongoServerTest
     {
         var collection = Collection();
         await collection.BulkWriteAsync(Enumerable.Range(0, 300)
-            .Select(i => (WriteModel)new InsertOneModel(new BsonDocument { { "_id", i } }.ToBytes())).ToList());
+            .Select(i => (WriteModel)new InsertOneModel(new BsonDocument { { "_id", i } }.ToBson())).ToList());
         var read = 0;
         var error = await Record.ExceptionAsync(async () =>
         {

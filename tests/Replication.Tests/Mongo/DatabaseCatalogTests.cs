@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 
 namespace Replication.Tests.Mongo;

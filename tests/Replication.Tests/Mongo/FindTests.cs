@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 
 namespace Replication.Tests.Mongo;
@@ -9,7 +9,7 @@ public sealed class FindTests : MongoServerTest
     {
         var collection = Collection();
         var requests = Enumerable.Range(0, count)
-            .Select(i => (WriteModel)new InsertOneModel(new BsonDocument { { "_id", i }, { "group", i % 3 }, { "payload", new string('x', 20) } }.ToBytes()))
+            .Select(i => (WriteModel)new InsertOneModel(new BsonDocument { { "_id", i }, { "group", i % 3 }, { "payload", new string('x', 20) } }.ToBson()))
             .ToList();
         await collection.BulkWriteAsync(requests);
         return collection;
@@ -21,7 +21,7 @@ public sealed class FindTests : MongoServerTest
         var collection = await SeedAsync(1050);
         var seen = new List<int>();
         await foreach (var document in collection.FindAsync(new BsonDocument(), new FindOptions { BatchSize = 100, Sort = new BsonDocument { { "_id", 1 } } }))
-            seen.Add(new BsonDocumentReader(document.Span)["_id"].AsInt32);
+            seen.Add(new RawBsonDocument(document.ToArray())["_id"].AsInt32);
         Assert.Equal(Enumerable.Range(0, 1050), seen);
     }
 

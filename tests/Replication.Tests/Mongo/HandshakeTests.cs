@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 
 namespace Replication.Tests.Mongo;
@@ -23,8 +23,8 @@ public sealed class HandshakeTests : MongoServerTest
     [Fact]
     public async Task Ping_runs_as_a_plain_command_and_returns_the_reply_bytes()
     {
-        var reply = await Client.RunCommandAsync("admin", new BsonDocument { { "ping", 1 } }.ToBytes(), CommandKind.Plain);
-        Assert.Equal(new BsonDouble(1.0), BsonDocument.Parse(reply)["ok"]);
+        var reply = await Client.RunCommandAsync("admin", new BsonDocument { { "ping", 1 } }.ToBson(), CommandKind.Plain);
+        Assert.Equal(new BsonDouble(1.0), new RawBsonDocument(reply)["ok"]);
     }
 
     [Fact]

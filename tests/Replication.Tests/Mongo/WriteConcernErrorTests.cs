@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Mongo;
 
 namespace Replication.Tests.Mongo;
@@ -6,7 +6,7 @@ namespace Replication.Tests.Mongo;
 /// <summary>The in-memory server's write-concern errors, as the real client receives them.</summary>
 public sealed class WriteConcernErrorTests : MongoServerTest
 {
-    private static ReadOnlyMemory<byte> Doc(int id) => new BsonDocument { { "_id", id } }.ToBytes();
+    private static ReadOnlyMemory<byte> Doc(int id) => new BsonDocument { { "_id", id } }.ToBson();
 
     [Fact]
     public async Task A_write_concern_error_alone_fails_the_bulk_with_no_write_errors_and_the_writes_applied()

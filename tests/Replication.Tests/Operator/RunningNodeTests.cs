@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using Replication.Bson;
+using MongoDB.Bson;
+using MongoDB.Bson.IO;
 using Replication.Mongo;
 using Replication.Tests.Cli;
 
@@ -115,10 +116,5 @@ public sealed class RunningNodeTests : IAsyncLifetime
 
     private static IEnumerable<BsonDocument> FirstBatch(BsonDocument reply) => ((BsonArray)((BsonDocument)reply["cursor"]!)["firstBatch"]!).OfType<BsonDocument>();
 
-    private static string Json(BsonDocument document)
-    {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
-        using (var json = new Utf8JsonWriter(buffer)) ExtendedJsonWriter.WriteDocument(document.ToBytes(), json, ExtendedJsonMode.Relaxed);
-        return Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    private static string Json(BsonDocument document) => document.ToJson(new JsonWriterSettings { OutputMode = JsonOutputMode.RelaxedExtendedJson });
 }

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Replication.Actors;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Coordinator.Hosting;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Dynamo;
@@ -27,10 +27,10 @@ public class TargetWriterTests : MongoServerTest
     {
         var d = new BsonDocument { { "_id", id }, { "id", id }, { "v", v } };
         if (email is not null) d.Add("email", email);
-        return d.ToBytes();
+        return d.ToBson();
     }
 
-    private static byte[] Key(string id) => new BsonDocument { { "_id", id } }.ToBytes();
+    private static byte[] Key(string id) => new BsonDocument { { "_id", id } }.ToBson();
 
     private async Task<Dictionary<string, int>> TargetContents() =>
         (await Target.FindToListAsync(new BsonDocument())).ToDictionary(d => ((BsonString)d["_id"]!).Value, d => ((BsonInt32)d["v"]!).Value);
@@ -69,7 +69,7 @@ public class TargetWriterTests : MongoServerTest
         Assert.Equal(["100000000000000000003", "100000000000000000005", "100000000000000000007"], plan.Writes.Select(w => w.SequenceNumber));
         Assert.Equal([TargetWriteKind.Replace, TargetWriteKind.Replace, TargetWriteKind.Delete], plan.Writes.Select(w => w.Kind));
 
-        await Target.InsertOneAsync(BsonDocument.Parse(Doc("c", 0)));
+        await Target.InsertOneAsync(new RawBsonDocument(Doc("c", 0)));
         var summary = await Writer().WriteAsync(plan.Writes, default);
         Assert.Equal(new WriteSummary(0, 2, 1, 0), summary);
         Assert.Equal(new Dictionary<string, int> { ["a"] = 2, ["b"] = 3 }, await TargetContents());
@@ -78,7 +78,7 @@ public class TargetWriterTests : MongoServerTest
     [Fact]
     public async Task An_item_mongo_would_misread_is_dead_lettered_and_the_rest_applied()
     {
-        var bad = new BsonDocument { { "_id", "x" }, { "$set", 1 } }.ToBytes();
+        var bad = new BsonDocument { { "_id", "x" }, { "$set", 1 } }.ToBson();
         var summary = await Writer().WriteAsync(
             [new(TargetWriteKind.Replace, Key("x"), bad, "100000000000000000009"), new(TargetWriteKind.Replace, Key("a"), Doc("a", 1))], default);
 
@@ -103,7 +103,7 @@ public class TargetWriterTests : MongoServerTest
         Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["c"] = 1 }, await TargetContents());
         var letter = Assert.Single(await Checkpoints.ListDeadLettersAsync("Orders"));
         Assert.Equal(11000, ((BsonInt32)letter["code"]!).Value);
-        Assert.Equal(Doc("b", 1, "same@x"), ((BsonBinary)letter["document"]!).Data);
+        Assert.Equal(Doc("b", 1, "same@x"), ((BsonBinaryData)letter["document"]).Bytes);
     }
 
     [Fact]
@@ -180,7 +180,7 @@ public class TargetWriterTests : MongoServerTest
     public async Task A_dead_lettered_update_removes_the_older_document_by_default_and_says_so()
     {
         await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1)), new(TargetWriteKind.Replace, Key("b"), Doc("b", 1))], default);
-        var unwritable = new BsonDocument { { "_id", "a" }, { "id", "a" }, { "$v", 2 } }.ToBytes();
+        var unwritable = new BsonDocument { { "_id", "a" }, { "id", "a" }, { "$v", 2 } }.ToBson();
 
         var summary = await Writer().WriteAsync(
             [new(TargetWriteKind.Replace, Key("a"), unwritable, "100000000000000000010"), new(TargetWriteKind.Replace, Key("b"), Doc("b", 2))], default);
@@ -189,7 +189,7 @@ public class TargetWriterTests : MongoServerTest
         Assert.Equal(new Dictionary<string, int> { ["b"] = 2 }, await TargetContents());
         var letter = Assert.Single(await Checkpoints.ListDeadLettersAsync("Orders"));
         Assert.Equal("removed", ((BsonString)letter["staleDocument"]!).Value);
-        Assert.Equal(unwritable, ((BsonBinary)letter["document"]!).Data); // the whole new item is kept
+        Assert.Equal(unwritable, ((BsonBinaryData)letter["document"]).Bytes); // the whole new item is kept
         Assert.Equal(1, await Checkpoints.CountDeadLettersAsync("Orders", StaleDocumentOutcome.Removed));
     }
 
@@ -209,8 +209,8 @@ public class TargetWriterTests : MongoServerTest
     public async Task With_the_keep_policy_the_older_document_stays_and_the_dead_letter_says_it_is_stale()
     {
         await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1))], default);
-        var unwritable = new BsonDocument { { "_id", "a" }, { "id", "a" }, { "$v", 2 } }.ToBytes();
-        var fresh = new BsonDocument { { "_id", "n" }, { "id", "n" }, { "$v", 2 } }.ToBytes();
+        var unwritable = new BsonDocument { { "_id", "a" }, { "id", "a" }, { "$v", 2 } }.ToBson();
+        var fresh = new BsonDocument { { "_id", "n" }, { "id", "n" }, { "$v", 2 } }.ToBson();
 
         var summary = await Writer(staleDocuments: StaleDocumentPolicy.Keep).WriteAsync(
             [new(TargetWriteKind.Replace, Key("a"), unwritable), new(TargetWriteKind.Replace, Key("n"), fresh)], default);

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Mongo;
 
@@ -12,7 +12,7 @@ public class MongoCommandException : MongoException
 
     public byte[] Reply { get; }
 
-    public BsonDocument ReplyDocument => _replyDocument ??= Reply.Length == 0 ? new BsonDocument() : BsonDocument.Parse(Reply);
+    public BsonDocument ReplyDocument => _replyDocument ??= Reply.Length == 0 ? new BsonDocument() : RawDocuments.Parse(Reply);
 }
 
 /// <summary>A single-document write (findAndModify, a command) violated a unique index: code 11000.</summary>
