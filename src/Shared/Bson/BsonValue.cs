@@ -1,8 +1,9 @@
 namespace Replication.Bson;
 
 /// <summary>
-/// The small value model for places that need a document as an object (configuration, tests, the in-memory server).
-/// Hot paths use <see cref="BsonWriter"/> and <see cref="BsonDocumentReader"/> instead.
+/// A document as an object, left for the in-memory test server and test helpers until they move to MongoDB.Bson;
+/// product code uses MongoDB.Bson's object model, and the converter's hot path <see cref="BsonWriter"/> and
+/// <see cref="BsonDocumentReader"/>.
 /// </summary>
 public abstract record BsonValue
 {
