@@ -38,6 +38,7 @@ internal static class RawDocuments
         Driver.Serialization.BsonSerializer.Deserialize<Driver.BsonDocument>(ToBytes(document));
 
     /// <summary>A document the caller owns, read from BSON bytes.</summary>
-    public static Driver.BsonDocument Parse(ReadOnlySpan<byte> bytes) =>
-        Driver.Serialization.BsonSerializer.Deserialize<Driver.BsonDocument>(bytes.ToArray());
+    public static Driver.BsonDocument Parse(byte[] bytes) => Driver.Serialization.BsonSerializer.Deserialize<Driver.BsonDocument>(bytes);
+
+    public static Driver.BsonDocument Parse(ReadOnlySpan<byte> bytes) => Parse(bytes.ToArray());
 }
