@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Coordinator.Discovery;
@@ -40,12 +40,13 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         _filter = new TableFilter(services.Settings.Filter.Include, services.Settings.Filter.Exclude);
         _naming = new CollectionNaming(services.Settings.Renames, services.Settings.Target.Database);
         _ended = ended;
+        Log = ActorLog.For(services.Loggers, Context);
 
         ReceiveAsync<Discover>(_ => DiscoverAsync());
         Receive<TableFullSyncDone>(done =>
         {
             _fullSyncDone.Add(done.Table);
-            if (services.Settings.Mode == SyncMode.Full && Context.Children.All(c => _fullSyncDone.Contains(c.Path.Name)))
+            if (services.Settings.Mode == SyncMode.Full && Context.GetChildren().All(c => _fullSyncDone.Contains(c.Path.Name)))
                 _ended(new ReplicationEnded(true, $"full sync of {_fullSyncDone.Count} table(s) done"));
         });
         // Acted on at the next discovery: a deleted table is stopped as such, another is started again on its current stream.
@@ -56,19 +57,22 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ReplicationServices services, DynamoTableCatalog catalog, Action<ReplicationEnded> ended) =>
-        Replication.Actors.Props.Create(() => new CoordinatorActor(services, catalog, ended));
+    private ILogger Log { get; }
 
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, Timeout.InfiniteTimeSpan, cause =>
+    public static Props Props(ReplicationServices services, DynamoTableCatalog catalog, Action<ReplicationEnded> ended) =>
+        Akka.Actor.Props.Create(() => new CoordinatorActor(services, catalog, ended));
+
+    // A failed table restarts at once; it waits out its own back-off (RestartBackoff.Workers) before it starts again.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(cause =>
     {
         // A table actor escalates its workers' failures as they came, wrapped (SegmentCopyException, ShardProcessingException…).
         if (WorkerSupervision.IsTableGone(cause))
         {
-            Context.Log.LogWarning("a replicated table no longer exists; its replication stopped: {Error}", cause.Message);
+            Log.LogWarning("a replicated table no longer exists; its replication stopped: {Error}", cause.Message);
             return Directive.Stop;
         }
         return Directive.Restart;
-    }, new RestartBackoff(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30), 0.2));
+    });
 
     protected override void PreStart()
     {
@@ -84,16 +88,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
 
     private async Task DiscoverAsync()
     {
-        var names = await _catalog.ListTableNamesAsync(cancellationToken: _stopping.Token).ConfigureAwait(false);
+        var names = await _catalog.ListTableNamesAsync(cancellationToken: _stopping.Token);
         ReportMissingExplicitTables(names);
         StopDeletedTables(names);
         foreach (var name in _filter.Apply(names))
         {
-            if (Context.Child(name) is { } running)
+            if (Context.Child(name) is var running && !running.IsNobody())
             {
                 if (_streamEnded.Remove(name))
                 {
-                    Context.Log.LogInformation("table {Table}: its stream ended; its replication starts again on the table's current stream", name);
+                    Log.LogInformation("table {Table}: its stream ended; its replication starts again on the table's current stream", name);
                     Context.Stop(running);
                 }
                 continue;
@@ -113,8 +117,8 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             try
             {
                 info = _services.Settings.Mode == SyncMode.Full
-                    ? await _catalog.DescribeTableAsync(name, _stopping.Token).ConfigureAwait(false)
-                    : await _catalog.EnsureStreamAsync(name, StreamActivationTimeout, _stopping.Token).ConfigureAwait(false);
+                    ? await _catalog.DescribeTableAsync(name, _stopping.Token)
+                    : await _catalog.EnsureStreamAsync(name, StreamActivationTimeout, _stopping.Token);
             }
             catch (StreamViewTypeException e)
             {
@@ -123,16 +127,16 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             }
             catch (DynamoTableNotFoundException e)
             {
-                Context.Log.LogWarning("{Error}", e.Message); // deleted between listing and describing
+                Log.LogWarning("{Error}", e.Message); // deleted between listing and describing
                 continue;
             }
 
-            await _services.Checkpoints.RegisterTableAsync(new TableRegistration(name, collection, info.KeySchema, info.Stream.LatestStreamArn, info.Stream.ViewType, info.ItemCount), _stopping.Token).ConfigureAwait(false);
-            Context.Log.LogInformation("table {Table} → {Database}.{Collection} (about {Items} items)", name, _services.Target.Name, collection, info.ItemCount);
+            await _services.Checkpoints.RegisterTableAsync(new TableRegistration(name, collection, info.KeySchema, info.Stream.LatestStreamArn, info.Stream.ViewType, info.ItemCount), _stopping.Token);
+            Log.LogInformation("table {Table} → {Database}.{Collection} (about {Items} items)", name, _services.Target.Name, collection, info.ItemCount);
             Context.ActorOf(TableActor.Props(_services, name, info.GlobalSecondaryIndexes, info.ItemCount), name);
         }
-        if (Context.Children.Count == 0 && _missingReported.Add("(none)"))
-            Context.Log.LogWarning("no table matches replication.filter (include [{Include}], exclude [{Exclude}]); waiting for one to appear",
+        if (!Context.GetChildren().Any() && _missingReported.Add("(none)"))
+            Log.LogWarning("no table matches replication.filter (include [{Include}], exclude [{Exclude}]); waiting for one to appear",
                 string.Join(", ", _services.Settings.Filter.Include), string.Join(", ", _services.Settings.Filter.Exclude));
     }
 
@@ -144,9 +148,9 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
     {
         var listed = names.ToHashSet(StringComparer.Ordinal);
         _stoppedAsDeleted.RemoveWhere(listed.Contains); // re-created: a later deletion is reported again
-        foreach (var child in Context.Children.Where(c => !listed.Contains(c.Path.Name) && _stoppedAsDeleted.Add(c.Path.Name)).ToList())
+        foreach (var child in Context.GetChildren().Where(c => !listed.Contains(c.Path.Name) && _stoppedAsDeleted.Add(c.Path.Name)).ToList())
         {
-            Context.Log.LogWarning("table '{Table}' no longer exists in the source; its replication stopped (its target collection and checkpoints are kept)", child.Path.Name);
+            Log.LogWarning("table '{Table}' no longer exists in the source; its replication stopped (its target collection and checkpoints are kept)", child.Path.Name);
             _streamEnded.Remove(child.Path.Name);
             Context.Stop(child);
         }
@@ -158,7 +162,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
         foreach (var pattern in _services.Settings.Filter.Include.Where(p => !p.Contains('*')))
         {
             if (!names.Contains(pattern, StringComparer.Ordinal) && _missingReported.Add(pattern))
-                Context.Log.LogWarning("table '{Table}' named in replication.filter.include does not exist in the source (region {Region}{Endpoint})",
+                Log.LogWarning("table '{Table}' named in replication.filter.include does not exist in the source (region {Region}{Endpoint})",
                     pattern, _services.Settings.Source.DynamoDb.Region,
                     _services.Settings.Source.DynamoDb.Endpoint.Length > 0 ? ", endpoint " + _services.Settings.Source.DynamoDb.Endpoint : "");
         }

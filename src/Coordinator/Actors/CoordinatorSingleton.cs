@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Cluster;
+using Replication.ShardActors;
 
 namespace Replication.Coordinator.Actors;
 
@@ -27,9 +28,10 @@ public sealed class CoordinatorSingleton : ReceiveActor, IWithTimers
     private string? _reportedHolder;
     private bool _leaving;
 
-    public CoordinatorSingleton(ClusterContext cluster, Props coordinator, TimeProvider? clock = null)
+    public CoordinatorSingleton(ClusterContext cluster, Props coordinator, ILoggerFactory loggers, TimeProvider? clock = null)
     {
         _cluster = cluster;
+        Log = ActorLog.For(loggers, Context);
         _coordinator = coordinator;
         _clock = clock ?? TimeProvider.System;
         ReceiveAsync<Tick>(_ => TickAsync());
@@ -38,8 +40,10 @@ public sealed class CoordinatorSingleton : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(ClusterContext cluster, Props coordinator) =>
-        Replication.Actors.Props.Create(() => new CoordinatorSingleton(cluster, coordinator, null));
+    private ILogger Log { get; }
+
+    public static Props Props(ClusterContext cluster, Props coordinator, ILoggerFactory loggers) =>
+        Akka.Actor.Props.Create(() => new CoordinatorSingleton(cluster, coordinator, loggers, null));
 
     private TimeSpan LeaseDuration => _cluster.Settings.LeaseDuration;
 
@@ -59,12 +63,12 @@ public sealed class CoordinatorSingleton : ReceiveActor, IWithTimers
     {
         try
         {
-            if (_fence is null) await TryTakeOverAsync().ConfigureAwait(false);
-            else await RenewAsync().ConfigureAwait(false);
+            if (_fence is null) await TryTakeOverAsync();
+            else await RenewAsync();
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Context.Log.LogWarning("node {Node}: coordinator lease: {Error}", _cluster.NodeId, e.Message);
+            Log.LogWarning("node {Node}: coordinator lease: {Error}", _cluster.NodeId, e.Message);
             if (_fence is not null && _clock.GetUtcNow() + _cluster.Settings.LeaseRenewInterval >= _validUntil) StepDown("it could not be renewed in time");
         }
     }
@@ -73,34 +77,34 @@ public sealed class CoordinatorSingleton : ReceiveActor, IWithTimers
     {
         if (_leaving) return;
         var started = _clock.GetUtcNow();
-        var fence = await _cluster.Coordinator.TryAcquireAsync(_cluster.NodeId, LeaseDuration, _stopping.Token).ConfigureAwait(false);
+        var fence = await _cluster.Coordinator.TryAcquireAsync(_cluster.NodeId, LeaseDuration, _stopping.Token);
         if (fence is null)
         {
-            var holder = (await _cluster.Coordinator.ReadAsync(_stopping.Token).ConfigureAwait(false)).Owner;
+            var holder = (await _cluster.Coordinator.ReadAsync(_stopping.Token)).Owner;
             if (holder != _reportedHolder)
             {
                 _reportedHolder = holder;
-                Context.Log.LogInformation("node {Node}: node {Holder} runs the coordinator; this node takes over if it stops", _cluster.NodeId, holder);
+                Log.LogInformation("node {Node}: node {Holder} runs the coordinator; this node takes over if it stops", _cluster.NodeId, holder);
             }
             return;
         }
         _fence = fence;
         _validUntil = started + LeaseDuration;
         _reportedHolder = null;
-        Context.Log.LogInformation("node {Node}: took the coordinator lease (counter {Counter}); discovering tables", _cluster.NodeId, fence.Counter);
+        Log.LogInformation("node {Node}: took the coordinator lease (counter {Counter}); discovering tables", _cluster.NodeId, fence.Counter);
         _running = Context.ActorOf(_coordinator, $"coordinator-{fence.Counter}");
     }
 
     private async Task RenewAsync()
     {
         var started = _clock.GetUtcNow();
-        if (await _cluster.Coordinator.RenewAsync(_fence!, LeaseDuration, _stopping.Token).ConfigureAwait(false)) _validUntil = started + LeaseDuration;
+        if (await _cluster.Coordinator.RenewAsync(_fence!, LeaseDuration, _stopping.Token)) _validUntil = started + LeaseDuration;
         else StepDown("another node took the lease");
     }
 
     private void StepDown(string why)
     {
-        Context.Log.LogWarning("node {Node}: no longer the coordinator ({Why}); stopping its table actors", _cluster.NodeId, why);
+        Log.LogWarning("node {Node}: no longer the coordinator ({Why}); stopping its table actors", _cluster.NodeId, why);
         if (_running is not null) Context.Stop(_running);
         _running = null;
         _fence = null;
@@ -115,10 +119,10 @@ public sealed class CoordinatorSingleton : ReceiveActor, IWithTimers
         if (_fence is { } fence)
         {
             _fence = null;
-            try { await _cluster.Coordinator.ReleaseAsync(fence, _stopping.Token).ConfigureAwait(false); }
+            try { await _cluster.Coordinator.ReleaseAsync(fence, _stopping.Token); }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Context.Log.LogWarning("node {Node}: could not hand back the coordinator lease ({Error}); it expires on its own", _cluster.NodeId, e.Message);
+                Log.LogWarning("node {Node}: could not hand back the coordinator lease ({Error}); it expires on its own", _cluster.NodeId, e.Message);
             }
         }
         requester?.Tell(new CoordinatorReleased());

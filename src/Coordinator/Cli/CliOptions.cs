@@ -77,5 +77,5 @@ internal static class CliOptions
             o.TimestampFormat = "HH:mm:ss ";
         })
         .SetMinimumLevel(minimum)
-        .AddFilter("Replication.Actors", LogLevel.Warning));
+        .AddFilter("Akka", LogLevel.Warning));
 }

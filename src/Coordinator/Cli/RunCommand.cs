@@ -80,8 +80,8 @@ internal static class RunCommand
     private static async Task<int> RunAsync(ReplicationNode node, ReplicationSettings settings, bool live, ILogger log, CancellationToken cancellationToken)
     {
         var tracker = new ProgressTracker();
-        using var tracking = node.System.EventStream.Subscribe<TableProgress>(tracker.Record);
-        using var progress = live ? null : new ProgressLog(node.System.EventStream, log);
+        using var tracking = new EventSubscription<TableProgress>(node.System, tracker.Record);
+        using var progress = live ? null : new ProgressLog(node.System, log);
         log.LogInformation("replication '{Id}' running as node {Node} (mode {Mode}, cluster {Cluster}); checkpoints in {Database}; management endpoints {Endpoints}",
             settings.Id, node.Cluster.NodeId, settings.Mode, settings.Cluster.Enabled ? "on" : "off", settings.CheckpointDatabase,
             node.Management.IsServing ? node.Management.BaseAddress.ToString() : "off");
@@ -108,9 +108,9 @@ internal static class RunCommand
         private readonly IDisposable _subscription;
         private readonly Dictionary<string, DateTimeOffset> _lastLine = new();
 
-        public ProgressLog(Replication.Actors.EventStream events, ILogger log)
+        public ProgressLog(Akka.Actor.ActorSystem system, ILogger log)
         {
-            _subscription = events.Subscribe<TableProgress>(p =>
+            _subscription = new EventSubscription<TableProgress>(system, p =>
             {
                 lock (_lastLine)
                 {

@@ -1,7 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Cluster;
@@ -137,11 +137,11 @@ public sealed class ReplicationNode : IAsyncDisposable
         _readiness.Joined = true;
         _heartbeat = new ClusterHeartbeat(Cluster, address, roles, loggers.CreateLogger<ClusterHeartbeat>());
 
-        System = ActorSystem.Create("replication", ActorSystemSettings.Default, loggers);
+        System = NodeActorSystem.Create(configuration, loggers);
         if (Settings.Cluster.Enabled) _leaseWorker = System.ActorOf(LeaseWorker.Props(Services, Cluster, () => _readiness.LeasesSynced = true), "leases");
         // Off or on, one coordinator per replication id: a second node waits as a standby instead of doubling the work.
         _coordinatorSingleton = System.ActorOf(
-            CoordinatorSingleton.Props(Cluster, CoordinatorActor.Props(Services, catalog, ended => _ended.TrySetResult(ended))), "coordinator");
+            CoordinatorSingleton.Props(Cluster, CoordinatorActor.Props(Services, catalog, ended => _ended.TrySetResult(ended)), loggers), "coordinator");
     }
 
     /// <summary>One ListTables call: throws when the source cannot be reached or refuses this node's credentials.</summary>

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Dynamo;
@@ -35,6 +35,7 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
         _services = services;
         _cluster = cluster;
         _synced = synced;
+        Log = ActorLog.For(services.Loggers, Context);
 
         ReceiveAsync<Tick>(_ => TickAsync());
         ReceiveAsync<SegmentCopied>(_ => FinishAsync(Sender));
@@ -48,20 +49,23 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    private ILogger Log { get; }
+
     public static Props Props(ReplicationServices services, ClusterContext cluster, Action synced) =>
-        Actors.Props.Create(() => new LeaseWorker(services, cluster, synced));
+        Akka.Actor.Props.Create(() => new LeaseWorker(services, cluster, synced));
 
     private TimeSpan LeaseDuration => _cluster.Settings.LeaseDuration;
     private TimeSpan RenewInterval => _cluster.Settings.LeaseRenewInterval;
     private CancellationToken Stopping => _stopping.Token;
 
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(-1, Timeout.InfiniteTimeSpan, cause =>
+    // A restarted unit waits out its own back-off (RestartBackoff.Workers) before it begins again.
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(cause =>
     {
         // A refused checkpoint write means the lease changed hands: this node must not touch the unit again.
         if (Caused<CheckpointConflictException>(cause)) return Directive.Stop;
         if (WorkerSupervision.IsTableGone(cause)) return Directive.Stop;
         return Directive.Restart;
-    }, WorkerSupervision.Strategy.Backoff);
+    });
 
     protected override void PreStart()
     {
@@ -77,11 +81,11 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
 
     private async Task TickAsync()
     {
-        await RenewAsync().ConfigureAwait(false);
+        await RenewAsync();
         if (_leaving || _services.Drain.IsDraining) return;
         try
         {
-            await AcquireAsync().ConfigureAwait(false);
+            await AcquireAsync();
             if (!_reportedSynced)
             {
                 _reportedSynced = true;
@@ -90,7 +94,7 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Context.Log.LogWarning("node {Node}: could not look for work in the checkpoint database: {Error}", _cluster.NodeId, e.Message);
+            Log.LogWarning("node {Node}: could not look for work in the checkpoint database: {Error}", _cluster.NodeId, e.Message);
         }
     }
 
@@ -101,19 +105,19 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
             var started = _services.Clock.GetUtcNow();
             try
             {
-                if (await _cluster.Leases.RenewAsync(held.Key, held.Fence, LeaseDuration, Stopping).ConfigureAwait(false))
+                if (await _cluster.Leases.RenewAsync(held.Key, held.Fence, LeaseDuration, Stopping))
                 {
                     held.ValidUntil = started + LeaseDuration;
                     continue;
                 }
-                Context.Log.LogWarning("node {Node}: lease {Lease} was taken by another node; stopping its work", _cluster.NodeId, held.Key.Id);
+                Log.LogWarning("node {Node}: lease {Lease} was taken by another node; stopping its work", _cluster.NodeId, held.Key.Id);
                 Drop(held);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Another node may take the lease once it expires: stop while it is certainly still ours.
                 if (_services.Clock.GetUtcNow() + RenewInterval < held.ValidUntil) continue;
-                Context.Log.LogWarning("node {Node}: could not renew lease {Lease} in time ({Error}); stopping its work before it expires", _cluster.NodeId, held.Key.Id, e.Message);
+                Log.LogWarning("node {Node}: could not renew lease {Lease} in time ({Error}); stopping its work before it expires", _cluster.NodeId, held.Key.Id, e.Message);
                 Drop(held);
             }
         }
@@ -122,24 +126,24 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     private async Task AcquireAsync()
     {
         var now = _services.Clock.GetUtcNow();
-        var units = await _cluster.Leases.ListAsync(Stopping).ConfigureAwait(false);
-        var members = await _cluster.Membership.MembersAsync(Stopping).ConfigureAwait(false);
+        var units = await _cluster.Leases.ListAsync(Stopping);
+        var members = await _cluster.Membership.MembersAsync(Stopping);
         foreach (var claim in LeaseBalancer.Plan(_cluster.NodeId, units, ClusterMembership.LiveNodeIds(members), now))
         {
             if (_held.ContainsKey(claim.Unit.Key.Id)) continue;
-            var fence = await _cluster.Leases.TryAcquireAsync(claim.Unit, _cluster.NodeId, LeaseDuration, claim.Steal, Stopping).ConfigureAwait(false);
+            var fence = await _cluster.Leases.TryAcquireAsync(claim.Unit, _cluster.NodeId, LeaseDuration, claim.Steal, Stopping);
             if (fence is null) continue;
-            if (claim.Steal) Context.Log.LogInformation("node {Node}: took lease {Lease} from {Owner} to even out the work", _cluster.NodeId, claim.Unit.Key.Id, claim.Unit.Lease.Owner);
-            await StartAsync(claim.Unit.Key, fence, validUntil: now + LeaseDuration).ConfigureAwait(false);
+            if (claim.Steal) Log.LogInformation("node {Node}: took lease {Lease} from {Owner} to even out the work", _cluster.NodeId, claim.Unit.Key.Id, claim.Unit.Lease.Owner);
+            await StartAsync(claim.Unit.Key, fence, validUntil: now + LeaseDuration);
         }
     }
 
     private async Task StartAsync(LeaseKey key, CheckpointFence fence, DateTimeOffset validUntil)
     {
-        var table = await _services.Checkpoints.GetTableAsync(key.Table, Stopping).ConfigureAwait(false);
+        var table = await _services.Checkpoints.GetTableAsync(key.Table, Stopping);
         if (table is null || key is SegmentLeaseKey s && s.Generation != table.Generation)
         {
-            await _cluster.Leases.ReleaseAsync(key, fence, Stopping).ConfigureAwait(false);
+            await _cluster.Leases.ReleaseAsync(key, fence, Stopping);
             return;
         }
         var context = TableContext.From(table, _services.Settings.Convert);
@@ -153,7 +157,7 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
         };
         Context.Watch(actor);
         _held[key.Id] = new HeldLease(key, fence, actor, table.Generation) { ValidUntil = validUntil };
-        Context.Log.LogInformation("node {Node}: took lease {Lease} (counter {Counter})", _cluster.NodeId, key.Id, fence.Counter);
+        Log.LogInformation("node {Node}: took lease {Lease} (counter {Counter})", _cluster.NodeId, key.Id, fence.Counter);
     }
 
     /// <summary>The unit finished (or its actor stopped): hand the lease back so the cluster's count stays true.</summary>
@@ -162,10 +166,10 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
         var held = _held.Values.FirstOrDefault(h => h.Actor.Equals(actor));
         if (held is null) return;
         Drop(held);
-        try { await _cluster.Leases.ReleaseAsync(held.Key, held.Fence, Stopping).ConfigureAwait(false); }
+        try { await _cluster.Leases.ReleaseAsync(held.Key, held.Fence, Stopping); }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Context.Log.LogWarning("node {Node}: could not hand back lease {Lease} ({Error}); it expires on its own", _cluster.NodeId, held.Key.Id, e.Message);
+            Log.LogWarning("node {Node}: could not hand back lease {Lease} ({Error}); it expires on its own", _cluster.NodeId, held.Key.Id, e.Message);
         }
     }
 
@@ -174,8 +178,8 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     {
         var held = _held.Values.FirstOrDefault(h => h.Actor.Equals(actor));
         if (held is null) return;
-        await _services.Checkpoints.ReportGapAsync(held.Key.Table, held.Generation, new StreamGap(gap.ShardId, gap.Reason), Stopping).ConfigureAwait(false);
-        await FinishAsync(actor).ConfigureAwait(false);
+        await _services.Checkpoints.ReportGapAsync(held.Key.Table, held.Generation, new StreamGap(gap.ShardId, gap.Reason), Stopping);
+        await FinishAsync(actor);
     }
 
     private async Task ReleaseAllAsync()
@@ -188,11 +192,11 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
             Drop(held);
             try
             {
-                if (await _cluster.Leases.ReleaseAsync(held.Key, held.Fence, Stopping).ConfigureAwait(false)) released++;
+                if (await _cluster.Leases.ReleaseAsync(held.Key, held.Fence, Stopping)) released++;
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                Context.Log.LogWarning("node {Node}: could not hand back lease {Lease} ({Error}); it expires on its own", _cluster.NodeId, held.Key.Id, e.Message);
+                Log.LogWarning("node {Node}: could not hand back lease {Lease} ({Error}); it expires on its own", _cluster.NodeId, held.Key.Id, e.Message);
             }
         }
         requester?.Tell(new LeasesReleased(released));

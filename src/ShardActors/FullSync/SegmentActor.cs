@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.ShardActors.Tables;
 
@@ -12,7 +12,7 @@ public sealed record SegmentCopied(int Segment);
 /// A DB-syncer: copies one Scan segment of a table, resuming after the segment's last acknowledged page. A failure
 /// crashes the actor; its supervisor restarts it with back-off and it resumes from the checkpoint again.
 /// </summary>
-public sealed class SegmentActor : ReceiveActor
+public sealed class SegmentActor : ReceiveActor, IWithTimers
 {
     private readonly ReplicationServices _services;
     private readonly TableContext _table;
@@ -32,6 +32,7 @@ public sealed class SegmentActor : ReceiveActor
         _generation = generation;
         _segment = segment;
         _totalSegments = totalSegments;
+        Log = ActorLog.For(services.Loggers, Context);
 
         Receive<SegmentPageWritten>(page =>
         {
@@ -46,23 +47,32 @@ public sealed class SegmentActor : ReceiveActor
         // The node is stopping: the last page written has its position saved; the next run resumes after it.
         Receive<Drained>(_ => { });
         Receive<Status.Failure>(failure => throw new SegmentCopyException(_table.Table, _segment, failure.Cause));
+        Receive<Begin>(_ => Run());
     }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private ILogger Log { get; }
 
     /// <param name="fence">In a cluster, the lease this node holds on the segment: every position write is conditional on it.</param>
     public static Props Props(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, CheckpointFence? fence = null) =>
-        Actors.Props.Create(() => new SegmentActor(services, table, generation, segment, totalSegments, fence));
+        Akka.Actor.Props.Create(() => new SegmentActor(services, table, generation, segment, totalSegments, fence));
 
     private string Unit => RestartLedger.SegmentUnit(_table.Table, _segment);
 
-    protected override void PreStart()
+    protected override void PreStart() => Run();
+
+    /// <summary>After a failure: stop for good when the unit keeps failing at one position, else begin again after the back-off.</summary>
+    protected override void PostRestart(Exception reason)
     {
-        if (_services.Restarts.ShouldStop(Unit, out var failure))
-        {
-            StopAsFailed(failure);
-            return;
-        }
+        if (_services.Restarts.ShouldStop(Unit, out var failure)) StopAsFailed(failure);
+        else Timers.StartSingleTimer("begin", new Begin(), RestartBackoff.Workers.DelayFor(_services.Restarts.RestartsInARow(Unit)));
+    }
+
+    private void Run()
+    {
         var self = Self;
-        var copier = new SegmentCopier(_services, _table, _generation, _segment, _totalSegments, Context.Log, _fence);
+        var copier = new SegmentCopier(_services, _table, _generation, _segment, _totalSegments, Log, _fence);
         RunAsync(copier, self).PipeTo(self, success: copied => copied ? new Copied() : new Drained());
     }
 
@@ -75,7 +85,7 @@ public sealed class SegmentActor : ReceiveActor
         return await copier.RunAsync(resumeAfter, page => self.Tell(page), _stopping.Token).ConfigureAwait(false);
     }
 
-    protected override void PreRestart(Exception reason, object? message)
+    protected override void PreRestart(Exception reason, object message)
     {
         _services.Restarts.RecordRestart(Unit, _position, _movedOn, reason);
         base.PreRestart(reason, message);
@@ -84,10 +94,10 @@ public sealed class SegmentActor : ReceiveActor
     /// <summary>A poison page: this segment stays where it is, marked failed, and the table's full sync waits for it.</summary>
     private void StopAsFailed(UnitFailure failure)
     {
-        StoppedUnits.Announce(_services, Context.Log, _table.Table, $"segment {_segment}", failure);
+        StoppedUnits.Announce(_services, Log, _table.Table, $"segment {_segment}", failure);
         Become(() =>
         {
-            Receive<Status.Failure>(f => Context.Log.LogWarning("table {Table} segment {Segment}: its failure could not be recorded in the checkpoint: {Error}", _table.Table, _segment, f.Cause.Message));
+            Receive<Status.Failure>(f => Log.LogWarning("table {Table} segment {Segment}: its failure could not be recorded in the checkpoint: {Error}", _table.Table, _segment, f.Cause.Message));
             Receive<Status.Success>(_ => { });
         });
         _services.Checkpoints.MarkSegmentFailedAsync(_table.Table, _generation, _segment, failure, _fence, _stopping.Token).PipeTo(Self);
@@ -102,6 +112,8 @@ public sealed class SegmentActor : ReceiveActor
     private sealed record Copied;
 
     private sealed record Drained;
+
+    private sealed record Begin;
 }
 
 public sealed class SegmentCopyException(string table, int segment, Exception inner)

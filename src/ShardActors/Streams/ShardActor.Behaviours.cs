@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Dynamo;
 using Replication.Dynamo.Http;
@@ -19,7 +19,7 @@ public sealed partial class ShardActor
             if (page.Records.Count > 0)
             {
                 var first = page.Records[0].SequenceNumber;
-                await _services.Checkpoints.SaveStartPositionAsync(_table.Table, ShardId, first, cancellationToken: Stopping).ConfigureAwait(false);
+                await _services.Checkpoints.SaveStartPositionAsync(_table.Table, ShardId, first, cancellationToken: Stopping);
                 _start = first;
                 _tableActor.Tell(new ShardPrepared(ShardId, first), Self);
                 Become(WaitingForIncremental);
@@ -28,7 +28,7 @@ public sealed partial class ShardActor
             if (page.ShardClosed)
             {
                 // Closed with nothing written since the probe began: all it holds predates the scan, which covers it.
-                await CloseAsync().ConfigureAwait(false);
+                await CloseAsync();
                 return;
             }
             _iterator = page.NextShardIterator;
@@ -59,10 +59,10 @@ public sealed partial class ShardActor
                 ReportGap(trimmed);
                 return;
             }
-            if (page.Records.Count > 0) await ApplyAsync(page).ConfigureAwait(false);
+            if (page.Records.Count > 0) await ApplyAsync(page);
             if (page.ShardClosed)
             {
-                await CloseAsync().ConfigureAwait(false);
+                await CloseAsync();
                 return;
             }
             _iterator = page.NextShardIterator;
@@ -80,7 +80,7 @@ public sealed partial class ShardActor
         {
             foreach (var child in start.Children)
             {
-                if (Context.Child(child.ShardId) is null)
+                if (Context.Child(child.ShardId).IsNobody())
                     Context.ActorOf(Props(_services, _table, _tableActor, child, ShardStartMode.Process), child.ShardId);
             }
         });
@@ -98,24 +98,24 @@ public sealed partial class ShardActor
     private async Task ApplyAsync(StreamRecordsPage page)
     {
         var plan = StreamBatchPlanner.Plan(page.Records);
-        var summary = await _writer.WriteAsync(plan.Writes, Stopping).ConfigureAwait(false);
+        var summary = await _writer.WriteAsync(plan.Writes, Stopping);
         long staleRemoved = summary.StaleRemoved, staleKept = summary.StaleKept;
         foreach (var (record, lastOfKey) in plan.Unconvertible)
         {
             var failure = record.ConversionFailure;
             // The key's last change in this batch cannot be written: what the target holds for it is now stale.
-            StaleDocumentOutcome? stale = lastOfKey ? await _writer.ResolveStaleDocumentAsync(record.KeyFilter, Stopping).ConfigureAwait(false) : null;
+            StaleDocumentOutcome? stale = lastOfKey ? await _writer.ResolveStaleDocumentAsync(record.KeyFilter, Stopping) : null;
             if (stale == StaleDocumentOutcome.Removed) staleRemoved++;
             if (stale == StaleDocumentOutcome.Kept) staleKept++;
             await _services.Checkpoints.AddDeadLetterAsync(new DeadLetterRecord(_table.Table, _table.Collection,
                 failure?.Error.ItemKey ?? "(unknown key)", "stream", failure?.Error.Message ?? "the record has no new image", null,
-                ReadOnlyMemory<byte>.Empty, record.SequenceNumber.ToString()) { SourceJson = failure?.ItemJson, StaleDocument = stale }, Stopping).ConfigureAwait(false);
+                ReadOnlyMemory<byte>.Empty, record.SequenceNumber.ToString()) { SourceJson = failure?.ItemJson, StaleDocument = stale }, Stopping);
         }
 
         // Every record of the page is now applied (collapsed into a later write of its key) or dead-lettered.
         var last = page.Records[^1];
         await _services.Checkpoints.SaveShardPositionAsync(_table.Table, ShardId, last.SequenceNumber, last.ApproximateCreationDateTime,
-            page.Records.Count, _fence, Stopping).ConfigureAwait(false);
+            page.Records.Count, _fence, Stopping);
         _lastApplied = last.SequenceNumber;
         _services.Metrics.RecordsApplied(_table.Table, page.Records.Count);
         var dead = summary.DeadLettered + plan.Unconvertible.Count;
@@ -127,8 +127,8 @@ public sealed partial class ShardActor
 
     private async Task CloseAsync()
     {
-        await _services.Checkpoints.FinishShardAsync(_table.Table, ShardId, ShardStatus.Done, _fence, Stopping).ConfigureAwait(false);
-        Context.Log.LogInformation("table {Table} shard {Shard} is closed and fully applied", _table.Table, ShardId);
+        await _services.Checkpoints.FinishShardAsync(_table.Table, ShardId, ShardStatus.Done, _fence, Stopping);
+        Log.LogInformation("table {Table} shard {Shard} is closed and fully applied", _table.Table, ShardId);
         _services.Metrics.ShardFinished(_table.Table, ShardId);
         _tableActor.Tell(new ShardClosed(ShardId), Self);
         Become(Closed);
@@ -147,7 +147,7 @@ public sealed partial class ShardActor
                 // A position younger than the stream's 24-hour retention cannot have lost records (DynamoDB Local reports
                 // this for an iterator that began on an empty shard). Replaying the shard from its oldest record applies
                 // a superset of what is needed, in order, and converges.
-                Context.Log.LogWarning("table {Table} shard {Shard}: the stream reported trimmed data for a position learned {Age} ago; re-reading the shard from TRIM_HORIZON",
+                Log.LogWarning("table {Table} shard {Shard}: the stream reported trimmed data for a position learned {Age} ago; re-reading the shard from TRIM_HORIZON",
                     _table.Table, ShardId, _services.Clock.GetUtcNow() - _probeSince);
                 _probeSince = null;
                 _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.TrimHorizon, null, Stopping)
@@ -165,7 +165,7 @@ public sealed partial class ShardActor
     private void ReportGap(string reason)
     {
         _services.Metrics.Error(_table.Table, "trimmed-data");
-        Context.Log.LogError("table {Table} shard {Shard}: stream records were trimmed before they were applied: {Error}", _table.Table, ShardId, reason);
+        Log.LogError("table {Table} shard {Shard}: stream records were trimmed before they were applied: {Error}", _table.Table, ShardId, reason);
         _tableActor.Tell(new StreamGapDetected(ShardId, reason), Self);
         Become(Stalled);
     }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Dynamo;
 using Replication.ShardActors.Apply;
@@ -46,6 +46,7 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
         _shard = shard;
         _mode = mode;
         _idleDelay = services.Settings.Incremental.MinPollInterval;
+        Log = ActorLog.For(services.Loggers, Context);
         _writer = new TargetWriter(table.TargetIn(services.Target), services.Checkpoints, table.Table, "stream", table.Keys,
             services.Loggers.CreateLogger<ShardActor>(), new TargetWriterOptions { StaleDocuments = services.Settings.StaleDocuments });
         Starting();
@@ -53,11 +54,13 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    private ILogger Log { get; }
+
     /// <param name="latestIterator">For <see cref="ShardStartMode.Prepare"/>: the LATEST iterator the table took before its scan began.</param>
     /// <param name="fence">In a cluster, the lease this node holds on the shard: every position write is conditional on it.</param>
     public static Props Props(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode, string? latestIterator = null,
         CheckpointFence? fence = null) =>
-        Actors.Props.Create(() => new ShardActor(services, table, tableActor, shard, mode, latestIterator, fence))
+        Akka.Actor.Props.Create(() => new ShardActor(services, table, tableActor, shard, mode, latestIterator, fence))
             .WithSupervisorStrategy(WorkerSupervision.Strategy);
 
     private string ShardId => _shard.ShardId;
@@ -70,9 +73,16 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
         else Self.Tell(new Start());
     }
 
+    /// <summary>After a failure: stop for good when the shard keeps failing at one position, else start again after the back-off.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        if (_services.Restarts.ShouldStop(Unit, out var failure)) StopAsFailed(failure);
+        else Timers.StartSingleTimer("start", new Start(), RestartBackoff.Workers.DelayFor(_services.Restarts.RestartsInARow(Unit)));
+    }
+
     private string Unit => RestartLedger.ShardUnit(_table.Table, ShardId);
 
-    protected override void PreRestart(Exception reason, object? message)
+    protected override void PreRestart(Exception reason, object message)
     {
         // A shard's position is its last applied record: a restart after it moved on starts a new count.
         _services.Restarts.RecordRestart(Unit, (_lastApplied ?? _start)?.ToString(), movedOn: false, reason);
@@ -82,10 +92,10 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     /// <summary>A poison record: this shard stays where it is, marked failed; its table's other shards run on.</summary>
     private void StopAsFailed(UnitFailure failure)
     {
-        StoppedUnits.Announce(_services, Context.Log, _table.Table, $"shard {ShardId}", failure);
+        StoppedUnits.Announce(_services, Log, _table.Table, $"shard {ShardId}", failure);
         Become(() =>
         {
-            Receive<Status.Failure>(f => Context.Log.LogWarning("table {Table} shard {Shard}: its failure could not be recorded in the checkpoint: {Error}", _table.Table, ShardId, f.Cause.Message));
+            Receive<Status.Failure>(f => Log.LogWarning("table {Table} shard {Shard}: its failure could not be recorded in the checkpoint: {Error}", _table.Table, ShardId, f.Cause.Message));
             Receive<Status.Success>(_ => { });
             Receive<BeginIncremental>(_ => { });
         });
@@ -103,10 +113,10 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     {
         ReceiveAsync<Start>(async _ =>
         {
-            var checkpoint = await _services.Checkpoints.GetShardAsync(_table.Table, ShardId, Stopping).ConfigureAwait(false);
+            var checkpoint = await _services.Checkpoints.GetShardAsync(_table.Table, ShardId, Stopping);
             if (checkpoint is null)
             {
-                await _services.Checkpoints.RegisterShardAsync(_table.Table, StreamArn, ShardId, _shard.ParentShardId, ShardStatus.NotStarted, Stopping).ConfigureAwait(false);
+                await _services.Checkpoints.RegisterShardAsync(_table.Table, StreamArn, ShardId, _shard.ParentShardId, ShardStatus.NotStarted, Stopping);
             }
             else if (checkpoint.Status is ShardStatus.Done or ShardStatus.Skipped)
             {
@@ -118,7 +128,7 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
             _lastApplied = checkpoint?.SequenceNumber;
             _positionNeverLearned = checkpoint is { Status: ShardStatus.Prepared, StartSequenceNumber: null };
             if (_positionNeverLearned)
-                _fullSyncStartedAt = (await _services.Checkpoints.GetTableAsync(_table.Table, Stopping).ConfigureAwait(false))?.FullSync.StartedAt;
+                _fullSyncStartedAt = (await _services.Checkpoints.GetTableAsync(_table.Table, Stopping))?.FullSync.StartedAt;
 
             // A probe that restarts starts over as a probe: it never applies anything before its table tells it the full
             // sync is done. Probing again with the iterator the table took before its scan is right even when that
@@ -139,14 +149,14 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
                 Become(WaitingForIncremental);
                 return;
             }
-            await BeginProcessingAsync().ConfigureAwait(false);
+            await BeginProcessingAsync();
         });
         Receive<Status.Failure>(failure => throw failure.Cause);
     }
 
     private async Task BeginProcessingAsync()
     {
-        _iterator = await AcquireIteratorAsync().ConfigureAwait(false);
+        _iterator = await AcquireIteratorAsync();
         Become(Processing);
         SchedulePoll(TimeSpan.Zero);
     }
@@ -160,7 +170,7 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
             return _services.Streams.GetShardIteratorAsync(StreamArn, ShardId, ShardIteratorType.AtSequenceNumber, start, Stopping);
         if (_positionNeverLearned)
         {
-            Context.Log.LogWarning("table {Table} shard {Shard}: no start position was learned before the full sync; reading from TRIM_HORIZON, the oldest record " +
+            Log.LogWarning("table {Table} shard {Shard}: no start position was learned before the full sync; reading from TRIM_HORIZON, the oldest record " +
                 "the stream still has, and checking that record's age: if it is newer than the full sync's start ({FullSyncStart}) and that start is older than " +
                 "the stream's retention, changes may have been trimmed and the table is handled as a stream gap", _table.Table, ShardId, _fullSyncStartedAt);
             _oldestRecordUnchecked = true;

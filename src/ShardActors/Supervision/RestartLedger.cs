@@ -30,6 +30,12 @@ public sealed class RestartLedger(int maxRestartsAtOnePosition, TimeProvider clo
             _ => new Streak(position, 1, cause),
             (_, s) => !movedOn && s.Position == position ? s with { Failures = s.Failures + 1, LastCause = cause } : new Streak(position, 1, cause));
 
+    /// <summary>Failures in a row of <paramref name="unit"/> (at one position, or since it last <see cref="Recovered"/>); 0 if none.</summary>
+    public int RestartsInARow(string unit) => _streaks.TryGetValue(unit, out var streak) ? streak.Failures : 0;
+
+    /// <summary>The unit got going again after restarts: its next failure starts a new streak.</summary>
+    public void Recovered(string unit) => _streaks.TryRemove(unit, out _);
+
     /// <summary>True (with what to record) when <paramref name="unit"/> failed again after its last allowed restart at one position.</summary>
     public bool ShouldStop(string unit, out UnitFailure failure)
     {

@@ -1,4 +1,4 @@
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Dynamo.Control;
 using Replication.ShardActors.Streams;
@@ -44,7 +44,7 @@ internal sealed class LeasedTableActor(ReplicationServices services, string tabl
     {
         // A probe that learned its position is done; one still waiting for a first record keeps its LATEST iterator
         // until it learns one, and its shard is leased only then (so no node replays the shard from TRIM_HORIZON).
-        foreach (var probe in Context.Children)
+        foreach (var probe in Context.GetChildren())
         {
             var shardId = probe.Path.Name;
             if (_probesLearned.Contains(shardId) || IsFinished(shardId)) Context.Stop(probe);
@@ -60,7 +60,7 @@ internal sealed class LeasedTableActor(ReplicationServices services, string tabl
         {
             if (!_stillProbing.Remove(prepared.ShardId)) return;
             if (Sender is { } probe) Context.Stop(probe);
-            await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
+            await MarkRunnableShardsLeasableAsync();
         });
         ReceiveAsync<ObserveLeasedWork>(_ => ObserveShardsAsync());
     }
@@ -82,19 +82,19 @@ internal sealed class LeasedTableActor(ReplicationServices services, string tabl
             if (_shardsHandedOut.Contains(shard.ShardId) || _stillProbing.Contains(shard.ShardId)) continue;
             if (!_status.ContainsKey(shard.ShardId))
             {
-                await _services.Checkpoints.RegisterShardAsync(_tableName, StreamArn, shard.ShardId, shard.ParentShardId, ShardStatus.NotStarted, Stopping).ConfigureAwait(false);
+                await _services.Checkpoints.RegisterShardAsync(_tableName, StreamArn, shard.ShardId, shard.ParentShardId, ShardStatus.NotStarted, Stopping);
                 _status[shard.ShardId] = ShardStatus.NotStarted;
             }
             ready.Add(shard.ShardId);
         }
-        await _services.Checkpoints.MarkShardsLeasableAsync(_tableName, ready, Stopping).ConfigureAwait(false);
+        await _services.Checkpoints.MarkShardsLeasableAsync(_tableName, ready, Stopping);
         _shardsHandedOut.UnionWith(ready);
     }
 
     /// <summary>The segments run on any node: their progress is read back from the table's checkpoint.</summary>
     private async Task ObserveSegmentsAsync()
     {
-        var checkpoint = await _services.Checkpoints.GetTableAsync(_tableName, Stopping).ConfigureAwait(false);
+        var checkpoint = await _services.Checkpoints.GetTableAsync(_tableName, Stopping);
         if (checkpoint is null || checkpoint.Generation != _generation) return;
         _itemsWritten = checkpoint.FullSync.ItemsWritten;
         PublishProgress("full-sync");
@@ -104,7 +104,7 @@ internal sealed class LeasedTableActor(ReplicationServices services, string tabl
     /// <summary>The shards run on any node: shards finished there, and gaps they found, are read back from the checkpoints.</summary>
     private async Task ObserveShardsAsync()
     {
-        var checkpoint = await _services.Checkpoints.GetTableAsync(_tableName, Stopping).ConfigureAwait(false);
+        var checkpoint = await _services.Checkpoints.GetTableAsync(_tableName, Stopping);
         if (checkpoint is { Gap: { } gap } && checkpoint.Generation == _generation)
         {
             OnGap(new StreamGapDetected(gap.ShardId, gap.Reason));
@@ -113,15 +113,15 @@ internal sealed class LeasedTableActor(ReplicationServices services, string tabl
         // Only shards handed to the workers and not yet known finished can have changed.
         var running = _shardsHandedOut.Where(id => !IsFinished(id)).ToArray();
         var finished = false;
-        var changed = running.Length == 0 ? [] : await _services.Checkpoints.ListShardsAsync(_tableName, Stopping, running).ConfigureAwait(false);
+        var changed = running.Length == 0 ? [] : await _services.Checkpoints.ListShardsAsync(_tableName, Stopping, running);
         foreach (var shard in changed)
         {
             if (shard.Status is not (ShardStatus.Done or ShardStatus.Skipped)) continue;
             _status[shard.ShardId] = shard.Status;
             finished = true;
         }
-        if (finished) await DiscoverAsync().ConfigureAwait(false); // a closed shard usually means new children
-        else await MarkRunnableShardsLeasableAsync().ConfigureAwait(false);
+        if (finished) await DiscoverAsync(); // a closed shard usually means new children
+        else await MarkRunnableShardsLeasableAsync();
     }
 
     private sealed record ObserveLeasedWork;

@@ -1,4 +1,4 @@
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Dynamo.Control;
 using Replication.ShardActors.FullSync;
@@ -47,7 +47,7 @@ internal sealed class LocalTableActor(ReplicationServices services, string table
     private protected override void BeginIncrementalWork()
     {
         // Probes that learned (or are still learning) a start position continue as this table's first shard actors.
-        foreach (var child in Context.Children) child.Tell(new BeginIncremental());
+        foreach (var child in Context.GetChildren()) child.Tell(new BeginIncremental());
         StartRunnableRoots();
     }
 

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.ShardActors.Streams;
@@ -12,8 +12,8 @@ public abstract partial class TableActor
     {
         ReceiveAsync<AllSegmentsCopied>(async _ =>
         {
-            await _services.Checkpoints.FinishFullSyncAsync(_tableName, _generation, Stopping).ConfigureAwait(false);
-            Context.Log.LogInformation("table {Table}: full sync done, {Items} items written, {Dead} dead-lettered", _tableName, _itemsWritten, _deadLettered);
+            await _services.Checkpoints.FinishFullSyncAsync(_tableName, _generation, Stopping);
+            Log.LogInformation("table {Table}: full sync done, {Items} items written, {Dead} dead-lettered", _tableName, _itemsWritten, _deadLettered);
             PublishProgress("full-sync-done");
             Context.Parent.Tell(new TableFullSyncDone(_tableName));
             if (Mode == SyncMode.Full)
@@ -22,7 +22,7 @@ public abstract partial class TableActor
                 Become(Idle);
                 return;
             }
-            if (!await RefreshShardsAsync().ConfigureAwait(false)) return;
+            if (!await RefreshShardsAsync()) return;
             StartIncremental();
         });
         Receive<ShardClosed>(closed => ShardFinished(closed.ShardId, Sender));

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Dynamo;
 using Replication.ShardActors.Streams;
@@ -10,7 +10,8 @@ public abstract partial class TableActor
 {
     private void StartIncremental()
     {
-        Context.Log.LogInformation("table {Table}: incremental sync from stream {Stream}", _tableName, StreamArn);
+        Log.LogInformation("table {Table}: incremental sync from stream {Stream}", _tableName, StreamArn);
+        _services.Restarts.Recovered(Unit);
         BeginIncrementalWork();
         Timers.StartPeriodicTimer("discover", new DiscoverShards(), _services.Settings.Incremental.ShardDiscoveryInterval);
         Become(Incremental);
@@ -26,7 +27,7 @@ public abstract partial class TableActor
         {
             ShardFinished(closed.ShardId, Sender);
             // A closed shard usually means children were just created: look now rather than at the next tick.
-            await DiscoverAsync().ConfigureAwait(false);
+            await DiscoverAsync();
         });
         ReceiveAsync<DiscoverShards>(_ => DiscoverAsync());
         Receive<StreamGapDetected>(gap => OnGap(gap));
@@ -55,14 +56,14 @@ public abstract partial class TableActor
     {
         try
         {
-            if (!await RefreshShardsAsync().ConfigureAwait(false)) return;
-            await RunRunnableShardsAsync().ConfigureAwait(false);
+            if (!await RefreshShardsAsync()) return;
+            await RunRunnableShardsAsync();
             _discoveryRetryDelay = FirstDiscoveryRetryDelay;
         }
         catch (Exception e) when (e is not OperationCanceledException && !WorkerSupervision.IsTableGone(e))
         {
             _services.Metrics.Error(_tableName, "discovery");
-            Context.Log.LogWarning("table {Table}: could not look for new shards ({Error}); trying again in {Delay}, the running shards carry on",
+            Log.LogWarning("table {Table}: could not look for new shards ({Error}); trying again in {Delay}, the running shards carry on",
                 _tableName, e.Message, _discoveryRetryDelay);
             Timers.StartSingleTimer("discover-retry", new DiscoverShards(), _discoveryRetryDelay);
             var doubled = _discoveryRetryDelay * 2;
@@ -81,13 +82,13 @@ public abstract partial class TableActor
     /// <returns>False when the stream has ended (the table actor then stops).</returns>
     private protected async Task<bool> RefreshShardsAsync()
     {
-        if (await DescribeLiveStreamAsync().ConfigureAwait(false) is not { } description) return false;
+        if (await DescribeLiveStreamAsync() is not { } description) return false;
         _describedShards = description.Shards;
         foreach (var shard in description.Shards)
         {
             if (!_lineage.Add(new ShardDescriptor(shard.ShardId, shard.ParentShardId, shard.IsClosed))) continue;
             if (_status.ContainsKey(shard.ShardId)) continue;
-            await _services.Checkpoints.RegisterShardAsync(_tableName, StreamArn, shard.ShardId, shard.ParentShardId, ShardStatus.NotStarted, Stopping).ConfigureAwait(false);
+            await _services.Checkpoints.RegisterShardAsync(_tableName, StreamArn, shard.ShardId, shard.ParentShardId, ShardStatus.NotStarted, Stopping);
             _status[shard.ShardId] = ShardStatus.NotStarted;
         }
         return true;

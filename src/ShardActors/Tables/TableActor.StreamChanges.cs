@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Configuration;
 using Replication.Dynamo;
 using Replication.ShardActors.Streams;
@@ -16,14 +16,14 @@ public abstract partial class TableActor
     /// </summary>
     private async Task<StreamDescription?> DescribeLiveStreamAsync()
     {
-        var description = await _services.Streams.DescribeStreamAsync(StreamArn, Stopping).ConfigureAwait(false);
+        var description = await _services.Streams.DescribeStreamAsync(StreamArn, Stopping);
         if (description.StreamStatus is not ("DISABLING" or "DISABLED")) return description;
         _services.Metrics.Error(_tableName, "stream-disabled");
-        Context.Log.LogWarning("table {Table}: its stream {Stream} is {Status} (turned off, replaced, or the table deleted); the table's work stops here and " +
+        Log.LogWarning("table {Table}: its stream {Stream} is {Status} (turned off, replaced, or the table deleted); the table's work stops here and " +
             "the coordinator starts it again on the table's current stream, where a change of stream is handled as incremental.on-trimmed-data says",
             _tableName, StreamArn, description.StreamStatus);
         Timers.CancelAll();
-        foreach (var child in Context.Children) Context.Stop(child);
+        foreach (var child in Context.GetChildren()) Context.Stop(child);
         Context.Parent.Tell(new TableStreamEnded(_tableName, StreamArn, description.StreamStatus));
         Become(Idle);
         return null;
@@ -32,7 +32,7 @@ public abstract partial class TableActor
     /// <summary>The ARN of an earlier stream this generation's shards were read from, when the table's stream has changed since.</summary>
     private async Task<string?> ReplacedStreamAsync()
     {
-        var shards = await _services.Checkpoints.ListShardsAsync(_tableName, Stopping).ConfigureAwait(false);
+        var shards = await _services.Checkpoints.ListShardsAsync(_tableName, Stopping);
         return shards.Select(s => s.StreamArn).FirstOrDefault(arn => arn.Length > 0 && arn != _table.StreamArn);
     }
 
@@ -55,13 +55,13 @@ public abstract partial class TableActor
     {
         if (_services.Settings.Incremental.OnTrimmedData == TrimmedDataPolicy.Stop)
         {
-            Context.Log.LogError("table {Table}: {Why}; replication.incremental.on-trimmed-data = stop", _tableName, why);
+            Log.LogError("table {Table}: {Why}; replication.incremental.on-trimmed-data = stop", _tableName, why);
             Context.Parent.Tell(new TableFailed(_tableName,
                 $"{why}; replication.incremental.on-trimmed-data = stop. Reset the table (replication checkpoints reset) to re-sync it."));
             Become(Idle);
             return;
         }
-        Context.Log.LogWarning("table {Table}: {Why}; starting a new full sync of the table", _tableName, why);
+        Log.LogWarning("table {Table}: {Why}; starting a new full sync of the table", _tableName, why);
         _services.Checkpoints.StartNewGenerationAsync(_tableName, Stopping, fromGeneration: _generation)
             .PipeTo(Self, success: generation => new Resync(generation));
         Become(Resyncing);

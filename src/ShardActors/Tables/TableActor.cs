@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Dynamo;
@@ -40,17 +40,21 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
         _tableName = tableName;
         _globalIndexes = globalIndexes;
         _estimatedItems = estimatedItems;
+        Log = ActorLog.For(services.Loggers, Context);
         Starting();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    private protected ILogger Log { get; }
+
     /// <summary>A <see cref="LeasedTableActor"/> when the node is one of a cluster, else a <see cref="LocalTableActor"/>.</summary>
     public static Props Props(ReplicationServices services, string tableName, IReadOnlyList<DynamoIndexInfo>? globalIndexes = null, long? estimatedItems = null)
     {
+        var indexes = globalIndexes ?? [];
         var props = services.Cluster is null
-            ? Actors.Props.Create(() => new LocalTableActor(services, tableName, globalIndexes ?? [], estimatedItems))
-            : Actors.Props.Create(() => new LeasedTableActor(services, tableName, globalIndexes ?? [], estimatedItems));
+            ? Akka.Actor.Props.Create(() => new LocalTableActor(services, tableName, indexes, estimatedItems))
+            : Akka.Actor.Props.Create(() => new LeasedTableActor(services, tableName, indexes, estimatedItems));
         return props.WithSupervisorStrategy(WorkerSupervision.Strategy);
     }
 
@@ -64,6 +68,18 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
     private protected abstract void ProbeSpawned(string shardId);
 
     protected override void PreStart() => Self.Tell(new Start());
+
+    // A table's failures in a row, counted in the ledger under its own name, set its back-off.
+    private string Unit => $"{_tableName} table";
+
+    protected override void PreRestart(Exception reason, object message)
+    {
+        _services.Restarts.RecordRestart(Unit, position: null, movedOn: false, reason);
+        base.PreRestart(reason, message);
+    }
+
+    protected override void PostRestart(Exception reason) =>
+        Timers.StartSingleTimer("start", new Start(), RestartBackoff.Workers.DelayFor(_services.Restarts.RestartsInARow(Unit)));
 
     protected override void PostStop()
     {
@@ -79,7 +95,7 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
 
     private async Task StartAsync()
     {
-        var checkpoint = await _services.Checkpoints.GetTableAsync(_tableName, Stopping).ConfigureAwait(false)
+        var checkpoint = await _services.Checkpoints.GetTableAsync(_tableName, Stopping)
             ?? throw new InvalidOperationException($"table '{_tableName}' has no checkpoint; the coordinator registers it before starting it");
         _table = TableContext.From(checkpoint, _services.Settings.Convert);
         _generation = checkpoint.Generation;
@@ -89,7 +105,7 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
             OnStreamReplaced(oldStreamArn);
             return;
         }
-        if (Mode != SyncMode.Full && !await LearnShardsAsync(registerAs: checkpoint.FullSync.Status == FullSyncStatus.NotStarted && Mode == SyncMode.All).ConfigureAwait(false)) return;
+        if (Mode != SyncMode.Full && !await LearnShardsAsync(registerAs: checkpoint.FullSync.Status == FullSyncStatus.NotStarted && Mode == SyncMode.All)) return;
 
         if (Mode == SyncMode.Incremental || checkpoint.FullSync.Status == FullSyncStatus.Done)
         {
@@ -100,21 +116,22 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
         if (checkpoint.FullSync.Status == FullSyncStatus.NotStarted)
         {
             // Positions first, scan second: every change made after this point is in the stream from a known place on.
-            if (Mode == SyncMode.All) await SpawnStartPositionProbesAsync().ConfigureAwait(false);
-            await PrepareTargetAsync().ConfigureAwait(false);
+            if (Mode == SyncMode.All) await SpawnStartPositionProbesAsync();
+            await PrepareTargetAsync();
         }
         else
         {
-            Context.Log.LogInformation("table {Table}: resuming its full sync", _tableName);
+            Log.LogInformation("table {Table}: resuming its full sync", _tableName);
         }
 
-        var running = await _services.Checkpoints.BeginFullSyncAsync(_tableName, _generation, _services.Settings.FullSync.Segments, Stopping).ConfigureAwait(false);
+        var running = await _services.Checkpoints.BeginFullSyncAsync(_tableName, _generation, _services.Settings.FullSync.Segments, Stopping);
         _totalSegments = running.FullSync.TotalSegments;
         _itemsWritten = running.FullSync.ItemsWritten;
         foreach (var (segment, state) in running.FullSync.Segments)
         {
             if (state.Status == SegmentStatus.Done) _segmentsDone.Add(segment);
         }
+        _services.Restarts.Recovered(Unit);
         Become(FullSyncing);
         RunSegments(running.FullSync.Segments.Values.Where(s => s.Status != SegmentStatus.Done).Select(s => s.Segment).ToArray());
         if (_segmentsDone.Count == _totalSegments) Self.Tell(new AllSegmentsCopied());
@@ -124,15 +141,15 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
     /// <returns>False when the stream has ended (the table actor then stops).</returns>
     private async Task<bool> LearnShardsAsync(bool registerAs)
     {
-        if (await DescribeLiveStreamAsync().ConfigureAwait(false) is not { } description) return false;
+        if (await DescribeLiveStreamAsync() is not { } description) return false;
         foreach (var shard in description.Shards)
         {
             _lineage.Add(new ShardDescriptor(shard.ShardId, shard.ParentShardId, shard.IsClosed));
             if (registerAs)
                 await _services.Checkpoints.RegisterShardAsync(_tableName, StreamArn, shard.ShardId, shard.ParentShardId,
-                    shard.IsClosed ? ShardStatus.Skipped : ShardStatus.Prepared, Stopping).ConfigureAwait(false);
+                    shard.IsClosed ? ShardStatus.Skipped : ShardStatus.Prepared, Stopping);
         }
-        foreach (var shard in await _services.Checkpoints.ListShardsAsync(_tableName, Stopping).ConfigureAwait(false))
+        foreach (var shard in await _services.Checkpoints.ListShardsAsync(_tableName, Stopping))
             _status[shard.ShardId] = shard.Status;
         _describedShards = description.Shards;
         return true;
@@ -148,7 +165,7 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
     {
         foreach (var shard in _describedShards.Where(s => !s.IsClosed))
         {
-            var latest = await _services.Streams.GetShardIteratorAsync(StreamArn, shard.ShardId, ShardIteratorType.Latest, null, Stopping).ConfigureAwait(false);
+            var latest = await _services.Streams.GetShardIteratorAsync(StreamArn, shard.ShardId, ShardIteratorType.Latest, null, Stopping);
             Context.ActorOf(ShardActor.Props(_services, _table, Self, shard, ShardStartMode.Prepare, latest), shard.ShardId);
             ProbeSpawned(shard.ShardId);
         }
@@ -161,12 +178,12 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
         // copy that only inserts and replaces.
         if (_services.Settings.FullSync.DropTarget || _generation > 0)
         {
-            Context.Log.LogInformation("table {Table}: dropping target collection {Collection} before its full sync (generation {Generation})", _tableName, target.Namespace, _generation);
-            try { await target.DropAsync(Stopping).ConfigureAwait(false); }
+            Log.LogInformation("table {Table}: dropping target collection {Collection} before its full sync (generation {Generation})", _tableName, target.Namespace, _generation);
+            try { await target.DropAsync(Stopping); }
             catch (MongoCommandException e) when (e.Code == 26) { } // NamespaceNotFound: nothing to drop
         }
         var indexes = TargetIndexes.For(_services.Settings, _table, _globalIndexes);
-        if (indexes.Count > 0) await target.CreateIndexesAsync(indexes, Stopping).ConfigureAwait(false);
+        if (indexes.Count > 0) await target.CreateIndexesAsync(indexes, Stopping);
     }
 
     private sealed record Start;

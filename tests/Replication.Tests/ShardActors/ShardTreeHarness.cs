@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Replication.Actors;
+using Akka.Actor;
 using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Cluster;
@@ -36,6 +36,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     private readonly ScriptedScanHandler _scanHandler = new();
     private readonly List<object> _unhandled = [];
     private ActorSystem? _system;
+    private IDisposable? _reports;
     private ReplicationMetrics? _metrics;
     private readonly List<ClusterHeartbeat> _heartbeats = [];
 
@@ -138,8 +139,9 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         _metrics = new ReplicationMetrics();
         var services = new ReplicationServices(Settings, new DynamoScanClient(_unusedScanTransport), Stream,
             Client.GetDatabase(Settings.Target.Database), Checkpoints, _metrics, loggers, Clock) { Cluster = cluster };
-        _system = ActorSystem.Create("splits", ActorSystemSettings.Default, loggers);
-        _system.EventStream.Subscribe<UnhandledMessage>(m =>
+        _system = NodeActorSystem.Create(Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config, loggers);
+        // The table actor runs under the user guardian, which passes its reports on to the dead letters.
+        _reports = new EventSubscription<Akka.Event.AllDeadLetters>(_system, m =>
         {
             lock (_unhandled) _unhandled.Add(m.Message);
         });
@@ -152,6 +154,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         foreach (var heartbeat in _heartbeats) await heartbeat.DisposeAsync();
         _heartbeats.Clear();
         if (_system is null) return;
+        _reports?.Dispose();
         await _system.Terminate();
         _system = null;
         TableActor = null;

@@ -1,4 +1,4 @@
-using Replication.Actors;
+using Akka.Actor;
 using Replication.Testing.Streams;
 
 namespace Replication.Tests.ShardActors;
@@ -37,7 +37,7 @@ public static class StreamCallEvidence
 
         void Walk(IActorRef actor, string prefix)
         {
-            foreach (var child in ((LocalActorRef)actor).Cell.Children)
+            foreach (var child in ((ActorRefWithCell)actor).Children)
             {
                 var path = prefix + child.Path.Name;
                 paths.Add(path);

@@ -30,7 +30,7 @@ public sealed class WorkerSupervisionTests
     [Fact]
     public void Workers_escalate_a_missing_table_and_restart_on_anything_else()
     {
-        Assert.Equal(Replication.Actors.Directive.Escalate, WorkerSupervision.Strategy.Decide(new ShardProcessingException("t", "s", NotFound())));
-        Assert.Equal(Replication.Actors.Directive.Restart, WorkerSupervision.Strategy.Decide(new SegmentCopyException("t", 1, new IOException("reset"))));
+        Assert.Equal(Akka.Actor.Directive.Escalate, WorkerSupervision.Decide(new ShardProcessingException("t", "s", NotFound())));
+        Assert.Equal(Akka.Actor.Directive.Restart, WorkerSupervision.Decide(new SegmentCopyException("t", 1, new IOException("reset"))));
     }
 }
