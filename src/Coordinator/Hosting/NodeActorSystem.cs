@@ -21,6 +21,8 @@ public static class NodeActorSystem
         akka.loggers = ["{{typeof(LoggerFactoryLogger).AssemblyQualifiedName}}"]
         akka.stdout-loglevel = OFF
         akka.log-dead-letters-during-shutdown = off
+        # The node stops its actors itself, after draining in-flight batches (ReplicationNode.StopAsync).
+        akka.coordinated-shutdown.run-by-clr-shutdown-hook = off
         """);
 
     private static readonly Config Defaults = ConfigurationFactory.ParseString("""

@@ -37,6 +37,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     private readonly List<object> _unhandled = [];
     private ActorSystem? _system;
     private IDisposable? _reports;
+    private bool _ownsSystem;
     private ReplicationMetrics? _metrics;
     private readonly List<ClusterHeartbeat> _heartbeats = [];
 
@@ -84,6 +85,9 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     public CheckpointStore Checkpoints { get; }
     public ScriptedStreamSource Stream { get; }
     public IActorRef? TableActor { get; private set; }
+
+    /// <summary>The running node's services (its restart ledger, drain, metrics); null before a start.</summary>
+    public ReplicationServices? Services { get; private set; }
     public TimeProvider? Clock { get; }
 
     /// <summary>Requests the Scan client made: mode incremental must make none.</summary>
@@ -103,10 +107,13 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         get { lock (_unhandled) return _unhandled.ToArray(); }
     }
 
-    /// <summary>Registers the table as the coordinator would (once; again is harmless) and starts its actor in a new system.</summary>
-    public async Task StartAsync()
+    /// <summary>
+    /// Registers the table as the coordinator would (once; again is harmless) and starts its actor in a new system, or in
+    /// <paramref name="system"/> (a TestKit's, on virtual time), which then stays its owner's to shut down.
+    /// </summary>
+    public async Task StartAsync(ActorSystem? system = null)
     {
-        var (services, loggers) = await StartSystemAsync(cluster: null);
+        var (services, loggers) = await StartSystemAsync(cluster: null, system);
         TableActor = _system!.ActorOf(Replication.ShardActors.Tables.TableActor.Props(services, Table), Table);
     }
 
@@ -130,7 +137,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         }
     }
 
-    private async Task<(ReplicationServices Services, ILoggerFactory Loggers)> StartSystemAsync(ClusterContext? cluster)
+    private async Task<(ReplicationServices Services, ILoggerFactory Loggers)> StartSystemAsync(ClusterContext? cluster, ActorSystem? system = null)
     {
         if (_system is not null) throw new InvalidOperationException("the node is already running");
         await Checkpoints.EnsureIndexesAsync();
@@ -139,7 +146,9 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         _metrics = new ReplicationMetrics();
         var services = new ReplicationServices(Settings, new DynamoScanClient(_unusedScanTransport), Stream,
             Client.GetDatabase(Settings.Target.Database), Checkpoints, _metrics, loggers, Clock) { Cluster = cluster };
-        _system = NodeActorSystem.Create(Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config, loggers);
+        _ownsSystem = system is null;
+        _system = system ?? NodeActorSystem.Create(Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config, loggers);
+        Services = services;
         // The table actor runs under the user guardian, which passes its reports on to the dead letters.
         _reports = new EventSubscription<Akka.Event.AllDeadLetters>(_system, m =>
         {
@@ -155,7 +164,8 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         _heartbeats.Clear();
         if (_system is null) return;
         _reports?.Dispose();
-        await _system.Terminate();
+        if (_ownsSystem) await _system.Terminate();
+        else if (TableActor is not null) await TableActor.GracefulStop(DefaultTimeout);
         _system = null;
         TableActor = null;
         _metrics?.Dispose();

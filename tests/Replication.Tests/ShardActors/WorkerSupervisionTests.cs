@@ -33,4 +33,15 @@ public sealed class WorkerSupervisionTests
         Assert.Equal(Akka.Actor.Directive.Escalate, WorkerSupervision.Decide(new ShardProcessingException("t", "s", NotFound())));
         Assert.Equal(Akka.Actor.Directive.Restart, WorkerSupervision.Decide(new SegmentCopyException("t", 1, new IOException("reset"))));
     }
+
+    [Fact]
+    public void The_restart_back_off_doubles_from_one_second_up_to_thirty_and_jitter_only_lengthens_it()
+    {
+        var backoff = RestartBackoff.Workers;
+        Assert.Equal(TimeSpan.FromSeconds(1), backoff.DelayFor(1, random: 0));
+        Assert.Equal(TimeSpan.FromSeconds(2), backoff.DelayFor(2, random: 0));
+        Assert.Equal(TimeSpan.FromSeconds(16), backoff.DelayFor(5, random: 0));
+        Assert.Equal(TimeSpan.FromSeconds(30), backoff.DelayFor(50, random: 0));
+        Assert.Equal(TimeSpan.FromSeconds(1.2), backoff.DelayFor(1, random: 1));
+    }
 }
