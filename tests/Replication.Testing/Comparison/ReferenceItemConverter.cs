@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Numerics;
 using System.Text;
 using Amazon.DynamoDBv2.Model;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Dynamo.Conversion;
 
 namespace Replication.Testing.Comparison;
@@ -36,15 +36,15 @@ public sealed class ReferenceItemConverter(IdentityMode identity, string hashKey
     {
         if (value.S is not null) return new BsonString(value.S);
         if (value.N is not null) return Number(value.N);
-        if (value.B is not null) return new BsonBinary(value.B.ToArray());
-        if (value.IsBOOLSet) return new BsonBoolean(value.BOOL ?? false);
+        if (value.B is not null) return new BsonBinaryData(value.B.ToArray());
+        if (value.IsBOOLSet) return BsonBoolean.Create(value.BOOL ?? false);
         if (value.NULL == true) return BsonNull.Value;
-        if (value.IsMSet) return new BsonDocument(value.M.Select(e => KeyValuePair.Create(e.Key, Value(e.Value))));
+        if (value.IsMSet) return new BsonDocument(value.M.Select(e => new BsonElement(e.Key, Value(e.Value))));
         if (value.IsLSet) return new BsonArray(value.L.Select(Value));
         // Sets: DynamoDB keeps no order, the README promises one.
         if (value.SS is { Count: > 0 }) return new BsonArray(value.SS.Order(CodePointOrder.Instance).Select(s => (BsonValue)new BsonString(s)));
         if (value.NS is { Count: > 0 }) return new BsonArray(value.NS.Select(ReferenceNumber.Parse).Order().Select(n => n.ToBson()));
-        if (value.BS is { Count: > 0 }) return new BsonArray(value.BS.Select(b => b.ToArray()).Order(UnsignedBytesOrder.Instance).Select(b => (BsonValue)new BsonBinary(b)));
+        if (value.BS is { Count: > 0 }) return new BsonArray(value.BS.Select(b => b.ToArray()).Order(UnsignedBytesOrder.Instance).Select(b => (BsonValue)new BsonBinaryData(b)));
         throw new InvalidOperationException("an attribute value of no known DynamoDB type");
     }
 
@@ -107,7 +107,7 @@ internal readonly record struct ReferenceNumber(BigInteger Coefficient, int Expo
     }
 
     /// <summary>IEEE 754 decimal128 in BSON's BID layout, when the digits fit in 34 (dropping trailing zeros if they must).</summary>
-    private Decimal128? Decimal128()
+    private MongoDB.Bson.Decimal128? Decimal128()
     {
         var magnitude = BigInteger.Abs(Coefficient);
         var exponent = Exponent;
@@ -118,7 +118,7 @@ internal readonly record struct ReferenceNumber(BigInteger Coefficient, int Expo
         }
         if (magnitude > MaxDecimal128Coefficient || exponent is < -6176 or > 6111) return null;
         var high = (ulong)(magnitude >> 64) | ((ulong)(exponent + 6176) << 49) | (Coefficient.Sign < 0 ? 1UL << 63 : 0);
-        return new Decimal128(high, (ulong)(magnitude & ulong.MaxValue));
+        return MongoDB.Bson.Decimal128.FromIEEEBits(high, (ulong)(magnitude & ulong.MaxValue));
     }
 
     public int CompareTo(ReferenceNumber other)

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Dynamo.Conversion;
 using Replication.Mongo;
 
@@ -63,11 +63,15 @@ public sealed class ReplicaComparison
     public async Task<Dictionary<string, BsonDocument>> ReadTargetAsync(string collection, ReferenceItemConverter converter, CancellationToken cancellationToken = default)
     {
         var result = new Dictionary<string, BsonDocument>();
-        await foreach (var bytes in _target.GetCollection(collection).FindAsync(new MongoDB.Bson.BsonDocument(), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var bytes in _target.GetCollection(collection).FindAsync(new BsonDocument(), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
-            var document = BsonDocument.Parse(bytes.Span);
-            if (_identity == IdentityMode.Fields && !document.Remove("_id"))
-                throw new InvalidOperationException($"a document of {collection} has no _id: {ExtendedJson.ToRelaxed(document.ToBytes())}");
+            var document = BsonBytes.ToDocument(bytes.Span);
+            if (_identity == IdentityMode.Fields)
+            {
+                if (!document.Contains("_id"))
+                    throw new InvalidOperationException($"a document of {collection} has no _id: {BsonBytes.ToRelaxedJson(document)}");
+                document.Remove("_id");
+            }
             result[KeyText(document, converter)] = document;
         }
         return result;

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.Comparison;
 
@@ -32,12 +32,12 @@ public sealed record ReplicaDifference(
     {
         var missing = source.Keys.Where(k => !target.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
         var extra = target.Keys.Where(k => !source.ContainsKey(k)).Order(StringComparer.Ordinal).ToList();
-        var changed = source.Keys.Where(k => target.TryGetValue(k, out var t) && !Canonical(source[k]).Equals(Canonical(t)))
+        var changed = source.Keys.Where(k => target.TryGetValue(k, out var t) && !SameContent(source[k], t))
                             .Order(StringComparer.Ordinal).ToList();
         var example = changed.Count == 0
             ? null
             : $"item {changed[0]}: {FirstDifference(source[changed[0]], target[changed[0]], "")}; " +
-              $"source {ExtendedJson.ToRelaxed(source[changed[0]].ToBytes())} vs target {ExtendedJson.ToRelaxed(target[changed[0]].ToBytes())}";
+              $"source {BsonBytes.ToRelaxedJson(source[changed[0]])} vs target {BsonBytes.ToRelaxedJson(target[changed[0]])}";
         return new ReplicaDifference(source.Count, target.Count, missing, extra, changed, example);
     }
 
@@ -49,9 +49,9 @@ public sealed record ReplicaDifference(
             foreach (var name in s.Names.Union(t.Names).Order(StringComparer.Ordinal))
             {
                 var child = path.Length == 0 ? name : $"{path}.{name}";
-                if (s[name] is not { } sv) return $"field {child} absent in the source, {Text(t[name]!)} in the target";
-                if (t[name] is not { } tv) return $"field {child} {Text(sv)} in the source, absent in the target";
-                if (!Canonical(sv).Equals(Canonical(tv))) return FirstDifference(sv, tv, child);
+                if (!s.TryGetValue(name, out var sv)) return $"field {child} absent in the source, {Text(t[name])} in the target";
+                if (!t.TryGetValue(name, out var tv)) return $"field {child} {Text(sv)} in the source, absent in the target";
+                if (!SameContent(sv, tv)) return FirstDifference(sv, tv, child);
             }
         }
         return $"field {(path.Length == 0 ? "(document)" : path)} {Text(source)} in the source, {Text(target)} in the target";
@@ -59,23 +59,27 @@ public sealed record ReplicaDifference(
 
     private static string Text(BsonValue value)
     {
-        var json = ExtendedJson.ToRelaxed(new BsonDocument { { "v", value } }.ToBytes());
-        return $"{json[(json.IndexOf(':') + 1)..^1].Trim()} ({value.Type})";
+        var json = BsonBytes.ToRelaxedJson(new BsonDocument("v", value));
+        return $"{json[(json.IndexOf(':') + 1)..^1].Trim()} ({value.BsonType})";
     }
+
+    /// <summary>Same BSON types and encoded values once maps are sorted (exact text, not MongoDB.Bson's looser Equals).</summary>
+    private static bool SameContent(BsonValue source, BsonValue target) =>
+        BsonBytes.ExactText(Canonical(source)) == BsonBytes.ExactText(Canonical(target));
 
     /// <summary>A Scan and a stream image may list a map's attributes in different orders: documents sorted by field name.</summary>
     public static BsonValue Canonical(BsonValue value) => value switch
     {
-        BsonDocument d => new BsonDocument(d.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => KeyValuePair.Create(e.Key, Canonical(e.Value)))),
+        BsonDocument d => new BsonDocument(d.OrderBy(e => e.Name, StringComparer.Ordinal).Select(e => new BsonElement(e.Name, Canonical(e.Value)))),
         BsonArray a => new BsonArray(a.Select(Canonical)),
         _ => value,
     };
 
     /// <summary>The text a document is keyed by when MongoDB chose its <c>_id</c>: canonical Extended JSON of its key fields.</summary>
     public static string KeyFieldsOf(BsonDocument document, IReadOnlyList<string> keyNames) =>
-        ExtendedJson.ToCanonical(new BsonDocument(keyNames.Select(n => KeyValuePair.Create(n, document[n] ?? throw new ArgumentException($"the document has no key field {n}", nameof(document))))).ToBytes());
+        BsonBytes.ToCanonicalJson(new BsonDocument(keyNames.Select(n => new BsonElement(n, document.TryGetValue(n, out var v) ? v : throw new ArgumentException($"the document has no key field {n}", nameof(document))))));
 
     /// <summary>The text a document is keyed by: canonical Extended JSON of its <c>_id</c>.</summary>
     public static string IdOf(BsonDocument document) =>
-        ExtendedJson.ToCanonical(new BsonDocument { { "_id", document["_id"] ?? throw new ArgumentException("the document has no _id", nameof(document)) } }.ToBytes());
+        BsonBytes.ToCanonicalJson(new BsonDocument("_id", document.TryGetValue("_id", out var id) ? id : throw new ArgumentException("the document has no _id", nameof(document))));
 }

@@ -1,5 +1,5 @@
 using Amazon.DynamoDBv2.Model;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Dynamo.Conversion;
 using Replication.Mongo;
 using Replication.Tests.Dynamo;
@@ -39,8 +39,8 @@ public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
         // The copy lists the map's fields in reverse, as a stream image may: still a match.
         foreach (var document in source.Values)
         {
-            var copy = new BsonDocument(document.Select(e => e.Key == "address" ? KeyValuePair.Create(e.Key, (BsonValue)new BsonDocument(((BsonDocument)e.Value).Reverse())) : e));
-            await target.GetCollection(table).InsertOneAsync(new MongoDB.Bson.RawBsonDocument(copy.ToBytes()));
+            var copy = new BsonDocument(document.Select(e => e.Name == "address" ? new BsonElement(e.Name, new BsonDocument(((BsonDocument)e.Value).Reverse())) : e));
+            await target.GetCollection(table).InsertOneAsync(new RawBsonDocument(copy.ToBson()));
         }
         var faithful = await comparison.WaitUntilEqualAsync(table, table, TimeSpan.FromSeconds(30));
         Assert.True(faithful.IsMatch, faithful.ToString());
@@ -85,15 +85,14 @@ public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
         var planted = DynamoItemGenerator.KeyOf(7);
         foreach (var document in (await comparison.ReadSourceAsync(table)).Values)
         {
-            var copy = new BsonDocument(document);
-            if (identity == IdentityMode.Fields) copy.Insert(0, "_id", ObjectId.NewId());
+            var copy = document.DeepClone().AsBsonDocument;
+            if (identity == IdentityMode.Fields) copy.InsertAt(0, new BsonElement("_id", ObjectId.GenerateNewId()));
             if (copy["pk"] is BsonString { Value: var key } && key == planted)
             {
-                var map = new BsonDocument((BsonDocument)copy["map"]!);
-                map["n"] = ((BsonInt32)map["n"]!).Value + 1;
-                copy["map"] = map;
+                var map = copy["map"].AsBsonDocument;
+                map["n"] = map["n"].AsInt32 + 1;
             }
-            await target.GetCollection(table).InsertOneAsync(new MongoDB.Bson.RawBsonDocument(copy.ToBytes()));
+            await target.GetCollection(table).InsertOneAsync(new RawBsonDocument(copy.ToBson()));
         }
 
         var difference = await comparison.CompareAsync(table, table);

@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Replication.Bson;
+using MongoDB.Bson;
+using Replication.Testing;
+using BsonWriter = Replication.Bson.BsonWriter;
 using Replication.Dynamo.Conversion;
 
 namespace Replication.Tests.Dynamo;
@@ -15,7 +17,7 @@ internal static class ConversionHarness
         Convert(itemJson, new DynamoItemConverter(mode, identity, key ?? HashOnly));
 
     public static BsonDocument Convert(string itemJson, DynamoItemConverter converter) =>
-        BsonDocument.Parse(ConvertToBytes(itemJson, converter));
+        BsonBytes.ToDocument(ConvertToBytes(itemJson, converter));
 
     public static byte[] ConvertToBytes(string itemJson, DynamoItemConverter converter)
     {
@@ -36,7 +38,7 @@ internal static class ConversionHarness
         using var writer = new BsonWriter();
         converter.WriteKeyFilter(ref reader, writer);
         AssertOnClosingBrace(ref reader, json);
-        return BsonDocument.Parse(writer.WrittenSpan);
+        return BsonBytes.ToDocument(writer.WrittenSpan);
     }
 
     /// <summary>The typed value of one N attribute.</summary>

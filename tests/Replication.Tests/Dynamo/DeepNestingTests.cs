@@ -1,6 +1,7 @@
 using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
-using Replication.Bson;
+using MongoDB.Bson;
+using Replication.Testing;
 using Replication.Dynamo;
 using Replication.Dynamo.Conversion;
 using Replication.Dynamo.Http;
@@ -35,7 +36,7 @@ public sealed class DeepNestingTests(DynamoDbLocalFixture fixture) : IDisposable
 
         using var page = await new DynamoScanClient(_transport).ScanAsync(new ScanSegmentRequest(table), converter);
         Assert.Empty(page.Failures);
-        Assert.Equal(31, DepthOf(BsonDocument.Parse(page.Documents[0].Span)));
+        Assert.Equal(31, DepthOf(BsonBytes.ToDocument(page.Documents[0].Span)));
 
         var streams = new DynamoStreamsClient(_transport);
         var arn = (await _client.DescribeTableAsync(table)).Table.LatestStreamArn;
@@ -44,6 +45,6 @@ public sealed class DeepNestingTests(DynamoDbLocalFixture fixture) : IDisposable
         using var records = await streams.GetRecordsAsync(iterator, converter);
         var record = Assert.Single(records.Records);
         Assert.Null(record.ConversionFailure);
-        Assert.Equal(31, DepthOf(BsonDocument.Parse(record.NewImage.Span)));
+        Assert.Equal(31, DepthOf(BsonBytes.ToDocument(record.NewImage.Span)));
     }
 }

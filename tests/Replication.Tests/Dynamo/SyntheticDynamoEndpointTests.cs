@@ -1,4 +1,5 @@
-using Replication.Bson;
+using MongoDB.Bson;
+using Replication.Testing;
 using Replication.Dynamo;
 using Replication.Dynamo.Control;
 using Replication.Dynamo.Conversion;
@@ -40,8 +41,8 @@ public sealed class SyntheticDynamoEndpointTests
                 var before = ids.Count;
                 foreach (var bytes in page.Documents)
                 {
-                    var document = BsonDocument.Parse(bytes.Span);
-                    Assert.Equal(17, document.Count); // _id plus the generator's 16 attributes
+                    var document = BsonBytes.ToDocument(bytes.Span);
+                    Assert.Equal(17, document.ElementCount); // _id plus the generator's 16 attributes
                     var id = ((BsonString)document["_id"]!).Value;
                     Assert.Equal(segment, int.Parse(id["item-".Length..]) % segments);
                     ids.Add(id);

@@ -98,7 +98,7 @@ public sealed class DynamoToMongoReplicationTests(DynamoDbLocalFixture dynamo, I
         var target = await _h.TargetAsync(settings, composite);
         Assert.Equal(59, target.Count);
         var first = target.Values.First();
-        Assert.IsType<Replication.Bson.BsonDocument>(first["_id"]); // composite key → {pk, sk} sub-document
+        Assert.IsType<MongoDB.Bson.BsonDocument>(first["_id"]); // composite key → {pk, sk} sub-document
         Assert.Equal(0, await new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase)).CountDeadLettersAsync());
     }
 

@@ -77,7 +77,7 @@ public sealed class ProcessKillTests(DynamoDbLocalFixture dynamo, ITestOutputHel
         held.Drop();
 
         Assert.Equal(128 + 9, exitCode);
-        var applied = (await _h.TargetAsync(settings, table)).Values.Count(d => d["pk"] is BsonString { Value: var pk } && changed.Contains(pk));
+        var applied = (await _h.TargetAsync(settings, table)).Values.Count(d => d["pk"] is MongoDB.Bson.BsonString { Value: var pk } && changed.Contains(pk));
         Assert.True(applied > 0, "no changed item reached the target before the held checkpoint: the kill did not land between a write and its checkpoint");
         var shardsAfterKill = await store.ListShardsAsync(table);
         Assert.Equal(Positions(shardsAtHold), Positions(shardsAfterKill)); // the save died with the process

@@ -1,6 +1,6 @@
 using Amazon.DynamoDBv2;
 using Microsoft.Extensions.Logging;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Configuration;
 using Replication.Coordinator.Hosting;
 using Replication.Mongo;

@@ -1,4 +1,5 @@
-using Replication.Bson;
+using MongoDB.Bson;
+using Replication.Testing;
 using Replication.Dynamo;
 using Replication.Dynamo.Conversion;
 using Replication.Dynamo.Http;
@@ -39,10 +40,10 @@ public sealed class ScriptedStreamSourceTests
         Assert.Contains(sequences, s => s.ToString().Length == 21);
         Assert.Equal(sequences, sequences.Order());
         Assert.Equal(sequences, page.Records.Take(12).Select(r => r.SequenceNumber));
-        var first = BsonDocument.Parse(page.Records[1].NewImage.Span);
-        Assert.Equal(new BsonString("k1"), first["_id"]);
-        Assert.Equal(new BsonInt32(1), first["v"]);
-        Assert.Equal(new BsonDocument { { "_id", "k1" } }, BsonDocument.Parse(page.Records[1].KeyFilter.Span));
+        var first = BsonBytes.ToDocument(page.Records[1].NewImage.Span);
+        BsonAssert.Equal(new BsonString("k1"), first["_id"]);
+        BsonAssert.Equal(new BsonInt32(1), first["v"]);
+        BsonAssert.Equal(new BsonDocument { { "_id", "k1" } }, BsonBytes.ToDocument(page.Records[1].KeyFilter.Span));
         Assert.Equal(StreamEventName.Remove, page.Records[12].EventName);
         Assert.False(page.Records[12].HasNewImage);
         Assert.NotNull(page.NextShardIterator);
