@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Wire;
 
@@ -37,7 +37,7 @@ public static class WireRequestDecoder
                 case SectionBody:
                     if (command is not null) throw new WireProtocolException("OP_MSG has more than one body section");
                     var length = DocumentLength(sections);
-                    command = BsonDocument.Parse(sections[..length]);
+                    command = BsonModel.ReadDocument(sections[..length]);
                     sections = sections[length..];
                     break;
                 case SectionDocumentSequence:
@@ -51,7 +51,7 @@ public static class WireRequestDecoder
                     for (var rest = sequence[(nameEnd + 1)..]; !rest.IsEmpty;)
                     {
                         var documentLength = DocumentLength(rest);
-                        documents.Add(BsonDocument.Parse(rest[..documentLength]));
+                        documents.Add(BsonModel.ReadDocument(rest[..documentLength]));
                         rest = rest[documentLength..];
                     }
                     sequences ??= new Dictionary<string, IReadOnlyList<BsonDocument>>();
@@ -77,8 +77,8 @@ public static class WireRequestDecoder
         if (!fullName.EndsWith(".$cmd", StringComparison.Ordinal))
             throw new WireProtocolException($"OP_QUERY on '{fullName}' is not supported: only commands on <db>.$cmd (use OP_MSG)");
         var database = fullName[..^".$cmd".Length];
-        var query = BsonDocument.Parse(rest[..DocumentLength(rest)]);
-        var command = query.Count > 0 && query.Elements[0].Key is "$query" or "query" && query.Elements[0].Value is BsonDocument inner
+        var query = BsonModel.ReadDocument(rest[..DocumentLength(rest)]);
+        var command = query.ElementCount > 0 && query.GetElement(0).Name is "$query" or "query" && query.GetElement(0).Value is BsonDocument inner
             ? new BsonDocument(inner.Elements)
             : query;
         command.Remove("$db");

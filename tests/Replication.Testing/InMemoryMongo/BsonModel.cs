@@ -1,0 +1,50 @@
+using System.Buffers.Binary;
+using MongoDB.Bson;
+using MongoDB.Bson.IO;
+using MongoDB.Bson.Serialization;
+using MongoDB.Bson.Serialization.Serializers;
+
+namespace Replication.Testing.InMemoryMongo;
+
+/// <summary>
+/// The server's bridge to MongoDB.Bson: reading and writing whole documents at the wire, and the few accessors the
+/// engine needs that the driver's object model spells differently.
+/// </summary>
+public static class BsonModel
+{
+    // The server itself enforces MongoDB's limits (16 MiB documents, 48 MB messages) and answers with MongoDB's
+    // errors, so the codec must not cut anything short with its own defaults.
+    private static readonly BsonBinaryReaderSettings ReaderSettings = new() { MaxDocumentSize = int.MaxValue };
+    private static readonly BsonBinaryWriterSettings WriterSettings = new() { MaxDocumentSize = int.MaxValue };
+
+    /// <summary>The value named <paramref name="name"/>, or null when the document has no such field.</summary>
+    public static BsonValue? GetOrNull(this BsonDocument document, string name) =>
+        document.TryGetValue(name, out var value) ? value : null;
+
+    public static void Deconstruct(this BsonElement element, out string name, out BsonValue value)
+    {
+        name = element.Name;
+        value = element.Value;
+    }
+
+    /// <summary>Decodes one BSON document (exactly the bytes given) into a <see cref="BsonDocument"/>.</summary>
+    public static BsonDocument ReadDocument(ReadOnlySpan<byte> bytes)
+    {
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
+        if (length != bytes.Length) throw new FormatException($"BSON document length {length} does not match its {bytes.Length} bytes");
+        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        using var reader = new BsonBinaryReader(stream, ReaderSettings);
+        var document = BsonDocumentSerializer.Instance.Deserialize(BsonDeserializationContext.CreateRoot(reader));
+        if (stream.Position != length) throw new FormatException("BSON document ends before its stated length");
+        return document;
+    }
+
+    /// <summary>Encodes <paramref name="document"/> as BSON bytes.</summary>
+    public static byte[] WriteDocument(BsonDocument document)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new BsonBinaryWriter(stream, WriterSettings))
+            BsonDocumentSerializer.Instance.Serialize(BsonSerializationContext.CreateRoot(writer), document);
+        return stream.ToArray();
+    }
+}
