@@ -27,22 +27,23 @@ public static class BsonModel
         value = element.Value;
     }
 
-    /// <summary>Decodes one BSON document (exactly the bytes given) into a <see cref="BsonDocument"/>.</summary>
-    public static BsonDocument ReadDocument(ReadOnlySpan<byte> bytes)
+    /// <summary>Decodes the BSON document that fills <paramref name="bytes"/>, reading the array in place.</summary>
+    public static BsonDocument ReadDocument(ArraySegment<byte> bytes)
     {
-        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes);
-        if (length != bytes.Length) throw new FormatException($"BSON document length {length} does not match its {bytes.Length} bytes");
-        using var stream = new MemoryStream(bytes.ToArray(), writable: false);
+        var length = BinaryPrimitives.ReadInt32LittleEndian(bytes.AsSpan());
+        if (length != bytes.Count) throw new FormatException($"BSON document length {length} does not match its {bytes.Count} bytes");
+        var end = bytes.Offset + bytes.Count;
+        using var stream = new ByteBufferStream(new ByteArrayBuffer(bytes.Array!, end, isReadOnly: true)) { Position = bytes.Offset };
         using var reader = new BsonBinaryReader(stream, ReaderSettings);
         var document = BsonDocumentSerializer.Instance.Deserialize(BsonDeserializationContext.CreateRoot(reader));
-        if (stream.Position != length) throw new FormatException("BSON document ends before its stated length");
+        if (stream.Position != end) throw new FormatException("BSON document ends before its stated length");
         return document;
     }
 
     /// <summary>Encodes <paramref name="document"/> as BSON bytes.</summary>
     public static byte[] WriteDocument(BsonDocument document)
     {
-        using var stream = new MemoryStream();
+        using var stream = new MemoryStream(256);
         using (var writer = new BsonBinaryWriter(stream, WriterSettings))
             BsonDocumentSerializer.Instance.Serialize(BsonSerializationContext.CreateRoot(writer), document);
         return stream.ToArray();

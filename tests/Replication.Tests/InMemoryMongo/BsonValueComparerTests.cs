@@ -59,4 +59,17 @@ public sealed class BsonValueComparerTests
         Assert.True(Comparer.Compare(new BsonDocument { { "a", 2 } }, new BsonDocument { { "b", 1 } }) < 0);
         Assert.True(Comparer.Compare(new BsonBinaryData([9]), new BsonBinaryData([0, 0])) < 0);
     }
+
+    [Fact]
+    public void Timestamps_compare_unsigned_and_code_with_scope_compares_its_scope()
+    {
+        // MongoDB.Bson keeps a timestamp as a signed long; seconds past 2^31 must still sort after small ones.
+        Assert.True(Comparer.Compare(new BsonTimestamp(1, 0), new BsonTimestamp(unchecked((int)0x80000000), 0)) < 0);
+        Assert.True(Comparer.Compare(new BsonTimestamp(5, 1), new BsonTimestamp(5, unchecked((int)0xFFFFFFFF))) < 0);
+        // JavaScriptWithScope derives from JavaScript in MongoDB.Bson; it keeps its own rank and compares its scope.
+        Assert.True(Comparer.Compare(new BsonJavaScript("f"), new BsonJavaScriptWithScope("f", new BsonDocument())) < 0);
+        Assert.True(Comparer.Compare(
+            new BsonJavaScriptWithScope("f", new BsonDocument { { "x", 1 } }),
+            new BsonJavaScriptWithScope("f", new BsonDocument { { "x", 2 } })) < 0);
+    }
 }

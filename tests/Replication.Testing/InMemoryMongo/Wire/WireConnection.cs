@@ -51,7 +51,7 @@ internal sealed class WireConnection : IAsyncDisposable
                 try
                 {
                     await _stream.ReadExactlyAsync(body.AsMemory(0, bodyLength), _closed.Token).ConfigureAwait(false);
-                    var reply = await HandleAsync(messageHeader, body.AsMemory(0, bodyLength)).ConfigureAwait(false);
+                    var reply = await HandleAsync(messageHeader, new ArraySegment<byte>(body, 0, bodyLength)).ConfigureAwait(false);
                     if (reply is not null) await _stream.WriteAsync(reply, _closed.Token).ConfigureAwait(false);
                 }
                 finally
@@ -70,7 +70,7 @@ internal sealed class WireConnection : IAsyncDisposable
         }
     }
 
-    private async Task<byte[]?> HandleAsync(MessageHeader header, ReadOnlyMemory<byte> body)
+    private async Task<byte[]?> HandleAsync(MessageHeader header, ArraySegment<byte> body)
     {
         if (header.OpCode == WireOpCode.Compressed)
             return WireReplyEncoder.EncodeOpMsg(header.RequestId, _nextRequestId(), ErrorReply(
@@ -78,7 +78,7 @@ internal sealed class WireConnection : IAsyncDisposable
         WireRequest request;
         try
         {
-            request = WireRequestDecoder.Decode(header, body.Span);
+            request = WireRequestDecoder.Decode(header, body);
         }
         catch (Exception e) when (e is WireProtocolException or FormatException or BsonException or EndOfStreamException)
         {
