@@ -35,7 +35,9 @@ public static class BsonModel
         var end = bytes.Offset + bytes.Count;
         using var stream = new ByteBufferStream(new ByteArrayBuffer(bytes.Array!, end, isReadOnly: true)) { Position = bytes.Offset };
         using var reader = new BsonBinaryReader(stream, ReaderSettings);
-        var document = BsonDocumentSerializer.Instance.Deserialize(BsonDeserializationContext.CreateRoot(reader));
+        // MongoDB stores a repeated field name as sent, and so did this server before MongoDB.Bson, which rejects it by default.
+        var context = BsonDeserializationContext.CreateRoot(reader, builder => builder.AllowDuplicateElementNames = true);
+        var document = BsonDocumentSerializer.Instance.Deserialize(context);
         if (stream.Position != end) throw new FormatException("BSON document ends before its stated length");
         return document;
     }

@@ -28,6 +28,21 @@ public sealed class InsertFindTests
     }
 
     [Fact]
+    public void A_duplicate_binary_key_is_shown_as_mongod_shows_it()
+    {
+        var s = new EngineSession();
+        var id = new BsonBinaryData([1, 0xAB]);
+        var reply = s.Ok(new BsonDocument
+        {
+            { "insert", "c" },
+            { "documents", new BsonArray { new BsonDocument { { "_id", id } }, new BsonDocument { { "_id", id } } } },
+        });
+        var error = Assert.IsType<BsonDocument>(Assert.Single((BsonArray)reply["writeErrors"]!));
+        // The subtype is a number, as in mongod's message (MongoDB.Bson would print its enum name).
+        Assert.Equal(new BsonString("E11000 duplicate key error collection: test.c index: _id_ dup key: { _id: BinData(0, 01AB) }"), error["errmsg"]);
+    }
+
+    [Fact]
     public void Ordered_insert_stops_at_a_duplicate_key_with_mongodbs_write_error_shape()
     {
         var s = new EngineSession();

@@ -52,7 +52,7 @@ public static class ShellFormat
             case BsonUndefined: sb.Append("undefined"); break;
             case BsonDateTime dt: sb.Append("new Date(").Append(dt.MillisecondsSinceEpoch.ToString(CultureInfo.InvariantCulture)).Append(')'); break;
             case BsonTimestamp ts: sb.Append("Timestamp(").Append((uint)ts.Timestamp).Append(", ").Append((uint)ts.Increment).Append(')'); break;
-            case BsonBinaryData bin: sb.Append("BinData(").Append(bin.SubType).Append(", ").Append(Convert.ToHexString(bin.Bytes)).Append(')'); break;
+            case BsonBinaryData bin: sb.Append("BinData(").Append((byte)bin.SubType).Append(", ").Append(Convert.ToHexString(bin.Bytes)).Append(')'); break;
             case BsonMinKey: sb.Append("MinKey"); break;
             case BsonMaxKey: sb.Append("MaxKey"); break;
             default: sb.Append(value.BsonType.ToString()); break;
