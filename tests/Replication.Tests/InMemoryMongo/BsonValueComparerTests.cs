@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 
 namespace Replication.Tests.InMemoryMongo;
@@ -18,7 +18,7 @@ public sealed class BsonValueComparerTests
             new BsonString("a"),
             new BsonDocument { { "a", 1 } },
             new BsonArray { 1 },
-            new BsonBinary([1]),
+            new BsonBinaryData([1]),
             new BsonObjectId(ObjectId.Parse("000000000000000000000001")),
             BsonBoolean.False,
             new BsonDateTime(0),
@@ -40,13 +40,13 @@ public sealed class BsonValueComparerTests
         Assert.True(Comparer.Compare(new BsonDouble(double.NaN), new BsonInt32(int.MinValue)) < 0);
         Assert.True(Comparer.Compare(new BsonInt64(long.MaxValue), new BsonDouble(9.2233720368547758E18)) < 0);
         // Decimal128 2 (coefficient 2, exponent 0).
-        Assert.Equal(0, Comparer.Compare(new BsonDecimal128(new Decimal128(0x3040000000000000, 2)), new BsonInt32(2)));
+        Assert.Equal(0, Comparer.Compare(new BsonDecimal128(Decimal128.FromIEEEBits(0x3040000000000000, 2)), new BsonInt32(2)));
     }
 
     [Fact]
     public void Strings_and_symbols_compare_as_one_type_by_code_point()
     {
-        Assert.Equal(0, Comparer.Compare(new BsonString("abc"), new BsonSymbol("abc")));
+        Assert.Equal(0, Comparer.Compare(new BsonString("abc"), BsonSymbol.Create("abc")));
         Assert.True(Comparer.Compare(new BsonString("B"), new BsonString("a")) < 0);
         // U+FFFF sorts below U+1F600 by code point although its UTF-16 unit is larger.
         Assert.True(Comparer.Compare(new BsonString("\uFFFF"), new BsonString("\U0001F600")) < 0);
@@ -57,6 +57,19 @@ public sealed class BsonValueComparerTests
     {
         Assert.True(Comparer.Compare(new BsonDocument { { "a", 1 } }, new BsonDocument { { "a", 1 }, { "b", 0 } }) < 0);
         Assert.True(Comparer.Compare(new BsonDocument { { "a", 2 } }, new BsonDocument { { "b", 1 } }) < 0);
-        Assert.True(Comparer.Compare(new BsonBinary([9]), new BsonBinary([0, 0])) < 0);
+        Assert.True(Comparer.Compare(new BsonBinaryData([9]), new BsonBinaryData([0, 0])) < 0);
+    }
+
+    [Fact]
+    public void Timestamps_compare_unsigned_and_code_with_scope_compares_its_scope()
+    {
+        // MongoDB.Bson keeps a timestamp as a signed long; seconds past 2^31 must still sort after small ones.
+        Assert.True(Comparer.Compare(new BsonTimestamp(1, 0), new BsonTimestamp(unchecked((int)0x80000000), 0)) < 0);
+        Assert.True(Comparer.Compare(new BsonTimestamp(5, 1), new BsonTimestamp(5, unchecked((int)0xFFFFFFFF))) < 0);
+        // JavaScriptWithScope derives from JavaScript in MongoDB.Bson; it keeps its own rank and compares its scope.
+        Assert.True(Comparer.Compare(new BsonJavaScript("f"), new BsonJavaScriptWithScope("f", new BsonDocument())) < 0);
+        Assert.True(Comparer.Compare(
+            new BsonJavaScriptWithScope("f", new BsonDocument { { "x", 1 } }),
+            new BsonJavaScriptWithScope("f", new BsonDocument { { "x", 2 } })) < 0);
     }
 }

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine;
 
 namespace Replication.Tests.InMemoryMongo;
@@ -43,7 +43,7 @@ public sealed class HandshakeTests
         var clusterTime = Assert.IsType<BsonDocument>(reply["$clusterTime"]);
         Assert.Equal(operationTime, clusterTime["clusterTime"]);
         var signature = Assert.IsType<BsonDocument>(clusterTime["signature"]);
-        Assert.Equal(new BsonBinary(new byte[20]), signature["hash"]);
+        Assert.Equal(new BsonBinaryData(new byte[20]), signature["hash"]);
         Assert.Equal(new BsonInt64(0), signature["keyId"]);
     }
 

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Tests.InMemoryMongo;
 
@@ -120,7 +120,7 @@ public sealed class IndexAndCatalogTests
         Assert.Equal(new BsonDocument { { "capped", true }, { "size", 4096 } }, capped["options"]);
         var info = (BsonDocument)capped["info"]!;
         Assert.Equal(BsonBoolean.False, info["readOnly"]);
-        Assert.Equal(4, ((BsonBinary)info["uuid"]!).Subtype);
+        Assert.Equal(BsonBinarySubType.UuidStandard, ((BsonBinaryData)info["uuid"]!).SubType);
         Assert.Equal(new BsonString("_id_"), ((BsonDocument)capped["idIndex"]!)["name"]);
         var filtered = s.Ok(new BsonDocument { { "listCollections", 1 }, { "filter", new BsonDocument { { "name", "plain" } } } });
         Assert.Single(EngineSession.Batch(filtered, "firstBatch"));

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Tests.InMemoryMongo;
 
@@ -12,7 +12,7 @@ public sealed class InsertFindTests
         Assert.Equal(new BsonInt32(2), reply["n"]);
         var docs = s.FindAll("c");
         Assert.Equal(2, docs.Count);
-        Assert.Equal("_id", docs[0].Elements[0].Key);
+        Assert.Equal("_id", docs[0].GetElement(0).Name);
         Assert.IsType<BsonObjectId>(docs[0]["_id"]);
         Assert.Equal(new BsonDocument { { "_id", 5 }, { "a", 1 } }, docs[1]);
     }
@@ -25,6 +25,21 @@ public sealed class InsertFindTests
         var reply = s.Run(new BsonDocument { { "insert", "c" } }, "test", sequences);
         Assert.Equal(new BsonInt32(2), reply["n"]);
         Assert.Equal(2, s.FindAll("c").Count);
+    }
+
+    [Fact]
+    public void A_duplicate_binary_key_is_shown_as_mongod_shows_it()
+    {
+        var s = new EngineSession();
+        var id = new BsonBinaryData([1, 0xAB]);
+        var reply = s.Ok(new BsonDocument
+        {
+            { "insert", "c" },
+            { "documents", new BsonArray { new BsonDocument { { "_id", id } }, new BsonDocument { { "_id", id } } } },
+        });
+        var error = Assert.IsType<BsonDocument>(Assert.Single((BsonArray)reply["writeErrors"]!));
+        // The subtype is a number, as in mongod's message (MongoDB.Bson would print its enum name).
+        Assert.Equal(new BsonString("E11000 duplicate key error collection: test.c index: _id_ dup key: { _id: BinData(0, 01AB) }"), error["errmsg"]);
     }
 
     [Fact]
@@ -88,17 +103,17 @@ public sealed class InsertFindTests
     public void Documents_over_16_MiB_are_refused_with_the_limit_MongoDB_states()
     {
         var s = new EngineSession();
-        var big = new BsonDocument { { "_id", 1 }, { "blob", new BsonBinary(new byte[16 * 1024 * 1024]) } };
+        var big = new BsonDocument { { "_id", 1 }, { "blob", new BsonBinaryData(new byte[16 * 1024 * 1024]) } };
         var reply = s.Ok(new BsonDocument { { "insert", "c" }, { "documents", new BsonArray { big } } });
         var error = (BsonDocument)((BsonArray)reply["writeErrors"]!)[0];
         Assert.Equal(new BsonInt32(2), error["code"]);
-        Assert.Equal($"object to insert too large. size in bytes: {big.ToBytes().Length}, max size: 16777216", ((BsonString)error["errmsg"]!).Value);
+        Assert.Equal($"object to insert too large. size in bytes: {big.ToBson().Length}, max size: 16777216", ((BsonString)error["errmsg"]!).Value);
 
         s.Insert("c", new BsonDocument { { "_id", 2 } });
         var update = s.Ok(new BsonDocument
         {
             { "update", "c" },
-            { "updates", new BsonArray { new BsonDocument { { "q", new BsonDocument { { "_id", 2 } } }, { "u", new BsonDocument { { "$set", new BsonDocument { { "blob", new BsonBinary(new byte[16 * 1024 * 1024]) } } } } } } } },
+            { "updates", new BsonArray { new BsonDocument { { "q", new BsonDocument { { "_id", 2 } } }, { "u", new BsonDocument { { "$set", new BsonDocument { { "blob", new BsonBinaryData(new byte[16 * 1024 * 1024]) } } } } } } } },
         });
         var updateError = (BsonDocument)((BsonArray)update["writeErrors"]!)[0];
         Assert.Equal(new BsonInt32(17419), updateError["code"]);

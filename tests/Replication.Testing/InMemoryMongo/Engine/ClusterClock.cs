@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Engine;
 
@@ -22,7 +22,7 @@ public sealed class ClusterClock
     {
         get
         {
-            lock (_lock) return new BsonTimestamp(_seconds, _increment);
+            lock (_lock) return new BsonTimestamp((int)_seconds, (int)_increment);
         }
     }
 
@@ -37,7 +37,7 @@ public sealed class ClusterClock
                 _increment = 1;
             }
             else _increment++;
-            return new BsonTimestamp(_seconds, _increment);
+            return new BsonTimestamp((int)_seconds, (int)_increment);
         }
     }
 

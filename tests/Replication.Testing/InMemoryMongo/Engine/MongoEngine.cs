@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Commands;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
@@ -12,7 +12,7 @@ public sealed class MongoEngine
 {
     private static readonly BsonDocument ZeroSignature = new()
     {
-        { "hash", new BsonBinary(new byte[20]) },
+        { "hash", new BsonBinaryData(new byte[20]) },
         { "keyId", 0L },
     };
 
@@ -35,7 +35,7 @@ public sealed class MongoEngine
         {
             reply = Run(command, sequences, context);
             reply["ok"] = 1.0;
-            Instance.WriteConcernFaults.Apply(command.Elements[0].Key, reply);
+            Instance.WriteConcernFaults.Apply(command.GetElement(0).Name, reply);
         }
         catch (MongoCommandException e)
         {
@@ -53,12 +53,12 @@ public sealed class MongoEngine
 
     private BsonDocument Run(BsonDocument command, IReadOnlyDictionary<string, IReadOnlyList<BsonDocument>>? sequences, CommandContext context)
     {
-        if (command.Count == 0) throw MongoCommandException.FailedToParse("Empty command object");
-        var name = command.Elements[0].Key;
+        if (command.ElementCount == 0) throw MongoCommandException.FailedToParse("Empty command object");
+        var name = command.GetElement(0).Name;
         TransactionRefusal.Check(name, command);
         if (!_commands.TryGet(name, out var handler))
             throw new MongoCommandException(MongoErrorCode.CommandNotFound, $"no such command: '{name}'");
-        var database = command["$db"] is BsonString db ? db.Value
+        var database = command.GetOrNull("$db") is BsonString db ? db.Value
             : throw new MongoCommandException(MongoErrorCode.FailedToParse, "OP_MSG requests require a $db argument");
         Instance.WriteRefusals.Check(command);
         var retryable = RetryableWrites.Identify(name, command);

@@ -1,3 +1,4 @@
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.ChangeStreams;
 using Replication.Testing.InMemoryMongo.Engine.Cursors;
 using Replication.Testing.InMemoryMongo.Engine.Faults;
@@ -31,8 +32,8 @@ public sealed class MongoInstance
     public DateTimeOffset StartedAt { get; } = DateTimeOffset.UtcNow;
 
     /// <summary>The replica set term's election id, fixed for the server's life as a single-node set never re-elects.</summary>
-    public Bson.ObjectId ElectionId { get; } = new([0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1]);
+    public ObjectId ElectionId { get; } = new([0x7f, 0xff, 0xff, 0xff, 0, 0, 0, 0, 0, 0, 0, 1]);
 
     /// <summary>Identifies this process in hello's topologyVersion; a restarted server is a new process.</summary>
-    public Bson.ObjectId ProcessId { get; } = Bson.ObjectId.NewId();
+    public ObjectId ProcessId { get; } = ObjectId.GenerateNewId();
 }

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine;
@@ -20,9 +20,9 @@ internal sealed class RetryableWrites
     public static (string Session, long TxnNumber)? Identify(string commandName, BsonDocument command)
     {
         if (!WriteCommands.Contains(commandName) || command.Contains("autocommit")) return null;
-        if (command["lsid"] is not BsonDocument { } lsid || lsid["id"] is not BsonBinary id) return null;
-        long? txnNumber = command["txnNumber"] switch { BsonInt64 l => l.Value, BsonInt32 i => i.Value, _ => null };
-        return txnNumber is { } n ? (Convert.ToHexString(id.Data), n) : null;
+        if (command.GetOrNull("lsid") is not BsonDocument { } lsid || lsid.GetOrNull("id") is not BsonBinaryData id) return null;
+        long? txnNumber = command.GetOrNull("txnNumber") switch { BsonInt64 l => l.Value, BsonInt32 i => i.Value, _ => null };
+        return txnNumber is { } n ? (Convert.ToHexString(id.Bytes), n) : null;
     }
 
     /// <summary>The reply to give again when this write already ran; throws for a superseded transaction number.</summary>

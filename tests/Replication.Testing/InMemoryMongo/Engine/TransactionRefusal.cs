@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine;
@@ -13,15 +13,15 @@ internal static class TransactionRefusal
 {
     public static void Check(string commandName, BsonDocument command)
     {
-        if (command["startTransaction"] is BsonBoolean { Value: true })
+        if (command.GetOrNull("startTransaction") is BsonBoolean { Value: true })
             throw new MongoCommandException(MongoErrorCode.IllegalOperation,
                 $"Multi-document transactions are not supported by the in-memory MongoDB test server: '{commandName}' with startTransaction was refused and nothing was written");
-        if (command["autocommit"] is BsonBoolean { Value: false })
+        if (command.GetOrNull("autocommit") is BsonBoolean { Value: false })
             throw new MongoCommandException(MongoErrorCode.NoSuchTransaction,
                 $"Given transaction number {TransactionNumber(command)} does not match any in-progress transactions. The active transaction number is -1");
     }
 
-    private static string TransactionNumber(BsonDocument command) => command["txnNumber"] switch
+    private static string TransactionNumber(BsonDocument command) => command.GetOrNull("txnNumber") switch
     {
         BsonInt64 l => l.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),
         BsonInt32 i => i.Value.ToString(System.Globalization.CultureInfo.InvariantCulture),

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Wire;
 
@@ -28,7 +28,7 @@ public sealed class CommandHolds
         lock (_gate)
         {
             if (_armed.Count == 0) return null;
-            var database = request.Command["$db"] is BsonString db ? db.Value : "admin";
+            var database = request.Command.GetOrNull("$db") is BsonString db ? db.Value : "admin";
             var command = new BsonDocument(request.Command.Elements);
             foreach (var (identifier, documents) in request.Sequences ?? new Dictionary<string, IReadOnlyList<BsonDocument>>())
                 command[identifier] = new BsonArray(documents);

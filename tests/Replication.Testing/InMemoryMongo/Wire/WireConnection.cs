@@ -1,6 +1,6 @@
 using System.Buffers;
 using System.Net.Sockets;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine;
 
 namespace Replication.Testing.InMemoryMongo.Wire;
@@ -51,7 +51,7 @@ internal sealed class WireConnection : IAsyncDisposable
                 try
                 {
                     await _stream.ReadExactlyAsync(body.AsMemory(0, bodyLength), _closed.Token).ConfigureAwait(false);
-                    var reply = await HandleAsync(messageHeader, body.AsMemory(0, bodyLength)).ConfigureAwait(false);
+                    var reply = await HandleAsync(messageHeader, new ArraySegment<byte>(body, 0, bodyLength)).ConfigureAwait(false);
                     if (reply is not null) await _stream.WriteAsync(reply, _closed.Token).ConfigureAwait(false);
                 }
                 finally
@@ -70,7 +70,7 @@ internal sealed class WireConnection : IAsyncDisposable
         }
     }
 
-    private async Task<byte[]?> HandleAsync(MessageHeader header, ReadOnlyMemory<byte> body)
+    private async Task<byte[]?> HandleAsync(MessageHeader header, ArraySegment<byte> body)
     {
         if (header.OpCode == WireOpCode.Compressed)
             return WireReplyEncoder.EncodeOpMsg(header.RequestId, _nextRequestId(), ErrorReply(
@@ -78,9 +78,9 @@ internal sealed class WireConnection : IAsyncDisposable
         WireRequest request;
         try
         {
-            request = WireRequestDecoder.Decode(header, body.Span);
+            request = WireRequestDecoder.Decode(header, body);
         }
-        catch (Exception e) when (e is WireProtocolException or BsonFormatException)
+        catch (Exception e) when (e is WireProtocolException or FormatException or BsonException or EndOfStreamException)
         {
             var error = ErrorReply(e.Message);
             return header.OpCode == WireOpCode.Query
@@ -104,7 +104,7 @@ internal sealed class WireConnection : IAsyncDisposable
         return request.ExpectsReply ? WireReplyEncoder.Encode(request, _nextRequestId(), reply) : null;
     }
 
-    private byte[] Execute(WireRequest request) => _engine.Execute(request.Command, request.Sequences, _context).ToBytes();
+    private byte[] Execute(WireRequest request) => BsonModel.WriteDocument(_engine.Execute(request.Command, request.Sequences, _context));
 
     /// <summary>
     /// An awaitable hello (topologyVersion + maxAwaitTimeMS) is answered only when the topology changes or the time
@@ -114,18 +114,18 @@ internal sealed class WireConnection : IAsyncDisposable
     private async Task AwaitTopologyChangeAsync(WireRequest request)
     {
         if (request.CommandName is not ("hello" or "isMaster" or "ismaster")) return;
-        if (!request.Command.Contains("topologyVersion") || request.Command["maxAwaitTimeMS"] is not { } wait) return;
+        if (!request.Command.Contains("topologyVersion") || request.Command.GetOrNull("maxAwaitTimeMS") is not { } wait) return;
         var milliseconds = wait switch { BsonInt32 i => i.Value, BsonInt64 l => l.Value, BsonDouble d => (long)d.Value, _ => 0 };
         if (milliseconds > 0) await Task.Delay(TimeSpan.FromMilliseconds(milliseconds), _closed.Token).ConfigureAwait(false);
     }
 
-    private static byte[] ErrorReply(string message) => new BsonDocument
+    private static byte[] ErrorReply(string message) => BsonModel.WriteDocument(new BsonDocument
     {
         { "ok", 0.0 },
         { "errmsg", message },
         { "code", 2 },
         { "codeName", "BadValue" },
-    }.ToBytes();
+    });
 
     /// <summary>Drops the socket at once (no FIN handshake wait), as a crashed server or a cut cable would.</summary>
     public void Kill()

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Wire;
 
@@ -16,5 +16,5 @@ public sealed record WireRequest(
 
     public bool ExpectsReply => !Flags.HasFlag(OpMsgFlags.MoreToCome);
 
-    public string CommandName => Command.Count > 0 ? Command.Elements[0].Key : "";
+    public string CommandName => Command.ElementCount > 0 ? Command.GetElement(0).Name : "";
 }

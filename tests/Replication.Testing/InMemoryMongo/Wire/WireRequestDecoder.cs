@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Wire;
 
@@ -10,20 +10,21 @@ public static class WireRequestDecoder
     private const int SectionBody = 0;
     private const int SectionDocumentSequence = 1;
 
-    public static WireRequest Decode(MessageHeader header, ReadOnlySpan<byte> body) => header.OpCode switch
+    /// <remarks>Documents are decoded straight from <paramref name="body"/>'s array, without copying.</remarks>
+    public static WireRequest Decode(MessageHeader header, ArraySegment<byte> body) => header.OpCode switch
     {
         WireOpCode.Msg => DecodeMsg(header, body),
         WireOpCode.Query => DecodeQuery(header, body),
         _ => throw new WireProtocolException($"opcode {(int)header.OpCode} is not supported by the in-memory server"),
     };
 
-    private static WireRequest DecodeMsg(MessageHeader header, ReadOnlySpan<byte> body)
+    private static WireRequest DecodeMsg(MessageHeader header, ArraySegment<byte> body)
     {
         var flags = (OpMsgFlags)BinaryPrimitives.ReadUInt32LittleEndian(body);
         var unknownRequired = (uint)flags & 0xFFFF & ~(uint)(OpMsgFlags.ChecksumPresent | OpMsgFlags.MoreToCome);
         if (unknownRequired != 0)
             throw new WireProtocolException($"OP_MSG has unknown required flag bits 0x{unknownRequired:x}");
-        var sections = body[4..];
+        ReadOnlySpan<byte> sections = body.AsSpan(4);
         if (flags.HasFlag(OpMsgFlags.ChecksumPresent)) sections = sections[..^4];
 
         BsonDocument? command = null;
@@ -37,7 +38,7 @@ public static class WireRequestDecoder
                 case SectionBody:
                     if (command is not null) throw new WireProtocolException("OP_MSG has more than one body section");
                     var length = DocumentLength(sections);
-                    command = BsonDocument.Parse(sections[..length]);
+                    command = ReadDocument(body, sections, length);
                     sections = sections[length..];
                     break;
                 case SectionDocumentSequence:
@@ -51,7 +52,7 @@ public static class WireRequestDecoder
                     for (var rest = sequence[(nameEnd + 1)..]; !rest.IsEmpty;)
                     {
                         var documentLength = DocumentLength(rest);
-                        documents.Add(BsonDocument.Parse(rest[..documentLength]));
+                        documents.Add(ReadDocument(body, rest, documentLength));
                         rest = rest[documentLength..];
                     }
                     sequences ??= new Dictionary<string, IReadOnlyList<BsonDocument>>();
@@ -67,9 +68,9 @@ public static class WireRequestDecoder
     }
 
     /// <summary>The legacy handshake: OP_QUERY on <c>db.$cmd</c>, the command possibly wrapped in <c>$query</c>.</summary>
-    private static WireRequest DecodeQuery(MessageHeader header, ReadOnlySpan<byte> body)
+    private static WireRequest DecodeQuery(MessageHeader header, ArraySegment<byte> body)
     {
-        var rest = body[4..]; // flags: tailable, slaveOk… mean nothing for a command
+        ReadOnlySpan<byte> rest = body.AsSpan(4); // flags: tailable, slaveOk… mean nothing for a command
         var nameEnd = rest.IndexOf((byte)0);
         if (nameEnd < 0) throw new WireProtocolException("OP_QUERY collection name is not terminated");
         var fullName = Encoding.UTF8.GetString(rest[..nameEnd]);
@@ -77,13 +78,20 @@ public static class WireRequestDecoder
         if (!fullName.EndsWith(".$cmd", StringComparison.Ordinal))
             throw new WireProtocolException($"OP_QUERY on '{fullName}' is not supported: only commands on <db>.$cmd (use OP_MSG)");
         var database = fullName[..^".$cmd".Length];
-        var query = BsonDocument.Parse(rest[..DocumentLength(rest)]);
-        var command = query.Count > 0 && query.Elements[0].Key is "$query" or "query" && query.Elements[0].Value is BsonDocument inner
+        var query = ReadDocument(body, rest, DocumentLength(rest));
+        var command = query.ElementCount > 0 && query.GetElement(0).Name is "$query" or "query" && query.GetElement(0).Value is BsonDocument inner
             ? new BsonDocument(inner.Elements)
             : query;
         command.Remove("$db");
         command.Add("$db", database);
         return new WireRequest(header, command, null, OpMsgFlags.None);
+    }
+
+    /// <summary>The document of <paramref name="length"/> bytes at the start of <paramref name="rest"/>, a tail of <paramref name="body"/>.</summary>
+    private static BsonDocument ReadDocument(ArraySegment<byte> body, ReadOnlySpan<byte> rest, int length)
+    {
+        ((ReadOnlySpan<byte>)body.AsSpan()).Overlaps(rest, out var offset);
+        return BsonModel.ReadDocument(body.Slice(offset, length));
     }
 
     private static int DocumentLength(ReadOnlySpan<byte> bytes)

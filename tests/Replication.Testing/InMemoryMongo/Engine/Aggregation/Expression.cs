@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 
@@ -26,16 +26,16 @@ public static class Expression
                     return p.Contains('.') && values.Count > 1 ? new BsonArray(values!) : values.FirstOrDefault();
                 };
             }
-            case BsonDocument { Count: 1 } lit when lit.Elements[0].Key == "$literal":
+            case BsonDocument { ElementCount: 1 } lit when lit.GetElement(0).Name == "$literal":
             {
-                var value = lit.Elements[0].Value;
+                var value = lit.GetElement(0).Value;
                 return _ => value;
             }
-            case BsonDocument op when op.Count > 0 && op.Elements[0].Key.StartsWith('$'):
-                throw new MongoCommandException(MongoErrorCode.InvalidPipelineOperator, $"Unrecognized expression '{op.Elements[0].Key}'");
+            case BsonDocument op when op.ElementCount > 0 && op.GetElement(0).Name.StartsWith('$'):
+                throw new MongoCommandException(MongoErrorCode.InvalidPipelineOperator, $"Unrecognized expression '{op.GetElement(0).Name}'");
             case BsonDocument fields:
             {
-                var compiled = fields.Select(f => (f.Key, Compile(f.Value))).ToList();
+                var compiled = fields.Select(f => (f.Name, Compile(f.Value))).ToList();
                 return doc =>
                 {
                     var result = new BsonDocument();

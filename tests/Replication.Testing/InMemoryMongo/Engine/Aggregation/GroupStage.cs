@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
@@ -10,16 +10,16 @@ public static class GroupStage
 {
     public static Func<IEnumerable<BsonDocument>, IEnumerable<BsonDocument>> Compile(BsonValue spec)
     {
-        if (spec is not BsonDocument group || group["_id"] is not { } idExpression)
+        if (spec is not BsonDocument group || group.GetOrNull("_id") is not { } idExpression)
             throw new MongoCommandException(MongoErrorCode.Location15955, "a group specification must include an _id");
         var key = Expression.Compile(idExpression);
         var accumulators = new List<(string Name, string Op, Func<BsonDocument, BsonValue?> Arg)>();
         foreach (var (name, value) in group)
         {
             if (name == "_id") continue;
-            if (value is not BsonDocument { Count: 1 } acc)
+            if (value is not BsonDocument { ElementCount: 1 } acc)
                 throw new MongoCommandException(MongoErrorCode.Location40234, $"The field '{name}' must be an accumulator object");
-            var (op, arg) = acc.Elements[0];
+            var (op, arg) = acc.GetElement(0);
             if (op is not ("$sum" or "$avg" or "$min" or "$max" or "$first" or "$last" or "$push" or "$addToSet" or "$count"))
                 throw new MongoCommandException(MongoErrorCode.Location15952, $"unknown group operator '{op}'");
             accumulators.Add((name, op, op == "$count" ? _ => 1 : Expression.Compile(arg)));

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 
@@ -21,9 +21,9 @@ public sealed class Pipeline
 
     private static Func<IEnumerable<BsonDocument>, IEnumerable<BsonDocument>> CompileStage(BsonValue stage)
     {
-        if (stage is not BsonDocument { Count: 1 } d)
+        if (stage is not BsonDocument { ElementCount: 1 } d)
             throw new MongoCommandException(MongoErrorCode.Location40323, "A pipeline stage specification object must contain exactly one field.");
-        var (name, spec) = d.Elements[0];
+        var (name, spec) = d.GetElement(0);
         switch (name)
         {
             case "$match":
@@ -63,7 +63,7 @@ public sealed class Pipeline
             case "$set":
             {
                 var fields = (spec as BsonDocument ?? throw MongoCommandException.BadValue($"{name} specification stage must be an object"))
-                    .Select(f => (f.Key, Expression.Compile(f.Value))).ToList();
+                    .Select(f => (f.Name, Expression.Compile(f.Value))).ToList();
                 return docs => docs.Select(doc =>
                 {
                     var copy = doc.DeepCopy();
@@ -75,7 +75,7 @@ public sealed class Pipeline
             case "$unset":
             {
                 var paths = spec is BsonString s ? [s.Value] : (spec as BsonArray ?? []).OfType<BsonString>().Select(p => p.Value).ToList();
-                var projection = Projection.Parse(new BsonDocument(paths.Select(p => new KeyValuePair<string, BsonValue>(p, 0))))!;
+                var projection = Projection.Parse(new BsonDocument(paths.Select(p => new BsonElement(p, 0))))!;
                 return docs => docs.Select(projection.Apply);
             }
             case "$group":
@@ -85,7 +85,7 @@ public sealed class Pipeline
             case "$replaceRoot":
             case "$replaceWith":
             {
-                var expr = Expression.Compile(name == "$replaceRoot" ? (spec as BsonDocument)?["newRoot"] ?? BsonNull.Value : spec);
+                var expr = Expression.Compile(name == "$replaceRoot" ? (spec as BsonDocument)?.GetOrNull("newRoot") ?? BsonNull.Value : spec);
                 return docs => docs.Select(doc => expr(doc) as BsonDocument
                     ?? throw new MongoCommandException(MongoErrorCode.Location40228, "'newRoot' expression must evaluate to an object"));
             }
@@ -103,7 +103,7 @@ public sealed class Pipeline
 
     private static Func<IEnumerable<BsonDocument>, IEnumerable<BsonDocument>> ProjectStage(BsonValue spec)
     {
-        if (spec is not BsonDocument fields || fields.Count == 0)
+        if (spec is not BsonDocument fields || fields.ElementCount == 0)
             throw MongoCommandException.BadValue("$project requires at least one output field");
         var computed = fields.Where(f => !(Numbers.IsNumber(f.Value) || f.Value is BsonBoolean)).ToList();
         if (computed.Count == 0)
@@ -112,14 +112,14 @@ public sealed class Pipeline
             return docs => docs.Select(projection.Apply);
         }
         // Computed fields make this an inclusion projection: included and computed fields, plus _id unless excluded.
-        var includeId = !(fields["_id"] is { } id && (Numbers.IsNumber(id) || id is BsonBoolean) && !FilterMatcher.IsTruthy(id));
-        var parts = fields.Where(f => f.Key != "_id" || !(Numbers.IsNumber(f.Value) || f.Value is BsonBoolean))
-            .Select(f => (f.Key, Numbers.IsNumber(f.Value) || f.Value is BsonBoolean ? Expression.Compile("$" + f.Key) : Expression.Compile(f.Value)))
+        var includeId = !(fields.GetOrNull("_id") is { } id && (Numbers.IsNumber(id) || id is BsonBoolean) && !FilterMatcher.IsTruthy(id));
+        var parts = fields.Where(f => f.Name != "_id" || !(Numbers.IsNumber(f.Value) || f.Value is BsonBoolean))
+            .Select(f => (f.Name, Numbers.IsNumber(f.Value) || f.Value is BsonBoolean ? Expression.Compile("$" + f.Name) : Expression.Compile(f.Value)))
             .ToList();
         return docs => docs.Select(doc =>
         {
             var result = new BsonDocument();
-            if (includeId && doc["_id"] is { } docId) result.Add("_id", docId);
+            if (includeId && doc.GetOrNull("_id") is { } docId) result.Add("_id", docId);
             foreach (var (path, eval) in parts)
                 if (eval(doc) is { } v) DocumentPaths.Set(result, path, v);
             return result;
@@ -131,12 +131,12 @@ public sealed class Pipeline
         var path = spec switch
         {
             BsonString s => s.Value,
-            BsonDocument d when d["path"] is BsonString p => p.Value,
+            BsonDocument d when d.GetOrNull("path") is BsonString p => p.Value,
             _ => throw MongoCommandException.BadValue("$unwind requires a path"),
         };
         if (!path.StartsWith('$')) throw MongoCommandException.BadValue("path option to $unwind stage should be prefixed with a '$'");
         var field = path[1..];
-        var preserve = spec is BsonDocument o && o["preserveNullAndEmptyArrays"] is { } pv && FilterMatcher.IsTruthy(pv);
+        var preserve = spec is BsonDocument o && o.GetOrNull("preserveNullAndEmptyArrays") is { } pv && FilterMatcher.IsTruthy(pv);
         return docs => docs.SelectMany(doc =>
         {
             var value = FieldPath.GetExact(doc, field);

@@ -1,5 +1,5 @@
 using System.Buffers.Binary;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine.ChangeStreams;
@@ -17,7 +17,7 @@ public readonly record struct ResumeToken(BsonTimestamp ClusterTime, long Positi
     public BsonDocument ToDocument()
     {
         Span<byte> bytes = stackalloc byte[Bytes];
-        BinaryPrimitives.WriteUInt64BigEndian(bytes, ClusterTime.Value);
+        BinaryPrimitives.WriteUInt64BigEndian(bytes, (ulong)ClusterTime.Value);
         BinaryPrimitives.WriteInt64BigEndian(bytes[8..], Position);
         bytes[16] = IsInvalidate ? (byte)1 : (byte)0;
         return new BsonDocument { { "_data", Prefix + Convert.ToHexString(bytes) } };
@@ -32,13 +32,13 @@ public readonly record struct ResumeToken(BsonTimestamp ClusterTime, long Positi
             {
                 var bytes = Convert.FromHexString(s.Value.AsSpan(Prefix.Length));
                 var ts = BinaryPrimitives.ReadUInt64BigEndian(bytes);
-                return new ResumeToken(new BsonTimestamp((uint)(ts >> 32), (uint)ts), BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(8)), bytes[16] == 1);
+                return new ResumeToken(new BsonTimestamp((long)ts), BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(8)), bytes[16] == 1);
             }
             catch (FormatException)
             {
             }
         }
         throw new MongoCommandException(MongoErrorCode.InvalidResumeToken,
-            $"Invalid resume token {(token is BsonDocument doc ? Errors.ShellFormat.Of(doc) : token.Type.ToString())}: expected a token issued by this server, {{_data: <hex string>}}");
+            $"Invalid resume token {(token is BsonDocument doc ? Errors.ShellFormat.Of(doc) : token.BsonType.ToString())}: expected a token issued by this server, {{_data: <hex string>}}");
     }
 }

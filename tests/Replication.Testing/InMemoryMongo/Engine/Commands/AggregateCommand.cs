@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Aggregation;
 using Replication.Testing.InMemoryMongo.Engine.ChangeStreams;
 using Replication.Testing.InMemoryMongo.Engine.Cursors;
@@ -19,11 +19,11 @@ public sealed class AggregateCommand : IMongoCommand
         var cursorOptions = invocation.Document("cursor");
         if (cursorOptions is null && !invocation.Flag("explain"))
             throw MongoCommandException.FailedToParse("The 'cursor' option is required, except for aggregate with the explain argument");
-        var batchSize = cursorOptions?["batchSize"] is { } b && Numbers.TryGetInt64(b, out var n) ? (int?)n : null;
+        var batchSize = cursorOptions?.GetOrNull("batchSize") is { } b && Numbers.TryGetInt64(b, out var n) ? (int?)n : null;
 
-        if (stages.Count > 0 && stages[0] is BsonDocument { Count: 1 } first && first.Elements[0].Key == "$changeStream")
+        if (stages.Count > 0 && stages[0] is BsonDocument { ElementCount: 1 } first && first.GetElement(0).Name == "$changeStream")
         {
-            var stream = ChangeStreamOpener.Open(invocation.Instance, invocation.Database, invocation.Argument, first.Elements[0].Value, stages.Skip(1));
+            var stream = ChangeStreamOpener.Open(invocation.Instance, invocation.Database, invocation.Argument, first.GetElement(0).Value, stages.Skip(1));
             // An empty first batch still opens the cursor: change stream cursors are tailable.
             var batch = stream.NextBatch(batchSize, TimeSpan.Zero, out var invalidated);
             var id = invalidated ? 0 : invocation.Instance.Cursors.Register(stream);

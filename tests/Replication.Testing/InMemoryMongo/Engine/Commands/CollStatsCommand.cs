@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
 
@@ -28,7 +28,7 @@ public sealed class CollStatsCommand : IMongoCommand
                 { "storageSize", size },
                 { "nindexes", collection.Indexes.Count },
                 { "indexNames", new BsonArray(collection.Indexes.Select(i => (BsonValue)i.Name)) },
-                { "capped", collection.Options["capped"] is BsonBoolean { Value: true } },
+                { "capped", collection.Options.GetOrNull("capped") is BsonBoolean { Value: true } },
             };
         }
     }

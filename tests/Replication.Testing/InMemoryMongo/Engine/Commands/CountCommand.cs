@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Commands;
@@ -19,7 +19,7 @@ public sealed class CountCommand : IMongoCommand
         lock (db.Gate)
         {
             var collection = db.Find(name);
-            n = collection is null ? 0 : query is null or { Count: 0 } ? collection.Count : CollectionScan.Matching(collection, query).Count;
+            n = collection is null ? 0 : query is null or { ElementCount: 0 } ? collection.Count : CollectionScan.Matching(collection, query).Count;
         }
         n = Math.Max(0, n - skip);
         if (limit > 0) n = Math.Min(n, limit);

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
@@ -47,9 +47,9 @@ public sealed class CreateIndexesCommand : IMongoCommand
     private static IndexDefinition Parse(BsonValue value)
     {
         if (value is not BsonDocument spec) throw MongoCommandException.TypeMismatch("Each index specification must be an object");
-        if (spec["key"] is not BsonDocument { Count: > 0 } key)
+        if (spec.GetOrNull("key") is not BsonDocument { ElementCount: > 0 } key)
             throw MongoCommandException.FailedToParse($"Error in specification {ShellFormat.Of(spec)} :: caused by :: The 'key' field is a required property of an index specification");
-        if (spec["name"] is not BsonString { Value.Length: > 0 })
+        if (spec.GetOrNull("name") is not BsonString { Value.Length: > 0 })
             throw MongoCommandException.FailedToParse($"Error in specification {ShellFormat.Of(spec)} :: caused by :: The 'name' field is a required property of an index specification");
         foreach (var (field, direction) in key)
         {
@@ -57,7 +57,7 @@ public sealed class CreateIndexesCommand : IMongoCommand
             if (!valid || field.Length == 0)
                 throw new MongoCommandException(MongoErrorCode.CannotCreateIndex, $"Error in specification {ShellFormat.Of(spec)} :: caused by :: Values in the index key pattern can't be 0, empty strings or non-numbers");
         }
-        var normalized = new BsonDocument { { "v", 2 }, { "key", key }, { "name", spec["name"]! } };
+        var normalized = new BsonDocument { { "v", 2 }, { "key", key }, { "name", spec.GetOrNull("name")! } };
         foreach (var (option, v) in spec)
             if (option is not ("key" or "name" or "v" or "ns" or "background")) normalized.Add(option, v);
         return new IndexDefinition(normalized);

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
@@ -29,9 +29,9 @@ public sealed class DeleteCommand : IMongoCommand
                 {
                     if (statements[i] is not BsonDocument statement)
                         throw MongoCommandException.TypeMismatch($"BSON field 'delete.deletes.{i}' is the wrong type, expected type 'object'");
-                    var filter = statement["q"] as BsonDocument
+                    var filter = statement.GetOrNull("q") as BsonDocument
                         ?? throw MongoCommandException.FailedToParse("BSON field 'delete.deletes.q' is missing but a required field");
-                    var limit = statement["limit"] is { } l && Numbers.TryGetInt64(l, out var v) ? v
+                    var limit = statement.GetOrNull("limit") is { } l && Numbers.TryGetInt64(l, out var v) ? v
                         : throw MongoCommandException.FailedToParse("BSON field 'delete.deletes.limit' is missing but a required field");
                     if (limit is not (0 or 1))
                         throw MongoCommandException.FailedToParse($"The limit field in delete objects must be 0 or 1. Got {limit}");

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Commands;
@@ -11,7 +11,7 @@ public sealed class DropIndexesCommand : IMongoCommand
     public BsonDocument Execute(CommandInvocation invocation)
     {
         var name = invocation.CollectionName;
-        var selector = invocation.Command["index"]
+        var selector = invocation.Command.GetOrNull("index")
             ?? throw MongoCommandException.FailedToParse("BSON field 'dropIndexes.index' is missing but a required field");
         var db = invocation.Instance.Catalog.Get(invocation.Database);
         lock (db.Gate)

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
@@ -23,7 +23,7 @@ public sealed class FindAndModifyCommand : IMongoCommand
         var returnNew = invocation.Flag("new");
         var upsert = invocation.Flag("upsert");
         var projection = Projection.Parse(invocation.Document("fields"));
-        var hasUpdate = invocation.Command["update"] is not null;
+        var hasUpdate = invocation.Command.GetOrNull("update") is not null;
         if (remove && hasUpdate) throw MongoCommandException.FailedToParse("Cannot specify both an update and remove=true");
         if (!remove && !hasUpdate) throw MongoCommandException.FailedToParse("Either an update or remove=true must be specified");
         if (remove && (upsert || returnNew)) throw MongoCommandException.FailedToParse("Cannot specify both upsert=true and remove=true, or new=true and remove=true");
@@ -43,7 +43,7 @@ public sealed class FindAndModifyCommand : IMongoCommand
             }
             else
             {
-                var update = UpdateApplier.Parse(invocation.Command["update"]);
+                var update = UpdateApplier.Parse(invocation.Command.GetOrNull("update"));
                 var result = UpdateExecution.Run(db, name, filter, update, multi: false, upsert, sort);
                 lastError = new BsonDocument { { "n", result.Matched + (result.UpsertedId is null ? 0 : 1) }, { "updatedExisting", result.Matched > 0 } };
                 if (result.UpsertedId is not null) lastError.Add("upserted", result.UpsertedId);

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Commands;
 
@@ -18,7 +18,7 @@ public sealed class GetParameterCommand : IMongoCommand
     public BsonDocument Execute(CommandInvocation invocation)
     {
         var reply = new BsonDocument();
-        var all = invocation.Argument is BsonString { Value: "*" } || invocation.Argument is BsonDocument d && d["allParameters"] is { } a && Query.FilterMatcher.IsTruthy(a);
+        var all = invocation.Argument is BsonString { Value: "*" } || invocation.Argument is BsonDocument d && d.GetOrNull("allParameters") is { } a && Query.FilterMatcher.IsTruthy(a);
         foreach (var (name, value) in Parameters)
             if (all || invocation.Command.Contains(name)) reply.Add(name, value);
         return reply;

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Commands;
 
@@ -31,9 +31,9 @@ public sealed class HelloCommand : IMongoCommand
             { "lastWrite", new BsonDocument
                 {
                     { "opTime", new BsonDocument { { "ts", lastWrite }, { "t", 1L } } },
-                    { "lastWriteDate", new BsonDateTime(lastWrite.Seconds * 1000L) },
+                    { "lastWriteDate", new BsonDateTime((uint)lastWrite.Timestamp * 1000L) },
                     { "majorityOpTime", new BsonDocument { { "ts", lastWrite }, { "t", 1L } } },
-                    { "majorityWriteDate", new BsonDateTime(lastWrite.Seconds * 1000L) },
+                    { "majorityWriteDate", new BsonDateTime((uint)lastWrite.Timestamp * 1000L) },
                 }
             },
             { "maxBsonObjectSize", 16 * 1024 * 1024 },
@@ -49,7 +49,7 @@ public sealed class HelloCommand : IMongoCommand
             { "topologyVersion", new BsonDocument { { "processId", instance.ProcessId }, { "counter", 0L } } },
         };
         // A client that says helloOk on the legacy isMaster may switch to hello for the rest of the connection.
-        if (invocation.Command["helloOk"] is BsonBoolean { Value: true }) reply["helloOk"] = true;
+        if (invocation.Command.GetOrNull("helloOk") is BsonBoolean { Value: true }) reply["helloOk"] = true;
         return reply;
     }
 }

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Cursors;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 
@@ -13,7 +13,7 @@ public sealed class ListCollectionsCommand : IMongoCommand
     {
         var filter = FilterMatcher.Compile(invocation.Document("filter"));
         var nameOnly = invocation.Flag("nameOnly");
-        var batchSize = invocation.Document("cursor")?["batchSize"] is { } b && Numbers.TryGetInt64(b, out var n) ? (int?)n : null;
+        var batchSize = invocation.Document("cursor")?.GetOrNull("batchSize") is { } b && Numbers.TryGetInt64(b, out var n) ? (int?)n : null;
         var db = invocation.Instance.Catalog.Get(invocation.Database);
         var entries = new List<BsonDocument>();
         lock (db.Gate)
@@ -25,7 +25,7 @@ public sealed class ListCollectionsCommand : IMongoCommand
                     { "name", c.Name },
                     { "type", "collection" },
                     { "options", c.Options.DeepCopy() },
-                    { "info", new BsonDocument { { "readOnly", false }, { "uuid", new BsonBinary(c.Uuid.ToByteArray(bigEndian: true), 4) } } },
+                    { "info", new BsonDocument { { "readOnly", false }, { "uuid", new BsonBinaryData(c.Uuid.ToByteArray(bigEndian: true), BsonBinarySubType.UuidStandard) } } },
                     { "idIndex", c.Indexes[0].Spec.DeepCopy() },
                 };
                 if (!filter.Matches(entry)) continue;

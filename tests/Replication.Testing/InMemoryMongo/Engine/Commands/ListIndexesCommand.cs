@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Cursors;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Query;
@@ -13,7 +13,7 @@ public sealed class ListIndexesCommand : IMongoCommand
     public BsonDocument Execute(CommandInvocation invocation)
     {
         var name = invocation.CollectionName;
-        var batchSize = invocation.Document("cursor")?["batchSize"] is { } b && Numbers.TryGetInt64(b, out var n) ? (int?)n : null;
+        var batchSize = invocation.Document("cursor")?.GetOrNull("batchSize") is { } b && Numbers.TryGetInt64(b, out var n) ? (int?)n : null;
         var db = invocation.Instance.Catalog.Get(invocation.Database);
         List<BsonDocument> specs;
         lock (db.Gate)

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
 
@@ -14,7 +14,7 @@ public sealed class RenameCollectionCommand : IMongoCommand
         if (invocation.Database != "admin")
             throw new MongoCommandException(MongoErrorCode.Unauthorized, "renameCollection may only be run against the admin database.");
         var (fromDb, fromName) = Split(invocation.Argument, "renameCollection");
-        var (toDb, toName) = Split(invocation.Command["to"] ?? throw MongoCommandException.FailedToParse("BSON field 'renameCollection.to' is missing but a required field"), "to");
+        var (toDb, toName) = Split(invocation.Command.GetOrNull("to") ?? throw MongoCommandException.FailedToParse("BSON field 'renameCollection.to' is missing but a required field"), "to");
         CollectionRename.Rename(invocation.Instance.Catalog, fromDb, fromName, toDb, toName, invocation.Flag("dropTarget"));
         return [];
     }
@@ -22,7 +22,7 @@ public sealed class RenameCollectionCommand : IMongoCommand
     private static (string Db, string Collection) Split(BsonValue value, string field)
     {
         if (value is not BsonString { Value: var ns } || ns.IndexOf('.') is var dot && (dot <= 0 || dot == ns.Length - 1))
-            throw new MongoCommandException(MongoErrorCode.InvalidNamespace, $"Invalid {field} namespace: {(value as BsonString)?.Value ?? value.Type.ToString()}");
+            throw new MongoCommandException(MongoErrorCode.InvalidNamespace, $"Invalid {field} namespace: {(value as BsonString)?.Value ?? value.BsonType.ToString()}");
         return (ns[..dot], ns[(dot + 1)..]);
     }
 }

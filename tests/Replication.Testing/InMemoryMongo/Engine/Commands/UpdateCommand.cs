@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
@@ -29,13 +29,13 @@ public sealed class UpdateCommand : IMongoCommand
                 {
                     if (statements[i] is not BsonDocument statement)
                         throw MongoCommandException.TypeMismatch($"BSON field 'update.updates.{i}' is the wrong type, expected type 'object'");
-                    var filter = statement["q"] as BsonDocument
+                    var filter = statement.GetOrNull("q") as BsonDocument
                         ?? throw MongoCommandException.FailedToParse("BSON field 'update.updates.q' is missing but a required field");
-                    var update = UpdateApplier.Parse(statement["u"]);
-                    var multi = statement["multi"] is { } m && FilterMatcher.IsTruthy(m);
+                    var update = UpdateApplier.Parse(statement.GetOrNull("u"));
+                    var multi = statement.GetOrNull("multi") is { } m && FilterMatcher.IsTruthy(m);
                     if (multi && update.IsReplacement)
                         throw MongoCommandException.FailedToParse("multi update is not supported for replacement-style update");
-                    var upsert = statement["upsert"] is { } u && FilterMatcher.IsTruthy(u);
+                    var upsert = statement.GetOrNull("upsert") is { } u && FilterMatcher.IsTruthy(u);
                     var result = UpdateExecution.Run(db, name, filter, update, multi, upsert);
                     n += result.Matched;
                     modified += result.Modified;

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
 
@@ -24,7 +24,7 @@ internal static class UpdateExecution
             if (!upsert) return new Result(0, 0, null, null, null);
             var inserted = update.ForUpsert(UpsertSeed.FromFilter(filter));
             db.GetOrCreate(collectionName, out _).Insert(inserted);
-            return new Result(0, 0, inserted["_id"], null, inserted);
+            return new Result(0, 0, inserted.GetOrNull("_id"), null, inserted);
         }
 
         var modified = 0;

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Cursors;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Errors;
 
@@ -19,7 +19,7 @@ public static class ShellFormat
         switch (value)
         {
             case BsonDocument d:
-                if (d.Count == 0)
+                if (d.ElementCount == 0)
                 {
                     sb.Append("{}");
                     break;
@@ -51,11 +51,11 @@ public static class ShellFormat
             case BsonNull: sb.Append("null"); break;
             case BsonUndefined: sb.Append("undefined"); break;
             case BsonDateTime dt: sb.Append("new Date(").Append(dt.MillisecondsSinceEpoch.ToString(CultureInfo.InvariantCulture)).Append(')'); break;
-            case BsonTimestamp ts: sb.Append("Timestamp(").Append(ts.Seconds).Append(", ").Append(ts.Increment).Append(')'); break;
-            case BsonBinary bin: sb.Append("BinData(").Append(bin.Subtype).Append(", ").Append(Convert.ToHexString(bin.Data)).Append(')'); break;
+            case BsonTimestamp ts: sb.Append("Timestamp(").Append((uint)ts.Timestamp).Append(", ").Append((uint)ts.Increment).Append(')'); break;
+            case BsonBinaryData bin: sb.Append("BinData(").Append((byte)bin.SubType).Append(", ").Append(Convert.ToHexString(bin.Bytes)).Append(')'); break;
             case BsonMinKey: sb.Append("MinKey"); break;
             case BsonMaxKey: sb.Append("MaxKey"); break;
-            default: sb.Append(value.Type.ToString()); break;
+            default: sb.Append(value.BsonType.ToString()); break;
         }
     }
 }

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Faults;
 
@@ -30,7 +30,7 @@ public sealed class WriteConcernFaults
 
     internal void Apply(string command, BsonDocument reply)
     {
-        if (!WriteCommands.Contains(command) || reply["ok"] is not BsonDouble { Value: 1.0 }) return;
+        if (!WriteCommands.Contains(command) || reply.GetOrNull("ok") is not BsonDouble { Value: 1.0 }) return;
         WriteConcernFault fault;
         lock (_gate)
         {

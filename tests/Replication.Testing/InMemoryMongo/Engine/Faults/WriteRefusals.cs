@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Faults;
@@ -26,13 +26,13 @@ public sealed class WriteRefusals
 
     internal void Check(BsonDocument command)
     {
-        if (command.Count == 0 || !WriteCommands.Contains(command.Elements[0].Key)) return;
-        if (command.Elements[0].Value is not BsonString collection || command["$db"] is not BsonString database) return;
+        if (command.ElementCount == 0 || !WriteCommands.Contains(command.GetElement(0).Name)) return;
+        if (command.GetElement(0).Value is not BsonString collection || command.GetOrNull("$db") is not BsonString database) return;
         lock (_gate)
         {
             if (!_refused.Contains((database.Value, collection.Value))) return;
         }
         throw new MongoCommandException(MongoErrorCode.Unauthorized,
-            $"not authorized on {database.Value} to execute command {{ {command.Elements[0].Key}: \"{collection.Value}\" }}");
+            $"not authorized on {database.Value} to execute command {{ {command.GetElement(0).Name}: \"{collection.Value}\" }}");
     }
 }

@@ -1,5 +1,5 @@
 using System.Text;
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Query;
 
@@ -28,7 +28,6 @@ public sealed class BsonValueComparer : IComparer<BsonValue>, IEqualityComparer<
         BsonType.DateTime => 45,
         BsonType.Timestamp => 47,
         BsonType.RegularExpression => 50,
-        BsonType.DbPointer => 55,
         BsonType.JavaScript => 60,
         BsonType.JavaScriptWithScope => 65,
         BsonType.MaxKey => 127,
@@ -40,46 +39,46 @@ public sealed class BsonValueComparer : IComparer<BsonValue>, IEqualityComparer<
         if (ReferenceEquals(x, y)) return 0;
         if (x is null) return -1;
         if (y is null) return 1;
-        var rank = CanonicalRank(x.Type).CompareTo(CanonicalRank(y.Type));
+        var rank = CanonicalRank(x.BsonType).CompareTo(CanonicalRank(y.BsonType));
         if (rank != 0) return rank;
         return (x, y) switch
         {
             _ when Numbers.IsNumber(x) => Numbers.Compare(x, y),
             (BsonDocument a, BsonDocument b) => CompareDocuments(a, b),
             (BsonArray a, BsonArray b) => CompareArrays(a, b),
-            (BsonBinary a, BsonBinary b) => CompareBinary(a, b),
+            (BsonBinaryData a, BsonBinaryData b) => CompareBinary(a, b),
             (BsonObjectId a, BsonObjectId b) => a.Value.CompareTo(b.Value),
             (BsonBoolean a, BsonBoolean b) => a.Value.CompareTo(b.Value),
             (BsonDateTime a, BsonDateTime b) => a.MillisecondsSinceEpoch.CompareTo(b.MillisecondsSinceEpoch),
-            (BsonTimestamp a, BsonTimestamp b) => a.Value.CompareTo(b.Value),
+            (BsonTimestamp a, BsonTimestamp b) => ((ulong)a.Value).CompareTo((ulong)b.Value), // unsigned, as MongoDB compares them
             (BsonRegularExpression a, BsonRegularExpression b) => CompareThen(Utf8Compare(a.Pattern, b.Pattern), () => Utf8Compare(a.Options, b.Options)),
-            (BsonDbPointer a, BsonDbPointer b) => CompareThen(Utf8Compare(a.Namespace, b.Namespace), () => a.Id.CompareTo(b.Id)),
-            (BsonJavaScript a, BsonJavaScript b) => Utf8Compare(a.Code, b.Code),
+            // BsonJavaScriptWithScope derives from BsonJavaScript in MongoDB.Bson, so it is matched first.
             (BsonJavaScriptWithScope a, BsonJavaScriptWithScope b) => CompareThen(Utf8Compare(a.Code, b.Code), () => CompareDocuments(a.Scope, b.Scope)),
-            _ when x.Type is BsonType.String or BsonType.Symbol => Utf8Compare(StringOf(x), StringOf(y)),
+            (BsonJavaScript a, BsonJavaScript b) => Utf8Compare(a.Code, b.Code),
+            _ when x.BsonType is BsonType.String or BsonType.Symbol => Utf8Compare(StringOf(x), StringOf(y)),
             _ => 0, // MinKey, MaxKey, Null, Undefined: one value each
         };
     }
 
     public bool Equals(BsonValue? x, BsonValue? y) => Compare(x, y) == 0;
 
-    public int GetHashCode(BsonValue obj) => CanonicalRank(obj.Type);
+    public int GetHashCode(BsonValue obj) => CanonicalRank(obj.BsonType);
 
     private static int CompareDocuments(BsonDocument a, BsonDocument b)
     {
-        var n = Math.Min(a.Count, b.Count);
+        var n = Math.Min(a.ElementCount, b.ElementCount);
         for (var i = 0; i < n; i++)
         {
-            var (an, av) = a.Elements[i];
-            var (bn, bv) = b.Elements[i];
-            var c = CanonicalRank(av.Type).CompareTo(CanonicalRank(bv.Type));
+            var (an, av) = a.GetElement(i);
+            var (bn, bv) = b.GetElement(i);
+            var c = CanonicalRank(av.BsonType).CompareTo(CanonicalRank(bv.BsonType));
             if (c != 0) return c;
             c = Utf8Compare(an, bn);
             if (c != 0) return c;
             c = Instance.Compare(av, bv);
             if (c != 0) return c;
         }
-        return a.Count.CompareTo(b.Count);
+        return a.ElementCount.CompareTo(b.ElementCount);
     }
 
     private static int CompareArrays(BsonArray a, BsonArray b)
@@ -94,15 +93,15 @@ public sealed class BsonValueComparer : IComparer<BsonValue>, IEqualityComparer<
     }
 
     // MongoDB orders binaries by length, then subtype, then bytes.
-    private static int CompareBinary(BsonBinary a, BsonBinary b)
+    private static int CompareBinary(BsonBinaryData a, BsonBinaryData b)
     {
-        var c = a.Data.Length.CompareTo(b.Data.Length);
+        var c = a.Bytes.Length.CompareTo(b.Bytes.Length);
         if (c != 0) return c;
-        c = a.Subtype.CompareTo(b.Subtype);
-        return c != 0 ? c : a.Data.AsSpan().SequenceCompareTo(b.Data);
+        c = a.SubType.CompareTo(b.SubType);
+        return c != 0 ? c : a.Bytes.AsSpan().SequenceCompareTo(b.Bytes);
     }
 
-    private static string StringOf(BsonValue v) => v is BsonString s ? s.Value : ((BsonSymbol)v).Value;
+    private static string StringOf(BsonValue v) => v is BsonString s ? s.Value : ((BsonSymbol)v).Name;
 
     private static int CompareThen(int first, Func<int> then) => first != 0 ? first : then();
 

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Query;
@@ -32,10 +32,10 @@ public static class CollectionScan
     private static BsonValue? IdEquality(BsonDocument filter)
     {
         if (!filter.TryGetValue("_id", out var id)) return null;
-        if (id is BsonDocument d && d.Count == 1 && d.Elements[0].Key == "$eq") id = d.Elements[0].Value;
+        if (id is BsonDocument d && d.ElementCount == 1 && d.GetElement(0).Name == "$eq") id = d.GetElement(0).Value;
         return id switch
         {
-            BsonDocument doc when doc.Count > 0 && doc.Elements[0].Key.StartsWith('$') => null,
+            BsonDocument doc when doc.ElementCount > 0 && doc.GetElement(0).Name.StartsWith('$') => null,
             BsonArray or BsonRegularExpression or BsonNull or BsonMinKey or BsonMaxKey => null,
             _ => id,
         };

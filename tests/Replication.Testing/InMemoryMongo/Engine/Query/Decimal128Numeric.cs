@@ -1,5 +1,5 @@
 using System.Numerics;
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Query;
 
@@ -11,25 +11,28 @@ public static class Decimal128Numeric
 {
     private const ulong SignBit = 1UL << 63;
 
+    private static ulong High(Decimal128 value) => value.GetIEEEHighBits();
+    private static ulong Low(Decimal128 value) => value.GetIEEELowBits();
+
     public static double ToDouble(Decimal128 value)
     {
-        var negative = (value.High & SignBit) != 0;
-        var combination = (value.High >> 58) & 0x1F;
+        var negative = (High(value) & SignBit) != 0;
+        var combination = (High(value) >> 58) & 0x1F;
         if (combination == 0x1F) return double.NaN;
         if (combination == 0x1E) return negative ? double.NegativeInfinity : double.PositiveInfinity;
 
         int exponent;
         BigInteger coefficient;
-        if (((value.High >> 61) & 0x3) == 0x3)
+        if (((High(value) >> 61) & 0x3) == 0x3)
         {
             // The "11" form can only encode coefficients above 10^34, which are non-canonical: their value is zero.
-            exponent = (int)((value.High >> 47) & 0x3FFF) - 6176;
+            exponent = (int)((High(value) >> 47) & 0x3FFF) - 6176;
             coefficient = BigInteger.Zero;
         }
         else
         {
-            exponent = (int)((value.High >> 49) & 0x3FFF) - 6176;
-            coefficient = (new BigInteger(value.High & 0x1FFFFFFFFFFFF) << 64) | new BigInteger(value.Low);
+            exponent = (int)((High(value) >> 49) & 0x3FFF) - 6176;
+            coefficient = (new BigInteger(High(value) & 0x1FFFFFFFFFFFF) << 64) | new BigInteger(Low(value));
         }
         double magnitude;
         if (coefficient.IsZero) magnitude = 0;
@@ -44,6 +47,6 @@ public static class Decimal128Numeric
     {
         var magnitude = value < 0 ? (ulong)(-(value + 1)) + 1 : (ulong)value;
         var high = (6176UL << 49) | (value < 0 ? SignBit : 0);
-        return new Decimal128(high, magnitude);
+        return Decimal128.FromIEEEBits(high, magnitude);
     }
 }

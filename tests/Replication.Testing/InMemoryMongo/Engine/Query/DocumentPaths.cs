@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Query;
@@ -58,7 +58,11 @@ public static class DocumentPaths
         var name = cut < 0 ? path : path[(cut + 1)..];
         switch (parent)
         {
-            case BsonDocument d: return d.Remove(name);
+            case BsonDocument d when d.Contains(name):
+                d.Remove(name);
+                return true;
+            case BsonDocument:
+                return false;
             case BsonArray a when int.TryParse(name, out var i) && i >= 0 && i < a.Count:
                 a[i] = BsonNull.Value;
                 return true;

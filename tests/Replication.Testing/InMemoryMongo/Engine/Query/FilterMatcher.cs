@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Query;
@@ -19,13 +19,13 @@ public sealed class FilterMatcher
     public static readonly FilterMatcher All = new(_ => true);
 
     public static FilterMatcher Compile(BsonDocument? filter) =>
-        filter is null || filter.Count == 0 ? All : new FilterMatcher(CompileDocument(filter));
+        filter is null || filter.ElementCount == 0 ? All : new FilterMatcher(CompileDocument(filter));
 
     public bool Matches(BsonDocument document) => _predicate(document);
 
     private static Func<BsonDocument, bool> CompileDocument(BsonDocument filter)
     {
-        var clauses = new List<Func<BsonDocument, bool>>(filter.Count);
+        var clauses = new List<Func<BsonDocument, bool>>(filter.ElementCount);
         foreach (var (name, value) in filter) clauses.Add(CompileClause(name, value));
         if (clauses.Count == 1) return clauses[0];
         return doc =>
@@ -77,7 +77,7 @@ public sealed class FilterMatcher
     /// <summary>A test over the values a path resolved to (missing = null).</summary>
     private static Func<List<BsonValue?>, bool> CompileFieldCondition(BsonValue condition)
     {
-        if (condition is BsonDocument ops && ops.Count > 0 && ops.Elements[0].Key.StartsWith('$'))
+        if (condition is BsonDocument ops && ops.ElementCount > 0 && ops.GetElement(0).Name.StartsWith('$'))
         {
             var tests = new List<Func<List<BsonValue?>, bool>>();
             foreach (var (op, operand) in ops)
@@ -112,7 +112,7 @@ public sealed class FilterMatcher
             {
                 var inner = operand switch
                 {
-                    BsonDocument d when d.Count > 0 => CompileFieldCondition(d),
+                    BsonDocument d when d.ElementCount > 0 => CompileFieldCondition(d),
                     BsonRegularExpression r => AnyValueOrElement(RegexTest(r.Pattern, r.Options)),
                     _ => throw MongoCommandException.BadValue("$not needs a regex or a document"),
                 };
@@ -128,7 +128,7 @@ public sealed class FilterMatcher
             case "$all":
             {
                 if (operand is not BsonArray items) throw MongoCommandException.BadValue("$all needs an array");
-                var tests = items.Select(i => i is BsonDocument d && d.Count > 0 && d.Elements[0].Key == "$elemMatch"
+                var tests = items.Select(i => i is BsonDocument d && d.ElementCount > 0 && d.GetElement(0).Name == "$elemMatch"
                     ? CompileFieldCondition(d)
                     : Equality(i)).ToList();
                 return values => tests.Count > 0 && tests.All(t => t(values));
@@ -137,7 +137,7 @@ public sealed class FilterMatcher
             {
                 if (operand is not BsonDocument sub) throw MongoCommandException.BadValue("$elemMatch needs an Object");
                 Func<BsonValue, bool> elementTest;
-                if (sub.Count > 0 && sub.Elements[0].Key.StartsWith('$') && sub.Elements[0].Key is not ("$and" or "$or" or "$nor"))
+                if (sub.ElementCount > 0 && sub.GetElement(0).Name.StartsWith('$') && sub.GetElement(0).Name is not ("$and" or "$or" or "$nor"))
                 {
                     var cond = CompileFieldCondition(sub);
                     elementTest = e => cond([e]);
@@ -194,7 +194,7 @@ public sealed class FilterMatcher
     private static Func<List<BsonValue?>, bool> Comparison(BsonValue operand, Func<int, bool> accept)
     {
         if (operand is BsonRegularExpression) throw MongoCommandException.BadValue("Can't have RegEx as arg to predicate over field");
-        var rank = BsonValueComparer.CanonicalRank(operand.Type);
+        var rank = BsonValueComparer.CanonicalRank(operand.BsonType);
         var nullInclusive = operand is BsonNull && accept(0);
         return values =>
         {
@@ -217,7 +217,7 @@ public sealed class FilterMatcher
     private static bool Bracketed(BsonValue v, BsonValue operand, int rank, Func<int, bool> accept)
     {
         // MinKey/MaxKey operands compare against every type; otherwise only values of the operand's type qualify.
-        if (operand is BsonMinKey or BsonMaxKey || BsonValueComparer.CanonicalRank(v.Type) == rank)
+        if (operand is BsonMinKey or BsonMaxKey || BsonValueComparer.CanonicalRank(v.BsonType) == rank)
             return accept(Comparer.Compare(v, operand));
         return false;
     }
@@ -228,7 +228,7 @@ public sealed class FilterMatcher
         var tests = new List<Func<List<BsonValue?>, bool>>(items.Count);
         foreach (var item in items)
         {
-            if (item is BsonDocument d && d.Count > 0 && d.Elements[0].Key.StartsWith('$'))
+            if (item is BsonDocument d && d.ElementCount > 0 && d.GetElement(0).Name.StartsWith('$'))
                 throw MongoCommandException.BadValue($"cannot nest $ under {op}");
             tests.Add(item is BsonRegularExpression r ? AnyValueOrElement(RegexTest(r.Pattern, r.Options)) : Equality(item));
         }
@@ -246,7 +246,7 @@ public sealed class FilterMatcher
         return v => v switch
         {
             BsonString s => regex.IsMatch(s.Value),
-            BsonSymbol s => regex.IsMatch(s.Value),
+            BsonSymbol s => regex.IsMatch(s.Name),
             BsonRegularExpression r => r.Pattern == pattern && r.Options == options,
             _ => false,
         };
@@ -255,7 +255,7 @@ public sealed class FilterMatcher
     private static Func<BsonValue, bool> TypeTest(BsonValue operand)
     {
         var types = (operand is BsonArray a ? a.ToList() : [operand]).Select(TypeCode).ToList();
-        return v => types.Any(t => t == -1 ? Numbers.IsNumber(v) : (int)v.Type == t || (t == 0xFF && v is BsonMinKey));
+        return v => types.Any(t => t == -1 ? Numbers.IsNumber(v) : (int)v.BsonType == t || (t == 0xFF && v is BsonMinKey));
     }
 
     private static int TypeCode(BsonValue alias) => alias switch

@@ -1,11 +1,11 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Query;
 
 /// <summary>MongoDB's numeric tower: int32, int64, double and decimal compare and combine by value.</summary>
 public static class Numbers
 {
-    public static bool IsNumber(BsonValue v) => v.Type is BsonType.Int32 or BsonType.Int64 or BsonType.Double or BsonType.Decimal128;
+    public static bool IsNumber(BsonValue v) => v.BsonType is BsonType.Int32 or BsonType.Int64 or BsonType.Double or BsonType.Decimal128;
 
     public static double ToDouble(BsonValue v) => v switch
     {
@@ -13,7 +13,7 @@ public static class Numbers
         BsonInt64 l => l.Value,
         BsonDouble d => d.Value,
         BsonDecimal128 m => Decimal128Numeric.ToDouble(m.Value),
-        _ => throw new InvalidOperationException($"{v.Type} is not a number"),
+        _ => throw new InvalidOperationException($"{v.BsonType} is not a number"),
     };
 
     public static bool TryGetInt64(BsonValue v, out long value)
@@ -36,10 +36,10 @@ public static class Numbers
     /// <summary>Compares two numbers by value; NaN sorts below every other number, as in MongoDB.</summary>
     public static int Compare(BsonValue a, BsonValue b)
     {
-        if (a.Type is BsonType.Int32 or BsonType.Int64 && b.Type is BsonType.Int32 or BsonType.Int64)
+        if (a.BsonType is BsonType.Int32 or BsonType.Int64 && b.BsonType is BsonType.Int32 or BsonType.Int64)
             return ExactInteger(a).CompareTo(ExactInteger(b));
-        if (a.Type is BsonType.Int32 or BsonType.Int64 && b is BsonDouble bd) return CompareLongDouble(ExactInteger(a), bd.Value);
-        if (b.Type is BsonType.Int32 or BsonType.Int64 && a is BsonDouble ad) return -CompareLongDouble(ExactInteger(b), ad.Value);
+        if (a.BsonType is BsonType.Int32 or BsonType.Int64 && b is BsonDouble bd) return CompareLongDouble(ExactInteger(a), bd.Value);
+        if (b.BsonType is BsonType.Int32 or BsonType.Int64 && a is BsonDouble ad) return -CompareLongDouble(ExactInteger(b), ad.Value);
         return CompareDoubles(ToDouble(a), ToDouble(b));
     }
 
@@ -70,13 +70,13 @@ public static class Numbers
 
     private static BsonValue Combine(BsonValue a, BsonValue b, Func<long, long, long> integer, Func<double, double, double> real)
     {
-        if (a.Type is BsonType.Decimal128 || b.Type is BsonType.Decimal128)
+        if (a.BsonType is BsonType.Decimal128 || b.BsonType is BsonType.Decimal128)
         {
             var r = real(ToDouble(a), ToDouble(b));
             if (r == Math.Floor(r) && Math.Abs(r) < 9e15) return new BsonDecimal128(Decimal128Numeric.FromLong((long)r));
             return new BsonDouble(r);
         }
-        if (a.Type is BsonType.Double || b.Type is BsonType.Double) return new BsonDouble(real(ToDouble(a), ToDouble(b)));
+        if (a.BsonType is BsonType.Double || b.BsonType is BsonType.Double) return new BsonDouble(real(ToDouble(a), ToDouble(b)));
         long result;
         try
         {
@@ -86,7 +86,7 @@ public static class Numbers
         {
             return new BsonDouble(real(ToDouble(a), ToDouble(b)));
         }
-        if (a.Type is BsonType.Int32 && b.Type is BsonType.Int32 && result is >= int.MinValue and <= int.MaxValue)
+        if (a.BsonType is BsonType.Int32 && b.BsonType is BsonType.Int32 && result is >= int.MinValue and <= int.MaxValue)
             return new BsonInt32((int)result);
         return new BsonInt64(result);
     }

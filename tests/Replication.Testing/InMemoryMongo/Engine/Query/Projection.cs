@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Query;
@@ -40,7 +40,7 @@ public sealed class Projection
         _inclusion = inclusion ?? _includeId;
     }
 
-    public static Projection? Parse(BsonDocument? spec) => spec is null || spec.Count == 0 ? null : new Projection(spec);
+    public static Projection? Parse(BsonDocument? spec) => spec is null || spec.ElementCount == 0 ? null : new Projection(spec);
 
     private void Add(string path)
     {

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 using Replication.Testing.InMemoryMongo.Engine.Storage;
 
@@ -17,7 +17,7 @@ public sealed class UpdateApplier
 
     private UpdateApplier(BsonDocument update)
     {
-        if (update.Count == 0 || !update.Elements[0].Key.StartsWith('$'))
+        if (update.ElementCount == 0 || !update.GetElement(0).Name.StartsWith('$'))
         {
             foreach (var (name, _) in update)
                 if (name.StartsWith('$'))
@@ -61,7 +61,7 @@ public sealed class UpdateApplier
         var updated = new List<string>();
         var removed = new List<string>();
         foreach (var (op, path, operand) in _operations) ApplyOperator(doc, op, path, operand, isUpsertInsert, updated, removed);
-        if (!isUpsertInsert && current["_id"] is { } id && (doc["_id"] is not { } newId || !newId.Equals(id)))
+        if (!isUpsertInsert && current.GetOrNull("_id") is { } id && (doc.GetOrNull("_id") is not { } newId || !newId.Equals(id)))
         {
             var path = _operations.FirstOrDefault(o => o.Path == "_id" || o.Path.StartsWith("_id.", StringComparison.Ordinal)).Path ?? "_id";
             throw new MongoCommandException(MongoErrorCode.ImmutableField, $"Performing an update on the path '{path}' would modify the immutable field '_id'");
@@ -70,7 +70,7 @@ public sealed class UpdateApplier
         var changed = !doc.Equals(current);
         var description = new BsonDocument
         {
-            { "updatedFields", new BsonDocument(updated.Distinct().Where(p => FieldPath.GetExact(doc, p) is not null).Select(p => new KeyValuePair<string, BsonValue>(p, FieldPath.GetExact(doc, p)!))) },
+            { "updatedFields", new BsonDocument(updated.Distinct().Where(p => FieldPath.GetExact(doc, p) is not null).Select(p => new BsonElement(p, FieldPath.GetExact(doc, p)!))) },
             { "removedFields", new BsonArray(removed.Distinct().Select(p => (BsonValue)p)) },
             { "truncatedArrays", new BsonArray() },
         };
@@ -83,7 +83,7 @@ public sealed class UpdateApplier
         if (_replacement is not null)
         {
             var doc = new BsonDocument();
-            var id = _replacement["_id"] ?? seed["_id"];
+            var id = _replacement.GetOrNull("_id") ?? seed.GetOrNull("_id");
             if (id is not null) doc.Add("_id", id);
             foreach (var (name, value) in _replacement)
                 if (name != "_id") doc.Add(name, value);
@@ -95,12 +95,13 @@ public sealed class UpdateApplier
 
     private UpdateOutcome Replace(BsonDocument current)
     {
-        var id = current["_id"]!;
-        if (_replacement!["_id"] is { } newId && !Comparer.Equals(newId, id))
+        var id = current.GetOrNull("_id")!;
+        var replacement = _replacement!;
+        if (replacement.GetOrNull("_id") is { } newId && !Comparer.Equals(newId, id))
             throw new MongoCommandException(MongoErrorCode.ImmutableField,
-                $"After applying the update, the (immutable) field '_id' was found to have been altered to _id: {ShellFormat.Of(_replacement["_id"]!)}");
+                $"After applying the update, the (immutable) field '_id' was found to have been altered to _id: {ShellFormat.Of(newId)}");
         var doc = new BsonDocument { { "_id", id } };
-        foreach (var (name, value) in _replacement)
+        foreach (var (name, value) in replacement)
             if (name != "_id") doc.Add(name, value);
         DocumentRules.ValidateReplacement(doc);
         return new UpdateOutcome(doc, !doc.Equals(current), null);
@@ -140,7 +141,7 @@ public sealed class UpdateApplier
                 if (!Numbers.IsNumber(operand))
                     throw MongoCommandException.TypeMismatch($"Cannot {(op == "$inc" ? "increment" : "multiply")} with non-numeric argument: {{{path}: {ShellFormat.Of(operand)}}}");
                 if (existing is not null && !Numbers.IsNumber(existing))
-                    throw MongoCommandException.TypeMismatch($"Cannot apply {op} to a value of non-numeric type. {{_id: {ShellFormat.Of(doc["_id"] ?? BsonNull.Value)}}} has the field '{path[(path.LastIndexOf('.') + 1)..]}' of non-numeric type {Commands.CommandInvocation.TypeName(existing)}");
+                    throw MongoCommandException.TypeMismatch($"Cannot apply {op} to a value of non-numeric type. {{_id: {ShellFormat.Of(doc.GetOrNull("_id") ?? BsonNull.Value)}}} has the field '{path[(path.LastIndexOf('.') + 1)..]}' of non-numeric type {Commands.CommandInvocation.TypeName(existing)}");
                 var result = op == "$inc"
                     ? existing is null ? operand : Numbers.Add(existing, operand)
                     : Numbers.Multiply(existing ?? ZeroLike(operand), operand);
@@ -152,9 +153,9 @@ public sealed class UpdateApplier
                     Set(doc, path, operand.DeepCopyValue(), updated);
                 break;
             case "$currentDate":
-                var timestamp = operand is BsonDocument spec && spec["$type"] is BsonString { Value: "timestamp" };
+                var timestamp = operand is BsonDocument spec && spec.GetOrNull("$type") is BsonString { Value: "timestamp" };
                 var now = DateTimeOffset.UtcNow;
-                Set(doc, path, timestamp ? new BsonTimestamp((uint)now.ToUnixTimeSeconds(), 1) : new BsonDateTime(now.ToUnixTimeMilliseconds()), updated);
+                Set(doc, path, timestamp ? new BsonTimestamp((int)now.ToUnixTimeSeconds(), 1) : new BsonDateTime(now.ToUnixTimeMilliseconds()), updated);
                 break;
             case "$rename":
                 if (operand is not BsonString { Value.Length: > 0 } to)
@@ -170,7 +171,7 @@ public sealed class UpdateApplier
             case "$addToSet":
             {
                 var array = ArrayAt(doc, path, op, existing);
-                var items = operand is BsonDocument { Count: 1 } each && each.Elements[0].Key == "$each" && each.Elements[0].Value is BsonArray list ? list.ToList() : [operand];
+                var items = operand is BsonDocument { ElementCount: 1 } each && each.GetElement(0).Name == "$each" && each.GetElement(0).Value is BsonArray list ? list.ToList() : [operand];
                 foreach (var item in items)
                     if (!array.Any(e => Comparer.Equals(e, item))) array.Add(item.DeepCopyValue());
                 Set(doc, path, array, updated);
@@ -204,7 +205,7 @@ public sealed class UpdateApplier
         updated.Add(path);
     }
 
-    private static BsonValue ZeroLike(BsonValue operand) => operand.Type switch
+    private static BsonValue ZeroLike(BsonValue operand) => operand.BsonType switch
     {
         BsonType.Int32 => 0,
         BsonType.Int64 => 0L,
@@ -215,7 +216,7 @@ public sealed class UpdateApplier
     {
         null => [],
         BsonArray a => new BsonArray(a),
-        _ => throw MongoCommandException.BadValue($"The field '{path}' must be an array but is of type {Commands.CommandInvocation.TypeName(existing)} in document {{_id: {ShellFormat.Of(doc["_id"] ?? BsonNull.Value)}}}"),
+        _ => throw MongoCommandException.BadValue($"The field '{path}' must be an array but is of type {Commands.CommandInvocation.TypeName(existing)} in document {{_id: {ShellFormat.Of(doc.GetOrNull("_id") ?? BsonNull.Value)}}}"),
     };
 
     private static BsonArray Push(BsonDocument doc, string path, BsonArray array, BsonValue operand)
@@ -225,26 +226,26 @@ public sealed class UpdateApplier
             array.Add(operand.DeepCopyValue());
             return array;
         }
-        if (spec["$each"] is not BsonArray each) throw MongoCommandException.BadValue("The argument to $each in $push must be an array");
-        var position = spec["$position"] is { } p && Numbers.TryGetInt64(p, out var pos) ? (int)(pos < 0 ? Math.Max(0, array.Count + pos) : Math.Min(pos, array.Count)) : array.Count;
+        if (spec.GetOrNull("$each") is not BsonArray each) throw MongoCommandException.BadValue("The argument to $each in $push must be an array");
+        var position = spec.GetOrNull("$position") is { } p && Numbers.TryGetInt64(p, out var pos) ? (int)(pos < 0 ? Math.Max(0, array.Count + pos) : Math.Min(pos, array.Count)) : array.Count;
         var items = array.ToList();
         items.InsertRange(position, each.Select(BsonCopy.DeepCopyValue));
-        if (spec["$sort"] is { } sort)
+        if (spec.GetOrNull("$sort") is { } sort)
         {
             items = sort is BsonDocument sortDoc
                 ? new SortSpec(sortDoc).Sort(items.Select(i => i as BsonDocument ?? [])).Cast<BsonValue>().ToList()
                 : Numbers.ToDouble(sort) > 0 ? items.OrderBy(i => i, Comparer).ToList() : items.OrderByDescending(i => i, Comparer).ToList();
         }
-        if (spec["$slice"] is { } slice && Numbers.TryGetInt64(slice, out var n))
+        if (spec.GetOrNull("$slice") is { } slice && Numbers.TryGetInt64(slice, out var n))
             items = n >= 0 ? items.Take((int)n).ToList() : items.Skip(Math.Max(0, items.Count + (int)n)).ToList();
         return new BsonArray(items);
     }
 
     private static Func<BsonValue, bool> PullCondition(BsonValue operand)
     {
-        if (operand is BsonDocument cond && cond.Count > 0)
+        if (operand is BsonDocument cond && cond.ElementCount > 0)
         {
-            if (cond.Elements[0].Key.StartsWith('$'))
+            if (cond.GetElement(0).Name.StartsWith('$'))
             {
                 var matcher = FilterMatcher.Compile(new BsonDocument { { "v", cond } });
                 return v => matcher.Matches(new BsonDocument { { "v", v } });

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Query;
 
@@ -12,10 +12,10 @@ public static class UpsertSeed
     {
         var seed = new BsonDocument();
         if (filter is not null) Collect(filter, seed);
-        if (seed["_id"] is { } id && seed.Elements[0].Key != "_id")
+        if (seed.GetOrNull("_id") is { } id && seed.GetElement(0).Name != "_id")
         {
             seed.Remove("_id");
-            seed.Insert(0, "_id", id);
+            seed.InsertAt(0, new BsonElement("_id", id));
         }
         return seed;
     }
@@ -32,7 +32,7 @@ public static class UpsertSeed
             if (name.StartsWith('$')) continue;
             var equal = value switch
             {
-                BsonDocument d when d.Count > 0 && d.Elements[0].Key.StartsWith('$') => d.Count == 1 && d.Elements[0].Key == "$eq" ? d.Elements[0].Value : null,
+                BsonDocument d when d.ElementCount > 0 && d.GetElement(0).Name.StartsWith('$') => d.ElementCount == 1 && d.GetElement(0).Name == "$eq" ? d.GetElement(0).Value : null,
                 BsonRegularExpression => null,
                 _ => value,
             };

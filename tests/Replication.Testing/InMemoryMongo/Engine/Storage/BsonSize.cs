@@ -1,5 +1,5 @@
 using System.Text;
-using Replication.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Storage;
 
@@ -29,17 +29,16 @@ public static class BsonSize
         BsonDouble or BsonInt64 or BsonDateTime or BsonTimestamp => 8,
         BsonInt32 => 4,
         BsonString s => 5 + Encoding.UTF8.GetByteCount(s.Value),
-        BsonSymbol s => 5 + Encoding.UTF8.GetByteCount(s.Value),
+        BsonSymbol s => 5 + Encoding.UTF8.GetByteCount(s.Name),
+        BsonJavaScriptWithScope j => 4 + 5 + Encoding.UTF8.GetByteCount(j.Code) + Of(j.Scope),
         BsonJavaScript js => 5 + Encoding.UTF8.GetByteCount(js.Code),
         BsonDocument d => Of(d),
         BsonArray a => OfArray(a),
-        BsonBinary b => 5 + b.Data.Length,
+        BsonBinaryData b => 5 + b.Bytes.Length,
         BsonObjectId => 12,
         BsonBoolean => 1,
         BsonDecimal128 => 16,
         BsonRegularExpression r => Encoding.UTF8.GetByteCount(r.Pattern) + Encoding.UTF8.GetByteCount(r.Options) + 2,
-        BsonDbPointer p => 5 + Encoding.UTF8.GetByteCount(p.Namespace) + 12,
-        BsonJavaScriptWithScope j => 4 + 5 + Encoding.UTF8.GetByteCount(j.Code) + Of(j.Scope),
         _ => 0, // null, undefined, MinKey, MaxKey
     };
 }

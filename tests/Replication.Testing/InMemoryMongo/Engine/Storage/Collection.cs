@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.ChangeStreams;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
@@ -40,7 +40,7 @@ public sealed class Collection
     /// <summary>Adds a document whose <c>_id</c> is already set; throws E11000 if any unique index rejects it.</summary>
     public void Insert(BsonDocument document)
     {
-        var id = document["_id"] ?? throw new InvalidOperationException("documents are stored with an _id");
+        var id = document.GetOrNull("_id") ?? throw new InvalidOperationException("documents are stored with an _id");
         var idKey = ValueKey.Of(id);
         if (_byId.ContainsKey(idKey))
             throw DuplicateKeyError.For(FullName, _indexes[0], new BsonDocument { { "_id", id } });
@@ -57,7 +57,7 @@ public sealed class Collection
     /// </summary>
     public void Update(BsonDocument current, BsonDocument updated, BsonDocument? updateDescription)
     {
-        var id = current["_id"]!;
+        var id = current.GetOrNull("_id")!;
         var idKey = ValueKey.Of(id);
         var node = _byId[idKey];
         var newKeys = CheckUnique(updated, idKey);
@@ -71,7 +71,7 @@ public sealed class Collection
 
     public void Delete(BsonDocument document)
     {
-        var id = document["_id"]!;
+        var id = document.GetOrNull("_id")!;
         var idKey = ValueKey.Of(id);
         if (!_byId.Remove(idKey, out var node)) return;
         _documents.Remove(node);
@@ -88,7 +88,7 @@ public sealed class Collection
             var keys = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var doc in _documents)
             {
-                var idKey = ValueKey.Of(doc["_id"]!);
+                var idKey = ValueKey.Of(doc.GetOrNull("_id")!);
                 foreach (var (key, keyValue) in index.KeysOf(doc))
                 {
                     if (keys.TryGetValue(key, out var owner) && owner != idKey) throw DuplicateKeyError.For(FullName, index, keyValue);

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.ChangeStreams;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 

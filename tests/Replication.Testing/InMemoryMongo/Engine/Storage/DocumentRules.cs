@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Storage;
@@ -42,7 +42,7 @@ public static class DocumentRules
 
     private static void ValidateId(BsonDocument document)
     {
-        switch (document["_id"])
+        switch (document.GetOrNull("_id"))
         {
             case BsonArray:
                 throw new MongoCommandException(MongoErrorCode.InvalidIdField, $"The '_id' value cannot be of type array");
@@ -56,8 +56,8 @@ public static class DocumentRules
     private static BsonDocument WithIdFirst(BsonDocument document)
     {
         if (document.TryGetValue("_id", out var id))
-            return document.Elements[0].Key == "_id" ? document : MoveIdFirst(document, id);
-        var stored = new BsonDocument { { "_id", ObjectId.NewId() } };
+            return document.GetElement(0).Name == "_id" ? document : MoveIdFirst(document, id);
+        var stored = new BsonDocument { { "_id", ObjectId.GenerateNewId() } };
         foreach (var (name, value) in document) stored.Add(name, value);
         return stored;
     }

@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Storage;
@@ -14,11 +14,11 @@ public sealed class IndexDefinition
     public IndexDefinition(BsonDocument spec)
     {
         Spec = spec;
-        Name = ((BsonString)spec["name"]!).Value;
-        Key = (BsonDocument)spec["key"]!;
-        Unique = spec["unique"] is { } u && FilterMatcher.IsTruthy(u);
-        Sparse = spec["sparse"] is { } s && FilterMatcher.IsTruthy(s);
-        Partial = spec["partialFilterExpression"] is BsonDocument pfe ? FilterMatcher.Compile(pfe) : null;
+        Name = ((BsonString)spec.GetOrNull("name")!).Value;
+        Key = (BsonDocument)spec.GetOrNull("key")!;
+        Unique = spec.GetOrNull("unique") is { } u && FilterMatcher.IsTruthy(u);
+        Sparse = spec.GetOrNull("sparse") is { } s && FilterMatcher.IsTruthy(s);
+        Partial = spec.GetOrNull("partialFilterExpression") is BsonDocument pfe ? FilterMatcher.Compile(pfe) : null;
         Fields = Key.Names.ToArray();
     }
 
@@ -39,9 +39,9 @@ public sealed class IndexDefinition
     /// <summary>True if both specs would build the same index (key and options), whatever their names.</summary>
     public bool SameOptionsAs(IndexDefinition other)
     {
-        var mine = Spec.Where(e => !IgnoredForEquivalence.Contains(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
-        var theirs = other.Spec.Where(e => !IgnoredForEquivalence.Contains(e.Key)).OrderBy(e => e.Key, StringComparer.Ordinal).ToList();
-        return mine.Count == theirs.Count && mine.Zip(theirs).All(p => p.First.Key == p.Second.Key && SameOption(p.First.Key, p.First.Value, p.Second.Value));
+        var mine = Spec.Where(e => !IgnoredForEquivalence.Contains(e.Name)).OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+        var theirs = other.Spec.Where(e => !IgnoredForEquivalence.Contains(e.Name)).OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
+        return mine.Count == theirs.Count && mine.Zip(theirs).All(p => p.First.Name == p.Second.Name && SameOption(p.First.Name, p.First.Value, p.Second.Value));
     }
 
     private static bool SameOption(string name, BsonValue a, BsonValue b) =>

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Query;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Storage;
@@ -39,7 +39,7 @@ public static class ValueKey
                 else sb.Append(Numbers.ToDouble(value).ToString("R", CultureInfo.InvariantCulture));
                 break;
             case BsonString s: AppendString(sb, 'S', s.Value); break;
-            case BsonSymbol s: AppendString(sb, 'S', s.Value); break;
+            case BsonSymbol s: AppendString(sb, 'S', s.Name); break;
             case BsonDocument d:
                 sb.Append('{');
                 foreach (var (name, v) in d)
@@ -58,15 +58,14 @@ public static class ValueKey
             case BsonBoolean b: sb.Append(b.Value ? "T" : "F"); break;
             case BsonDateTime t: sb.Append('D').Append(t.MillisecondsSinceEpoch.ToString(CultureInfo.InvariantCulture)).Append(';'); break;
             case BsonTimestamp ts: sb.Append('P').Append(ts.Value.ToString(CultureInfo.InvariantCulture)).Append(';'); break;
-            case BsonBinary bin: sb.Append('B').Append(bin.Subtype).Append(':').Append(Convert.ToBase64String(bin.Data)).Append(';'); break;
+            case BsonBinaryData bin: sb.Append('B').Append((byte)bin.SubType).Append(':').Append(Convert.ToBase64String(bin.Bytes)).Append(';'); break;
             case BsonRegularExpression r: AppendString(sb, 'R', r.Pattern); AppendString(sb, 'r', r.Options); break;
             case BsonNull or BsonUndefined: sb.Append('Z'); break;
             case BsonMinKey: sb.Append('<'); break;
             case BsonMaxKey: sb.Append('>'); break;
-            case BsonJavaScript js: AppendString(sb, 'J', js.Code); break;
             case BsonJavaScriptWithScope jss: AppendString(sb, 'W', jss.Code); Append(sb, jss.Scope); break;
-            case BsonDbPointer p: AppendString(sb, 'X', p.Namespace); sb.Append(p.Id.ToString()); break;
-            default: throw new InvalidOperationException($"no key encoding for {value.Type}");
+            case BsonJavaScript js: AppendString(sb, 'J', js.Code); break;
+            default: throw new InvalidOperationException($"no key encoding for {value.BsonType}");
         }
     }
 
