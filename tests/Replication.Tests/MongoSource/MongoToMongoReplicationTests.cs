@@ -25,13 +25,16 @@ public sealed class MongoToMongoReplicationTests(ITestOutputHelper output) : IAs
 
     public async Task DisposeAsync() => await _h.DisposeAsync();
 
-    [Fact]
-    public async Task Full_sync_with_changes_during_the_copy_then_incremental_leaves_target_equal_to_source()
+    [Theory]
+    [InlineData("full-document")]
+    [InlineData("operator")]
+    public async Task Full_sync_with_changes_during_the_copy_then_incremental_leaves_target_equal_to_source(string updates)
     {
         await SeedAsync(_h, orders: 1500);
         var settings = _h.Settings(
+            $"replication.source.mongodb.updates={updates}",
             "replication.source.mongodb.range-documents=400",
-            "replication.full-sync.items-per-second=1500",
+            "replication.full-sync.items-per-second=500",
             "replication.filter.exclude=[\"other\", \"shop.audit*\"]",
             "replication.transform.rename.\"shop.customers\"=\"crm.clients\"");
         await using var node = await _h.StartNodeAsync(settings);
@@ -59,6 +62,92 @@ public sealed class MongoToMongoReplicationTests(ITestOutputHelper output) : IAs
         Assert.True(byName["coupon_1"]["sparse"].ToBoolean());
         Assert.Equal(new BsonDocument("total", new BsonDocument("$gt", 100)), byName["total_1"]["partialFilterExpression"].AsBsonDocument);
         GC.KeepAlive(orders);
+    }
+
+    [Fact]
+    public async Task Ddl_events_are_applied_to_the_renamed_target_namespaces()
+    {
+        await SeedAsync(_h, orders: 50);
+        var settings = _h.Settings("replication.transform.rename.shop=\"shop2\"", "replication.filter.exclude=[\"other\"]");
+        await using var node = await _h.StartNodeAsync(settings);
+        await _h.WaitForPhaseAsync(settings, MongoSyncPhase.Incremental);
+
+        var shop = _h.Source.GetDatabase("shop");
+        await shop.CreateCollectionAsync("events", new CreateCollectionOptions { Capped = true, MaxSize = 1 << 20 });
+        await shop.GetCollection<BsonDocument>("events").InsertOneAsync(new BsonDocument("_id", 1));
+        await shop.GetCollection<BsonDocument>("customers").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(new BsonDocument("name", 1), new CreateIndexOptions { Unique = true, Name = "name_unique" }));
+        await shop.GetCollection<BsonDocument>("orders").Indexes.DropOneAsync("coupon_1");
+        await shop.RenameCollectionAsync("customers", "clients");
+        await shop.GetCollection<BsonDocument>("clients").InsertOneAsync(new BsonDocument { { "_id", 1000 }, { "name", "renamed-insert" } });
+        await shop.DropCollectionAsync("events");
+        await _h.Source.DropDatabaseAsync("inventory");
+        await _h.SourceCollection("shop.after").InsertOneAsync(new BsonDocument("_id", "marker"));
+
+        await WaitForAsync(async () => await _h.TargetCollection("shop2.after").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty) == 1);
+        var target = _h.Target.GetDatabase("shop2");
+        var collections = await (await target.ListCollectionNamesAsync()).ToListAsync();
+        Assert.Contains("clients", collections);
+        Assert.DoesNotContain("customers", collections);
+        Assert.DoesNotContain("events", collections);
+        Assert.DoesNotContain("inventory", await (await _h.Target.ListDatabaseNamesAsync()).ToListAsync());
+        var clientIndexes = await (await target.GetCollection<BsonDocument>("clients").Indexes.ListAsync()).ToListAsync();
+        Assert.Contains(clientIndexes, i => i["name"] == "name_unique" && i["unique"].ToBoolean());
+        var orderIndexes = await (await target.GetCollection<BsonDocument>("orders").Indexes.ListAsync()).ToListAsync();
+        Assert.DoesNotContain(orderIndexes, i => i["name"] == "coupon_1");
+        await _h.WaitUntilEqualAsync(new Dictionary<string, string> { ["shop.clients"] = "shop2.clients", ["shop.orders"] = "shop2.orders" });
+    }
+
+    [Fact]
+    public async Task With_ddl_report_a_drop_is_logged_and_not_applied()
+    {
+        await SeedAsync(_h, orders: 20);
+        var settings = _h.Settings("replication.source.mongodb.ddl=report");
+        await using var node = await _h.StartNodeAsync(settings);
+        await _h.WaitForPhaseAsync(settings, MongoSyncPhase.Incremental);
+        await _h.Source.GetDatabase("shop").DropCollectionAsync("customers");
+        await _h.SourceCollection("shop.after").InsertOneAsync(new BsonDocument("_id", "marker"));
+        await WaitForAsync(async () => await _h.TargetCollection("shop.after").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty) == 1);
+        Assert.Equal(120, await _h.TargetCollection("shop.customers").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
+    }
+
+    [Theory]
+    [InlineData("resync")]
+    [InlineData("stop")]
+    public async Task A_resume_point_rolled_out_of_the_oplog_during_the_copy_is_detected_and_handled_by_policy(string policy)
+    {
+        await using var h = new MongoToMongoHarness(output, changeLogCapacity: 200);
+        await SeedAsync(h, orders: 600);
+        var settings = h.Settings($"replication.incremental.on-trimmed-data={policy}", "replication.full-sync.items-per-second=300",
+            "replication.filter.include=[\"shop.orders\"]");
+        await using var node = await h.StartNodeAsync(settings);
+        await h.WaitForPhaseAsync(settings, MongoSyncPhase.Copying);
+        // More changes than the source's change log keeps, while the copy runs: the start position falls out of it.
+        var orders = h.SourceCollection("shop.orders");
+        for (var i = 0; i < 400; i++) await orders.UpdateOneAsync(new BsonDocument("sku", $"sku-{i}"), new BsonDocument("$set", new BsonDocument("gap", i)));
+        await orders.DeleteOneAsync(new BsonDocument("sku", "sku-1"));
+
+        if (policy == "stop")
+        {
+            var ended = await node.Completion.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.False(ended.Success);
+            Assert.Contains("oplog", ended.Message);
+            Assert.Contains("on-trimmed-data", ended.Message);
+            return;
+        }
+        await WaitForAsync(async () => (await h.Checkpoints(settings).LoadStateAsync(default)) is { Generation: 2, Phase: MongoSyncPhase.Incremental });
+        await orders.InsertOneAsync(new BsonDocument { { "_id", "after-resync" }, { "sku", "after" } });
+        await h.WaitUntilEqualAsync(new Dictionary<string, string> { ["shop.orders"] = "shop.orders" });
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline) Assert.Fail("the condition was not met in time");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Orders with _ids of several BSON types (numbers, strings, ObjectIds), customers, and namespaces the filter leaves out.</summary>
@@ -93,7 +182,7 @@ public sealed class MongoToMongoReplicationTests(ITestOutputHelper output) : IAs
         var orders = h.SourceCollection("shop.orders");
         for (var i = 0; i < 60; i++)
         {
-            var id = i * 3; // int _ids
+            var id = (i + 60 * round) * 3; // int _ids, others each round
             switch (i % 4)
             {
                 case 0:
