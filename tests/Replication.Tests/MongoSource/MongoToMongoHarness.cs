@@ -5,6 +5,7 @@ using Replication.Configuration;
 using Replication.Coordinator.Hosting;
 using Replication.ShardActors.MongoSource;
 using Replication.Tests.EndToEnd;
+using Replication.Testing.Comparison;
 using Replication.Testing.InMemoryMongo.Engine;
 using Replication.Testing.InMemoryMongo.Wire;
 using Xunit.Abstractions;
@@ -80,36 +81,12 @@ public sealed class MongoToMongoHarness : IAsyncDisposable
         Assert.Fail($"the run did not reach phase {phase} in time");
     }
 
-    /// <summary>Every document of each source namespace, byte for byte, in the target namespace it maps to (and nothing else there).</summary>
-    public async Task<string?> DifferenceAsync(IReadOnlyDictionary<string, string> namespaces)
-    {
-        foreach (var (from, to) in namespaces)
-        {
-            var source = await ReadAsync(SourceCollection(from));
-            var target = await ReadAsync(TargetCollection(to));
-            var missing = source.Keys.Where(k => !target.ContainsKey(k)).ToList();
-            var extra = target.Keys.Where(k => !source.ContainsKey(k)).ToList();
-            var different = source.Keys.Where(k => target.TryGetValue(k, out var t) && !t.SequenceEqual(source[k])).ToList();
-            if (missing.Count + extra.Count + different.Count > 0)
-                return $"{from} → {to}: {source.Count} vs {target.Count} documents; missing [{string.Join(", ", missing.Take(5))}], extra [{string.Join(", ", extra.Take(5))}], different [{string.Join(", ", different.Take(5))}]";
-        }
-        return null;
-    }
+    public Task<string?> DifferenceAsync(IReadOnlyDictionary<string, string> namespaces) => MongoNamespaceComparison.DifferenceAsync(Source, Target, namespaces);
 
     public async Task WaitUntilEqualAsync(IReadOnlyDictionary<string, string> namespaces, TimeSpan? timeout = null)
     {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
-        string? difference;
-        while ((difference = await DifferenceAsync(namespaces)) is not null && DateTime.UtcNow < deadline) await Task.Delay(250);
+        var difference = await MongoNamespaceComparison.WaitUntilEqualAsync(Source, Target, namespaces, timeout ?? TimeSpan.FromMinutes(2));
         if (difference is not null) Assert.Fail($"target does not match source: {difference}");
-    }
-
-    private static async Task<Dictionary<string, byte[]>> ReadAsync(IMongoCollection<BsonDocument> collection)
-    {
-        var raw = collection.Database.GetCollection<RawBsonDocument>(collection.CollectionNamespace.CollectionName);
-        var documents = await raw.Find(FilterDefinition<RawBsonDocument>.Empty).ToListAsync();
-        // Keyed by the _id's extended JSON, so 5 and "5" stay apart; compared as the exact bytes (field order included).
-        return documents.ToDictionary(d => d["_id"].ToJson(), d => d.ToBson());
     }
 
     public async ValueTask DisposeAsync()
