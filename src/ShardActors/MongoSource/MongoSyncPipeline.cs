@@ -76,44 +76,68 @@ public sealed class MongoSyncPipeline : IDisposable
     {
         var state = await _checkpoints.LoadStateAsync(cancellationToken).ConfigureAwait(false)
             ?? new MongoSyncState(1, MongoSyncPhase.Starting, DateTime.UtcNow, null);
+        var backoff = FirstBackoff;
         while (true)
         {
             Phase = state.Phase;
-            switch (state.Phase)
+            try
             {
-                case MongoSyncPhase.Starting:
-                    await RecordStartAsync(state.Generation, cancellationToken).ConfigureAwait(false);
-                    state = state with { Phase = _settings.Mode == SyncMode.Incremental ? MongoSyncPhase.Incremental : MongoSyncPhase.Copying };
-                    await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
-                    break;
-                case MongoSyncPhase.Copying:
-                    await CopyAsync(state.Generation, dropTargets: _settings.FullSync.DropTarget || state.Generation > 1, cancellationToken).ConfigureAwait(false);
-                    state = state with { Phase = _settings.Mode == SyncMode.Full ? MongoSyncPhase.Done : MongoSyncPhase.Incremental, CopyFinishedAt = DateTime.UtcNow };
-                    await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
-                    _logger.LogInformation("collection copy finished (generation {Generation})", state.Generation);
-                    break;
-                case MongoSyncPhase.Incremental:
-                    try
-                    {
-                        await FollowAsync(state.Generation, cancellationToken).ConfigureAwait(false);
-                    }
-                    catch (ResumePointLostException e)
-                    {
-                        _metrics.Error(e.Unit, "trimmed-data");
-                        if (_settings.Incremental.OnTrimmedData == TrimmedDataPolicy.Stop)
-                        {
-                            _logger.LogError("{Error}; stopping (incremental.on-trimmed-data = stop)", e.Message);
-                            return new MongoSyncEnded(false, $"{e.Message}; stopped by incremental.on-trimmed-data = stop (set it to resync to copy again)");
-                        }
-                        _logger.LogError("{Error}; copying again from a new start position (incremental.on-trimmed-data = resync)", e.Message);
-                        await _checkpoints.ForgetAsync(cancellationToken).ConfigureAwait(false);
-                        state = new MongoSyncState(state.Generation + 1, MongoSyncPhase.Starting, DateTime.UtcNow, null);
-                        await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
-                    }
-                    break;
-                case MongoSyncPhase.Done:
-                    return new MongoSyncEnded(true, "full sync finished (mode full)");
+                var next = await StepAsync(state, cancellationToken).ConfigureAwait(false);
+                if (next.Ended is { } ended) return ended;
+                state = next.State!;
+                backoff = FirstBackoff;
             }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is MongoException or TimeoutException or IOException)
+            {
+                // The source, target or checkpoint database is away for a while: the step runs again from the checkpoints.
+                _metrics.Error("mongodb", "transient");
+                _logger.LogWarning("{Phase}: {Error}; trying again from the checkpoints in {Delay}", state.Phase, e.Message, backoff);
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(LongestBackoff.Ticks, backoff.Ticks * 2));
+            }
+        }
+    }
+
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs one phase; returns the next state, or how the run ended.</summary>
+    private async Task<(MongoSyncState? State, MongoSyncEnded? Ended)> StepAsync(MongoSyncState state, CancellationToken cancellationToken)
+    {
+        switch (state.Phase)
+        {
+            case MongoSyncPhase.Starting:
+                await RecordStartAsync(state.Generation, cancellationToken).ConfigureAwait(false);
+                state = state with { Phase = _settings.Mode == SyncMode.Incremental ? MongoSyncPhase.Incremental : MongoSyncPhase.Copying };
+                await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+                return (state, null);
+            case MongoSyncPhase.Copying:
+                await CopyAsync(state.Generation, dropTargets: _settings.FullSync.DropTarget || state.Generation > 1, cancellationToken).ConfigureAwait(false);
+                state = state with { Phase = _settings.Mode == SyncMode.Full ? MongoSyncPhase.Done : MongoSyncPhase.Incremental, CopyFinishedAt = DateTime.UtcNow };
+                await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("collection copy finished (generation {Generation})", state.Generation);
+                return (state, null);
+            case MongoSyncPhase.Incremental:
+                try
+                {
+                    await FollowAsync(state.Generation, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ResumePointLostException e)
+                {
+                    _metrics.Error(e.Unit, "trimmed-data");
+                    if (_settings.Incremental.OnTrimmedData == TrimmedDataPolicy.Stop)
+                    {
+                        _logger.LogError("{Error}; stopping (incremental.on-trimmed-data = stop)", e.Message);
+                        return (null, new MongoSyncEnded(false, $"{e.Message}; stopped by incremental.on-trimmed-data = stop (set it to resync to copy again)"));
+                    }
+                    _logger.LogError("{Error}; copying again from a new start position (incremental.on-trimmed-data = resync)", e.Message);
+                    await _checkpoints.ForgetAsync(cancellationToken).ConfigureAwait(false);
+                    state = new MongoSyncState(state.Generation + 1, MongoSyncPhase.Starting, DateTime.UtcNow, null);
+                    await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+                }
+                return (state, null);
+            default:
+                return (null, new MongoSyncEnded(true, "full sync finished (mode full)"));
         }
     }
 
