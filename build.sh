@@ -94,7 +94,8 @@ usage() {
 usage: ./build.sh <command>
   test    install what is missing, build Release, run every test, print a summary line
   demo    replicate sample DynamoDB Local tables into the in-memory MongoDB test server with the real
-          'replication' executable while changing the source, then verify target = source
+          'replication' executable while changing the source, then verify target = source;
+          demo --mongo: MongoDB → MongoDB between two in-memory MongoDB servers
   bench   run the benchmarks (bench/) and write bench/results/latest.json
   build   install what is missing and build Release
 USAGE

@@ -53,9 +53,10 @@ public static class Program
             return 0;
         }
         DemoOptions options;
+        var mongo = args.Contains("--mongo");
         try
         {
-            options = DemoOptions.Parse(args);
+            options = DemoOptions.Parse(args.Where(a => a != "--mongo").ToArray());
         }
         catch (ArgumentException e)
         {
@@ -77,7 +78,7 @@ public static class Program
         });
         try
         {
-            return await new DemoRun(options).RunAsync(cancel.Token);
+            return mongo ? await new MongoDemoRun(options).RunAsync(cancel.Token) : await new DemoRun(options).RunAsync(cancel.Token);
         }
         catch (DemoFailedException e)
         {

@@ -24,6 +24,8 @@ internal static class RunCommand
             using var loggers = CliOptions.Loggers(live ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information);
             var log = loggers.CreateLogger("replication");
             foreach (var warning in loaded.Warnings) log.LogWarning("{Warning}", warning.Message);
+            if (loaded.Settings.Source.Type == SourceType.MongoDb)
+                return await MongoRun.RunAsync(loaded.Settings, live, loggers, log, cancellationToken).ConfigureAwait(false);
 
             var node = await StartNodeAsync(loaded.Settings, loggers, cancellationToken).ConfigureAwait(false);
             if (node.Failure is { } failure)

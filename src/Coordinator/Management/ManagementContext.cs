@@ -21,6 +21,9 @@ public sealed record ManagementContext(
     /// <summary>Decides what a finished full sync means in /progress: with mode <c>full</c> the table is done, otherwise it goes incremental.</summary>
     public SyncMode Mode { get; init; } = SyncMode.All;
 
+    /// <summary>Builds <c>/progress</c> when the checkpoints are not DynamoDB's (a MongoDB source); null = from <see cref="Checkpoints"/>.</summary>
+    public Func<CancellationToken, Task<Progress.ProgressReport>>? ProgressSource { get; init; }
+
     /// <summary>"Now" for rates, ETAs and lease expiry; tests pass a manual clock.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 }

@@ -51,7 +51,9 @@ internal sealed class ManagementRoutes(ManagementContext context, PrometheusExpo
 
     private async Task Progress(HttpContext http)
     {
-        var report = await progress.BuildAsync(http.RequestAborted).ConfigureAwait(false);
+        var report = context.ProgressSource is { } source
+            ? await source(http.RequestAborted).ConfigureAwait(false)
+            : await progress.BuildAsync(http.RequestAborted).ConfigureAwait(false);
         await ManagementJson.WriteAsync(http, new ProgressResponse(true, report)).ConfigureAwait(false);
     }
 

@@ -57,6 +57,9 @@ public sealed record ReplicationSettings(
 
     /// <summary>How long a stop waits for in-flight pages and batches before it cancels them.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>source.mongodb { … }</c> beyond the uri: how a MongoDB source is copied and followed.</summary>
+    public MongoSourceSettings MongoSource { get; init; } = MongoSourceSettings.Default;
 }
 
 public sealed record SourceSettings(SourceType Type, DynamoSourceSettings DynamoDb, string MongoUri);

@@ -69,6 +69,14 @@ internal sealed class SettingsReader(HoconConfig config)
             DrainTimeout = Positive(Get(c => c.GetDuration("drain-timeout"), TimeSpan.FromSeconds(30)), "drain-timeout"),
             StaleDocuments = Enum<StaleDocumentPolicy>("dead-letter.stale-document"),
             MaxRestartsAtOnePosition = AtLeast(Get(c => c.GetInt("supervision.max-restarts-at-one-position"), 10), 0, "supervision.max-restarts-at-one-position"),
+            MongoSource = new MongoSourceSettings(
+                Enum<ChangeStreamLevel>("source.mongodb.change-stream"),
+                Enum<UpdateApplication>("source.mongodb.updates"),
+                Enum<DdlPolicy>("source.mongodb.ddl"),
+                Enum<IndexBuild>("source.mongodb.indexes"),
+                Between(Get(c => c.GetInt("source.mongodb.copiers"), 4), 1, 256, "source.mongodb.copiers"),
+                Between(Get(c => c.GetInt("source.mongodb.range-documents"), 100_000), 1, int.MaxValue, "source.mongodb.range-documents"),
+                Between(Get(c => c.GetInt("source.mongodb.batch-size"), 1000), 1, 100_000, "source.mongodb.batch-size")),
         };
         _ = Get(c => c.GetBoolean("strict-config"), true);
 

@@ -7,9 +7,10 @@ namespace Replication.Testing.Demo;
 public sealed record DemoOptions
 {
     public const string Usage =
-        "usage: Replication.Testing demo [--items N] [--orders N] [--churn-seconds S] [--changes-per-second N] [--timeout-seconds S]\n" +
+        "usage: Replication.Testing demo [--mongo] [--items N] [--orders N] [--churn-seconds S] [--changes-per-second N] [--timeout-seconds S]\n" +
         "                                [--replication PATH-TO-replication] [--config hocon/demo.conf]";
 
+    // --mongo (MongoDB → MongoDB between two in-memory servers) is taken by Program before these are parsed.
     public int Items { get; init; } = 3000;
     public int Orders { get; init; } = 300;
     public TimeSpan ChurnDuration { get; init; } = TimeSpan.FromSeconds(10);

@@ -34,7 +34,7 @@ public static class StartupChecks
         var timeout = settings.StartupTimeout;
         var source = settings.Source.Type == SourceType.DynamoDb
             ? DynamoStartupProbe.CheckAsync(ReplicationNode.DynamoOptions(settings.Source.DynamoDb), SourceSetting(settings.Source.DynamoDb), timeout, cancellationToken)
-            : Task.CompletedTask;
+            : MongoStartupProbe.PingAsync("replication.source.mongodb.uri", settings.Source.MongoUri, timeout, cancellationToken);
         var targets = ConnectionStrings(settings).Where(c => c.Setting != "replication.source.mongodb.uri")
             .DistinctBy(c => c.Uri)
             .Select(c => MongoStartupProbe.PingAsync(c.Setting, c.Uri, timeout, cancellationToken))

@@ -18,8 +18,12 @@ public sealed record ChangeEvent(
     BsonDocument? FullDocumentBeforeChange = null,
     BsonDocument? UpdateDescription = null,
     string? ToDatabase = null,
-    string? ToCollection = null)
+    string? ToCollection = null,
+    BsonDocument? OperationDescription = null)
 {
     public ResumeToken Token => new(ClusterTime, Position);
     public ResumeToken InvalidateToken => new(ClusterTime, Position, IsInvalidate: true);
+
+    /// <summary>DDL events MongoDB (6.0+) shows only to streams opened with showExpandedEvents.</summary>
+    public bool IsExpanded => OperationType is "create" or "createIndexes" or "dropIndexes" or "modify";
 }

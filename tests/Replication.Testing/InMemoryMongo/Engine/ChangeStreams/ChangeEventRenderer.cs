@@ -40,6 +40,7 @@ public sealed class ChangeEventRenderer(ChangeStreamSpec spec, Func<string, stri
         if (e.ToDatabase is not null) doc.Add("to", new BsonDocument { { "db", e.ToDatabase }, { "coll", e.ToCollection! } });
         if (e.DocumentId is not null) doc.Add("documentKey", new BsonDocument { { "_id", e.DocumentId } });
         if (e.UpdateDescription is not null) doc.Add("updateDescription", e.UpdateDescription);
+        if (e.OperationDescription is not null) doc.Add("operationDescription", e.OperationDescription);
         if (spec.FullDocumentBeforeChange != "off" && e.OperationType is "update" or "replace" or "delete")
             doc.Add("fullDocumentBeforeChange", (BsonValue?)e.FullDocumentBeforeChange ?? BsonNull.Value);
         return doc;

@@ -19,12 +19,14 @@ public sealed class ChangeStreamCursor : ServerCursor
     private readonly ChangeEventRenderer _renderer;
     private readonly Pipeline _filters;
     private readonly TimeSpan _defaultAwait;
+    private readonly bool _showExpanded;
     private ResumeToken _scanned;
     private bool _invalidated;
 
     public ChangeStreamCursor(ChangeLog log, ChangeStreamScope scope, ChangeEventRenderer renderer, Pipeline filters,
-        ResumeToken start, TimeSpan defaultAwait) : base(scope.Namespace)
+        ResumeToken start, TimeSpan defaultAwait, bool showExpanded = false) : base(scope.Namespace)
     {
+        _showExpanded = showExpanded;
         _log = log;
         _scope = scope;
         _renderer = renderer;
@@ -51,7 +53,7 @@ public sealed class ChangeStreamCursor : ServerCursor
             foreach (var e in events)
             {
                 _scanned = e.Token;
-                if (!_scope.Includes(e)) continue;
+                if (!_scope.Includes(e) || e.IsExpanded && !_showExpanded) continue;
                 batch.AddRange(_filters.Run([_renderer.Render(e)]));
                 if (_scope.IsInvalidatedBy(e))
                 {

@@ -18,7 +18,7 @@ public static class ChangeStreamOpener
         var log = instance.ChangeLog;
         var start = StartPosition(log, spec);
         var renderer = new ChangeEventRenderer(spec, (db, coll, id) => Lookup(instance, db, coll, id));
-        return new ChangeStreamCursor(log, scope, renderer, new Pipeline(rest), start, instance.Options.DefaultAwaitTime);
+        return new ChangeStreamCursor(log, scope, renderer, new Pipeline(rest), start, instance.Options.DefaultAwaitTime, spec.ShowExpandedEvents);
     }
 
     private static ChangeStreamScope Scope(string database, BsonValue target, ChangeStreamSpec spec)

@@ -10,7 +10,8 @@ public sealed record ChangeStreamSpec(
     ResumeToken? ResumeAfter,
     ResumeToken? StartAfter,
     BsonTimestamp? StartAtOperationTime,
-    bool AllChangesForCluster)
+    bool AllChangesForCluster,
+    bool ShowExpandedEvents = false)
 {
     public static ChangeStreamSpec Parse(BsonValue stage)
     {
@@ -19,6 +20,7 @@ public sealed record ChangeStreamSpec(
         ResumeToken? resumeAfter = null, startAfter = null;
         BsonTimestamp? startAt = null;
         var cluster = false;
+        var expanded = false;
         foreach (var (name, value) in d)
         {
             switch (name)
@@ -39,7 +41,8 @@ public sealed record ChangeStreamSpec(
                     startAt = value as BsonTimestamp ?? throw MongoCommandException.TypeMismatch("startAtOperationTime must be a timestamp");
                     break;
                 case "allChangesForCluster": cluster = value is BsonBoolean { Value: true }; break;
-                case "showExpandedEvents" or "allowToRunOnConfigDB" or "allowToRunOnSystemNS": break;
+                case "showExpandedEvents": expanded = value is BsonBoolean { Value: true }; break;
+                case "allowToRunOnConfigDB" or "allowToRunOnSystemNS": break;
                 default:
                     throw new MongoCommandException(MongoErrorCode.Location40415, $"BSON field '$changeStream.{name}' is an unknown field.");
             }
@@ -50,6 +53,6 @@ public sealed record ChangeStreamSpec(
         if (resumeAfter is { IsInvalidate: true })
             throw new MongoCommandException(MongoErrorCode.InvalidResumeToken,
                 "Attempting to resume a change stream using 'resumeAfter' is not allowed from an invalidate notification.");
-        return new ChangeStreamSpec(fullDocument, before, resumeAfter, startAfter, startAt, cluster);
+        return new ChangeStreamSpec(fullDocument, before, resumeAfter, startAfter, startAt, cluster, expanded);
     }
 }

@@ -5,7 +5,7 @@ using Replication.Testing.InMemoryMongo.Engine.Query;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Commands;
 
-/// <summary>find: filter, sort, skip, limit, projection; first batch of <c>batchSize</c> (default 101) and a cursor for the rest.</summary>
+/// <summary>find: filter, sort, skip, limit, projection, min/max index bounds (with a hint); first batch of <c>batchSize</c> (default 101) and a cursor for the rest.</summary>
 public sealed class FindCommand : IMongoCommand
 {
     private const int DefaultFirstBatch = 101;
@@ -36,8 +36,11 @@ public sealed class FindCommand : IMongoCommand
         lock (db.Gate)
         {
             var collection = db.Find(name);
-            var earlyStop = sort.IsEmpty && limit > 0 ? (int)Math.Min(int.MaxValue, skip + limit) : 0;
+            var bounds = IndexBounds.Parse(invocation.Document("min"), invocation.Document("max"), invocation.Command["hint"],
+                index => collection?.Indexes.FirstOrDefault(i => i.Name == index)?.Key);
+            var earlyStop = sort.IsEmpty && limit > 0 && bounds is null ? (int)Math.Min(int.MaxValue, skip + limit) : 0;
             matched = collection is null ? [] : CollectionScan.Matching(collection, filter, earlyStop);
+            if (bounds is not null) matched = matched.Where(bounds.Contains).ToList();
         }
         IEnumerable<BsonDocument> results = sort.Sort(matched).Skip((int)Math.Min(skip, int.MaxValue));
         if (limit > 0) results = results.Take((int)Math.Min(limit, int.MaxValue));

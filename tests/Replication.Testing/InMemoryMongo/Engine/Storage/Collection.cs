@@ -98,6 +98,7 @@ public sealed class Collection
             _uniqueKeys[index] = keys;
         }
         _indexes.Add(index);
+        if (!index.IsIdIndex) LogIndexEvent("createIndexes", index);
     }
 
     public bool RemoveIndex(string name)
@@ -106,8 +107,13 @@ public sealed class Collection
         if (index is null) return false;
         _indexes.Remove(index);
         _uniqueKeys.Remove(index);
+        LogIndexEvent("dropIndexes", index);
         return true;
     }
+
+    private void LogIndexEvent(string operation, IndexDefinition index) =>
+        _log.Append((position, time) => new ChangeEvent(position, time, WallTime(), operation, DatabaseName, Name,
+            OperationDescription: new BsonDocument { { "indexes", new BsonArray { index.Spec } } }));
 
     /// <summary>Empties the collection without logging per-document deletes (drop does this, and logs the drop).</summary>
     public void Clear()

@@ -36,6 +36,10 @@ public sealed class Database(string name, ChangeLog log)
             throw new MongoCommandException(MongoErrorCode.NamespaceExists, $"Collection {Name}.{collection} already exists.");
         var c = new Collection(Name, collection, options, log);
         _collections.Add(collection, c);
+        var description = new BsonDocument { { "idIndex", new BsonDocument { { "v", 2 }, { "key", new BsonDocument { { "_id", 1 } } }, { "name", "_id_" } } } };
+        foreach (var (option, value) in options) description[option] = value;
+        log.Append((position, time) => new ChangeEvent(position, time, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), "create", Name, collection,
+            OperationDescription: description));
         return c;
     }
 

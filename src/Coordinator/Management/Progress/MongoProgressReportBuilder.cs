@@ -1,0 +1,60 @@
+using Replication.Configuration;
+using Replication.ShardActors.MongoSource;
+
+namespace Replication.Coordinator.Management.Progress;
+
+/// <summary>
+/// <c>/progress</c> for a MongoDB source, in the same shape as for DynamoDB: one entry per source namespace (its target
+/// namespace as the collection, its <c>_id</c> ranges as segments, the change streams as shards), read from the
+/// checkpoint database so every node reports the whole run.
+/// </summary>
+public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints, TimeProvider clock)
+{
+    private readonly RateSampler _itemRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
+    private readonly RateSampler _eventRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
+
+    public async Task<ProgressReport> BuildAsync(CancellationToken cancellationToken) =>
+        await DependencyUnavailableException.Guard("checkpoint database", () => BuildCoreAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
+
+    private async Task<ProgressReport> BuildCoreAsync(CancellationToken cancellationToken)
+    {
+        var state = await checkpoints.LoadStateAsync(cancellationToken).ConfigureAwait(false);
+        if (state is null) return new ProgressReport("IDLE", "recording the start position", null, 0, new CollectionCopyProgress(0, 0), []);
+        var collections = await checkpoints.LoadCollectionsAsync(state.Generation, cancellationToken).ConfigureAwait(false);
+        var ranges = (await checkpoints.LoadRangesAsync(state.Generation, cancellationToken).ConfigureAwait(false)).ToLookup(r => r.Namespace);
+        var streams = await checkpoints.LoadStreamsAsync(state.Generation, cancellationToken).ConfigureAwait(false);
+        var applied = await checkpoints.LoadAppliedAsync(cancellationToken).ConfigureAwait(false);
+        var now = clock.GetUtcNow();
+        var following = state.Phase == MongoSyncPhase.Incremental;
+        var shardCounts = new ShardCounts(streams.Count, 0, following ? streams.Count : 0, following ? 0 : streams.Count);
+        double? lag = following && streams.Count > 0 ? streams.Max(s => s.LagSeconds) : null;
+
+        var tables = new List<TableProgressReport>();
+        foreach (var c in collections.OrderBy(c => c.Namespace, StringComparer.Ordinal))
+        {
+            var own = ranges[c.Namespace].ToList();
+            var copied = own.Sum(r => r.Copied);
+            var series = $"{c.Namespace}#{state.Generation}";
+            var itemsPerSecond = _itemRates.Observe(series, copied, now);
+            var events = applied.GetValueOrDefault(c.Namespace);
+            var eventsPerSecond = _eventRates.Observe(series, events, now);
+            var phase = !c.Done ? TablePhase.FullSync : state.Phase == MongoSyncPhase.Done ? TablePhase.Done : TablePhase.Incremental;
+            double? eta = !c.Done && itemsPerSecond is > 0 && c.EstimatedDocuments > copied ? (c.EstimatedDocuments - copied) / itemsPerSecond.Value : null;
+            var status = c.Done ? "Done" : copied > 0 || own.Any(r => r.Done) ? "Running" : "NotStarted";
+            tables.Add(new TableProgressReport(c.Namespace, c.Target, state.Generation, phase,
+                new FullSyncProgress(status, copied, c.EstimatedDocuments, own.Count(r => r.Done), own.Count, itemsPerSecond, eta,
+                    new DateTimeOffset(state.StartedAt, TimeSpan.Zero), state.CopyFinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : null),
+                shardCounts, events, eventsPerSecond, lag));
+        }
+        var stateName = state.Phase == MongoSyncPhase.Done ? "COMPLETED" : "RUNNING";
+        var info = state.Phase switch
+        {
+            MongoSyncPhase.Starting => "recording the start position",
+            MongoSyncPhase.Copying => "collection copy",
+            MongoSyncPhase.Done => "collection copy completed",
+            _ => "change event application",
+        };
+        return new ProgressReport(stateName, info, lag is { } l ? (long)Math.Round(l) : null, streams.Sum(s => s.EventsApplied),
+            new CollectionCopyProgress(tables.Sum(t => t.FullSync.EstimatedItems ?? 0), tables.Sum(t => t.FullSync.ItemsWritten)), tables);
+    }
+}

@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Logging;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Replication.Metrics;
+
+namespace Replication.ShardActors.MongoSource;
+
+/// <summary>The source no longer holds the changes after a saved resume point (the oplog rolled past it): a gap, handled by incremental.on-trimmed-data.</summary>
+public sealed class ResumePointLostException(string unit, string detail)
+    : Exception($"the change stream '{unit}' cannot resume from its checkpoint: the source's oplog no longer holds that point ({detail})")
+{
+    public string Unit { get; } = unit;
+}
+
+/// <summary>
+/// Follows one change stream from its checkpoint: each batch is applied by <see cref="ChangeApplier"/>, then the resume
+/// token after it is checkpointed (an empty batch moves the token too, so an idle stream's position stays fresh in the
+/// oplog). Transient faults reopen the stream from the checkpoint with back-off; an invalidate (a database stream's
+/// dropDatabase) reopens after it; a lost resume point throws <see cref="ResumePointLostException"/>.
+/// </summary>
+public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier applier, MongoSyncCheckpoints checkpoints, ReplicationMetrics metrics, ILogger logger)
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled (the checkpoint stays at the last applied batch).</summary>
+    public async Task RunAsync(StreamCheckpoint start, Action<AppliedBatch>? applied, CancellationToken cancellationToken)
+    {
+        var token = start.ResumeToken;
+        var backoff = FirstBackoff;
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                using var cursor = await streams.OpenAsync(start.Unit, token, cancellationToken).ConfigureAwait(false);
+                while (await cursor.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    var batch = cursor.Current.ToList();
+                    var invalidate = batch.FirstOrDefault(e => e["operationType"].AsString == "invalidate");
+                    AppliedBatch? result = null;
+                    if (batch.Count > 0)
+                    {
+                        result = await applier.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+                        foreach (var (ns, count) in result.PerNamespace) metrics.RecordsApplied(ns, count);
+                        if (result.DeadLettered > 0) metrics.DeadLettered(start.Unit, result.DeadLettered);
+                    }
+                    var next = invalidate is not null ? (BsonDocument)BsonDocumentCopy.Of(invalidate["_id"]) : cursor.GetResumeToken() ?? token;
+                    foreach (var e in batch) e.Dispose();
+                    if (result is not null || !next.Equals(token))
+                    {
+                        // Only now, with the batch acknowledged by the target, may the stream's position move past it.
+                        await checkpoints.SaveStreamPositionAsync(start.Unit, start.Generation, next, result?.Applied ?? 0, result?.LastEventTime, result?.PerNamespace,
+                            cancellationToken).ConfigureAwait(false);
+                        token = next;
+                        if (result is not null) applied?.Invoke(result);
+                    }
+                    backoff = FirstBackoff;
+                    if (invalidate is not null) break;
+                }
+            }
+            catch (MongoCommandException e) when (IsHistoryLost(e))
+            {
+                throw new ResumePointLostException(start.Unit, e.Message);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is MongoException or TimeoutException or IOException)
+            {
+                metrics.Error(start.Unit, "change-stream");
+                logger.LogWarning("change stream {Unit}: {Error}; reopening from its checkpoint in {Delay}", start.Unit, e.Message, backoff);
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(LongestBackoff.Ticks, backoff.Ticks * 2));
+            }
+        }
+    }
+
+    /// <summary>ChangeStreamHistoryLost (286), or the older ways a server says the resume point left the oplog.</summary>
+    public static bool IsHistoryLost(MongoCommandException e) =>
+        e.Code == 286 || e.Code == 136 || e.Code == 280 && e.Message.Contains("no longer be in the oplog", StringComparison.OrdinalIgnoreCase);
+}

@@ -1,0 +1,227 @@
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Logging;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Replication.Configuration;
+using Replication.Metrics;
+
+namespace Replication.ShardActors.MongoSource;
+
+/// <summary>How a MongoDB → MongoDB run ended (mode full, a stop on a lost resume point, or a failure).</summary>
+public sealed record MongoSyncEnded(bool Success, string Message);
+
+/// <summary>
+/// MongoDB → MongoDB, start to end, resumable at every step from the checkpoint database:
+/// <list type="number">
+/// <item>Starting: the change streams' resume tokens are recorded before anything is copied.</item>
+/// <item>Copying: the selected namespaces are planned (target collection created with the source's options, indexes
+/// before or after, large collections split into <c>_id</c> ranges) and their ranges copied by parallel DB-syncers under
+/// one documents-per-second limit; each range checkpoints its last <c>_id</c>.</item>
+/// <item>Incremental: the change streams are followed from the recorded tokens; every change made during the copy is
+/// applied again, idempotently.</item>
+/// </list>
+/// A lost resume point (the oplog rolled over) starts a new generation: the targets are dropped and copied again from a
+/// new start position (<c>incremental.on-trimmed-data = resync</c>), or the run stops (<c>stop</c>).
+/// </summary>
+public sealed class MongoSyncPipeline : IDisposable
+{
+    private readonly IMongoClient _source;
+    private readonly IMongoClient _target;
+    private readonly MongoSyncCheckpoints _checkpoints;
+    private readonly ReplicationSettings _settings;
+    private readonly MongoSourceSettings _mongo;
+    private readonly ReplicationMetrics _metrics;
+    private readonly ILogger _logger;
+    private readonly NamespaceMap _map;
+    private readonly ChangeStreams _streams;
+    private readonly RateLimiter? _limiter;
+
+    public MongoSyncPipeline(IMongoClient source, IMongoClient target, MongoSyncCheckpoints checkpoints, ReplicationSettings settings,
+        ReplicationMetrics metrics, ILoggerFactory loggers)
+    {
+        _source = source;
+        _target = target;
+        _checkpoints = checkpoints;
+        _settings = settings;
+        _mongo = settings.MongoSource;
+        _metrics = metrics;
+        _logger = loggers.CreateLogger<MongoSyncPipeline>();
+        _map = new NamespaceMap(settings.Filter.Include, settings.Filter.Exclude, settings.Renames);
+        _streams = new ChangeStreams(source, _mongo);
+        Preparer = new TargetPreparer(source, target, loggers.CreateLogger<TargetPreparer>());
+        var perSecond = settings.FullSync.ItemsPerSecond;
+        _limiter = perSecond > 0
+            ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = perSecond,
+                TokensPerPeriod = Math.Max(1, perSecond / 10),
+                ReplenishmentPeriod = TimeSpan.FromMilliseconds(100),
+                QueueLimit = int.MaxValue,
+                QueueProcessingOrder = QueueProcessingOrder.OldestFirst,
+                AutoReplenishment = true,
+            })
+            : null;
+    }
+
+    public NamespaceMap Map => _map;
+
+    /// <summary>Indexes, options and views the target refused, for the logs and /progress.</summary>
+    public TargetPreparer Preparer { get; }
+
+    /// <summary>The phase this node's run is in (the checkpoint database has the cluster-wide truth).</summary>
+    public MongoSyncPhase Phase { get; private set; } = MongoSyncPhase.Starting;
+
+    /// <summary>Runs until the work is over (mode full) or <paramref name="cancellationToken"/> stops it.</summary>
+    public async Task<MongoSyncEnded> RunAsync(CancellationToken cancellationToken)
+    {
+        var state = await _checkpoints.LoadStateAsync(cancellationToken).ConfigureAwait(false)
+            ?? new MongoSyncState(1, MongoSyncPhase.Starting, DateTime.UtcNow, null);
+        var backoff = FirstBackoff;
+        while (true)
+        {
+            Phase = state.Phase;
+            try
+            {
+                var next = await StepAsync(state, cancellationToken).ConfigureAwait(false);
+                if (next.Ended is { } ended) return ended;
+                state = next.State!;
+                backoff = FirstBackoff;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is MongoException or TimeoutException or IOException)
+            {
+                // The source, target or checkpoint database is away for a while: the step runs again from the checkpoints.
+                _metrics.Error("mongodb", "transient");
+                _logger.LogWarning("{Phase}: {Error}; trying again from the checkpoints in {Delay}", state.Phase, e.Message, backoff);
+                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
+                backoff = TimeSpan.FromTicks(Math.Min(LongestBackoff.Ticks, backoff.Ticks * 2));
+            }
+        }
+    }
+
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(30);
+
+    /// <summary>Runs one phase; returns the next state, or how the run ended.</summary>
+    private async Task<(MongoSyncState? State, MongoSyncEnded? Ended)> StepAsync(MongoSyncState state, CancellationToken cancellationToken)
+    {
+        switch (state.Phase)
+        {
+            case MongoSyncPhase.Starting:
+                await RecordStartAsync(state.Generation, cancellationToken).ConfigureAwait(false);
+                state = state with { Phase = _settings.Mode == SyncMode.Incremental ? MongoSyncPhase.Incremental : MongoSyncPhase.Copying };
+                await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+                return (state, null);
+            case MongoSyncPhase.Copying:
+                await CopyAsync(state.Generation, dropTargets: _settings.FullSync.DropTarget || state.Generation > 1, cancellationToken).ConfigureAwait(false);
+                state = state with { Phase = _settings.Mode == SyncMode.Full ? MongoSyncPhase.Done : MongoSyncPhase.Incremental, CopyFinishedAt = DateTime.UtcNow };
+                await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+                _logger.LogInformation("collection copy finished (generation {Generation})", state.Generation);
+                return (state, null);
+            case MongoSyncPhase.Incremental:
+                try
+                {
+                    await FollowAsync(state.Generation, cancellationToken).ConfigureAwait(false);
+                }
+                catch (ResumePointLostException e)
+                {
+                    _metrics.Error(e.Unit, "trimmed-data");
+                    if (_settings.Incremental.OnTrimmedData == TrimmedDataPolicy.Stop)
+                    {
+                        _logger.LogError("{Error}; stopping (incremental.on-trimmed-data = stop)", e.Message);
+                        return (null, new MongoSyncEnded(false, $"{e.Message}; stopped by incremental.on-trimmed-data = stop (set it to resync to copy again)"));
+                    }
+                    _logger.LogError("{Error}; copying again from a new start position (incremental.on-trimmed-data = resync)", e.Message);
+                    await _checkpoints.ForgetAsync(cancellationToken).ConfigureAwait(false);
+                    state = new MongoSyncState(state.Generation + 1, MongoSyncPhase.Starting, DateTime.UtcNow, null);
+                    await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+                }
+                return (state, null);
+            default:
+                return (null, new MongoSyncEnded(true, "full sync finished (mode full)"));
+        }
+    }
+
+    /// <summary>Reads and saves each change stream's current resume token: from here on, nothing made on the source can be missed.</summary>
+    private async Task RecordStartAsync(int generation, CancellationToken cancellationToken)
+    {
+        foreach (var unit in await _streams.UnitsAsync(_map, cancellationToken).ConfigureAwait(false))
+        {
+            var token = await _streams.CurrentPositionAsync(unit, cancellationToken).ConfigureAwait(false);
+            await _checkpoints.SaveStartAsync(unit, generation, token, cancellationToken).ConfigureAwait(false);
+            _logger.LogInformation("change stream {Unit}: start position recorded before the copy ({Token})", unit, token.ToJson());
+        }
+    }
+
+    private async Task CopyAsync(int generation, bool dropTargets, CancellationToken cancellationToken)
+    {
+        var planned = (await _checkpoints.LoadCollectionsAsync(generation, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Namespace);
+        var sourceCollections = await ListSelectedAsync(cancellationToken).ConfigureAwait(false);
+        var planner = new CollectionPlanner(_source, _target, _checkpoints, Preparer, _map, _mongo, generation, dropTargets, _logger);
+        await Parallel.ForEachAsync(sourceCollections.Where(c => !planned.ContainsKey(c.Namespace.FullName)),
+            new ParallelOptions { MaxDegreeOfParallelism = _mongo.Copiers, CancellationToken = cancellationToken },
+            async (c, ct) => await planner.PlanAsync(c.Namespace, c.Entry, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+        var ranges = await _checkpoints.LoadRangesAsync(generation, cancellationToken).ConfigureAwait(false);
+        var copier = new RangeCopier(_source, _target, _checkpoints, _limiter, Math.Max(1, _settings.FullSync.ItemsPerSecond), _mongo.BatchSize);
+        var syncers = new DbSyncers(copier, _metrics, _logger, _mongo.Copiers);
+        await syncers.CopyAsync(ranges.Where(r => !r.Done).OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Index).ToList(), cancellationToken)
+            .ConfigureAwait(false);
+
+        foreach (var collection in await _checkpoints.LoadCollectionsAsync(generation, cancellationToken).ConfigureAwait(false))
+        {
+            if (!collection.IndexesBuilt && _mongo.Indexes == IndexBuild.After)
+                await Preparer.CopyIndexesAsync(Namespaces.Parse(collection.Namespace),
+                    Namespaces.Parse(collection.Target), cancellationToken).ConfigureAwait(false);
+            if (!collection.Done) await _checkpoints.MarkCollectionAsync(generation, collection.Namespace, indexesBuilt: true, done: true, cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The source's collections and views the filter selects, with their listCollections entries.</summary>
+    private async Task<List<(CollectionNamespace Namespace, BsonDocument Entry)>> ListSelectedAsync(CancellationToken cancellationToken)
+    {
+        var selected = new List<(CollectionNamespace, BsonDocument)>();
+        var databases = await (await _source.ListDatabaseNamesAsync(cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var database in databases.Where(_map.MayInclude))
+        {
+            var entries = await (await _source.GetDatabase(database).ListCollectionsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
+                .ToListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var entry in entries)
+            {
+                var ns = new CollectionNamespace(database, entry["name"].AsString);
+                if (_map.Includes(ns)) selected.Add((ns, entry));
+            }
+        }
+        return selected;
+    }
+
+    private async Task FollowAsync(int generation, CancellationToken cancellationToken)
+    {
+        var starts = await _checkpoints.LoadStreamsAsync(generation, cancellationToken).ConfigureAwait(false);
+        if (starts.Count == 0) throw new InvalidOperationException($"no change stream position recorded for generation {generation}");
+        var deadLetters = _checkpoints.Database.GetCollection<BsonDocument>(_settings.DeadLetterCollection);
+        var applier = new ChangeApplier(_target, _map, _mongo, Preparer, deadLetters, _logger);
+        var follower = new ChangeStreamFollower(_streams, applier, _checkpoints, _metrics, _logger);
+        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = starts.Select(s => follower.RunAsync(s, null, stopAll.Token)).ToList();
+        try
+        {
+            // The first to fail (a lost resume point) stops the others.
+            var first = await Task.WhenAny(running).ConfigureAwait(false);
+            await first.ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopAll.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(running).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    public void Dispose() => _limiter?.Dispose();
+}

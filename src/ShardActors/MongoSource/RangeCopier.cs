@@ -1,0 +1,84 @@
+using System.Threading.RateLimiting;
+using MongoDB.Bson;
+using MongoDB.Driver;
+
+namespace Replication.ShardActors.MongoSource;
+
+/// <summary>
+/// Copies one <c>_id</c> range of a collection: reads it in <c>_id</c> order as raw BSON (index bounds min/max with a hint,
+/// so any mix of <c>_id</c> types is covered), writes each batch as unordered replace-by-<c>_id</c> upserts (a replay after
+/// a crash rewrites the same documents), and only then checkpoints the batch's last <c>_id</c>. A restart resumes at that
+/// <c>_id</c> (inclusive: one document is written again).
+/// </summary>
+public sealed class RangeCopier(IMongoClient source, IMongoClient target, MongoSyncCheckpoints checkpoints, RateLimiter? limiter, int documentsPerSecond, int batchSize)
+{
+    private static readonly BsonDocument IdIndex = new("_id", 1);
+
+    /// <summary>Copies what is left of <paramref name="range"/>; <paramref name="copied"/> is told each acknowledged batch's size.</summary>
+    public async Task CopyAsync(RangeCheckpoint range, Action<long> copied, CancellationToken cancellationToken)
+    {
+        var from = Namespaces.Parse(range.Namespace);
+        var to = Namespaces.Parse(range.Target);
+        var sourceCollection = source.GetDatabase(from.DatabaseNamespace.DatabaseName).GetCollection<RawBsonDocument>(from.CollectionName);
+        var targetCollection = target.GetDatabase(to.DatabaseNamespace.DatabaseName).GetCollection<RawBsonDocument>(to.CollectionName);
+        var options = new FindOptions<RawBsonDocument, RawBsonDocument> { Sort = IdIndex, Hint = IdIndex, BatchSize = batchSize };
+        var start = range.LastId ?? range.Min;
+        if (start is not BsonMinKey) options.Min = new BsonDocument("_id", start);
+        if (range.Max is not BsonMaxKey) options.Max = new BsonDocument("_id", range.Max);
+
+        using var cursor = await sourceCollection.FindAsync(FilterDefinition<RawBsonDocument>.Empty, options, cancellationToken).ConfigureAwait(false);
+        while (await cursor.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+        {
+            var batch = cursor.Current as IReadOnlyList<RawBsonDocument> ?? cursor.Current.ToList();
+            if (batch.Count == 0) continue;
+            await ThrottleAsync(batch.Count, cancellationToken).ConfigureAwait(false);
+            var writes = new List<WriteModel<RawBsonDocument>>(batch.Count);
+            foreach (var document in batch)
+                writes.Add(new ReplaceOneModel<RawBsonDocument>(new BsonDocument("_id", document["_id"]), document) { IsUpsert = true });
+            await targetCollection.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+            // Only now, with the batch acknowledged by the target, may the range's position move past it.
+            var last = BsonDocumentCopy.Of(batch[^1]["_id"]);
+            foreach (var document in batch) document.Dispose();
+            await checkpoints.SaveRangeProgressAsync(range, last, batch.Count, cancellationToken).ConfigureAwait(false);
+            copied(batch.Count);
+        }
+        await checkpoints.MarkRangeDoneAsync(range, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The range as its checkpoint has it now (after a failure, its last acknowledged position).</summary>
+    public async Task<RangeCheckpoint> ReloadAsync(RangeCheckpoint range, CancellationToken cancellationToken) =>
+        (await checkpoints.LoadRangesAsync(range.Generation, cancellationToken).ConfigureAwait(false)).Single(r => r.Id == range.Id);
+
+    private async Task ThrottleAsync(int documents, CancellationToken cancellationToken)
+    {
+        if (limiter is null) return;
+        for (var left = documents; left > 0;)
+        {
+            var take = Math.Min(left, documentsPerSecond);
+            using var lease = await limiter.AcquireAsync(take, cancellationToken).ConfigureAwait(false);
+            left -= take;
+        }
+    }
+
+}
+
+/// <summary>Deep copies of values read from raw documents, whose buffers are released with their batch.</summary>
+internal static class BsonDocumentCopy
+{
+    public static BsonValue Of(BsonValue value) => value switch
+    {
+        RawBsonDocument d => new BsonDocument(d.Elements.Select(e => new BsonElement(e.Name, Of(e.Value)))),
+        RawBsonArray a => new BsonArray(a.Values.Select(Of)),
+        _ => value,
+    };
+}
+
+/// <summary>"db.collection" text ↔ <see cref="CollectionNamespace"/> (the database name holds no dot).</summary>
+internal static class Namespaces
+{
+    public static CollectionNamespace Parse(string ns)
+    {
+        var dot = ns.IndexOf('.');
+        return new CollectionNamespace(ns[..dot], ns[(dot + 1)..]);
+    }
+}

@@ -1,0 +1,68 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using MongoDB.Bson;
+using Replication.ShardActors.MongoSource;
+using Replication.Tests.Cli;
+using Xunit.Abstractions;
+
+namespace Replication.Tests.MongoSource;
+
+/// <summary>A MongoDB source seen from outside, as for DynamoDB: /progress, /metrics and `replication status`.</summary>
+public sealed class MongoToMongoObservabilityTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private MongoToMongoHarness _h = null!;
+
+    public Task InitializeAsync()
+    {
+        _h = new MongoToMongoHarness(output);
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _h.DisposeAsync();
+
+    [Fact]
+    public async Task Progress_metrics_and_status_report_the_copy_and_the_change_events_per_namespace()
+    {
+        await MongoToMongoReplicationTests.SeedAsync(_h, orders: 700);
+        var settings = _h.Settings("replication.source.mongodb.range-documents=300", "replication.filter.include=[\"shop\"]",
+            "replication.filter.exclude=[\"shop.audit\"]");
+        await using var node = await _h.StartNodeAsync(settings);
+        await _h.WaitForPhaseAsync(settings, MongoSyncPhase.Incremental);
+        await MongoToMongoReplicationTests.MutateAsync(_h, round: 1);
+        await _h.WaitUntilEqualAsync(new Dictionary<string, string> { ["shop.orders"] = "shop.orders", ["shop.customers"] = "shop.customers" });
+
+        using var http = new HttpClient { BaseAddress = node.Management.BaseAddress };
+        JsonElement progress = default;
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(1);
+        do
+        {
+            progress = (await http.GetFromJsonAsync<JsonElement>("progress")).GetProperty("progress");
+            if (progress.GetProperty("totalEventsApplied").GetInt64() >= 80) break;
+            await Task.Delay(200);
+        } while (DateTime.UtcNow < deadline);
+        Assert.Equal("RUNNING", progress.GetProperty("state").GetString());
+        Assert.Equal("change event application", progress.GetProperty("info").GetString());
+        Assert.True(progress.GetProperty("lagTimeSeconds").GetInt64() >= 0);
+        var tables = progress.GetProperty("tables").EnumerateArray().ToDictionary(t => t.GetProperty("table").GetString()!);
+        Assert.Equal(["shop.customers", "shop.orders"], tables.Keys.Order());
+        var orders = tables["shop.orders"];
+        Assert.Equal("incremental", orders.GetProperty("phase").GetString());
+        Assert.Equal("shop.orders", orders.GetProperty("collection").GetString());
+        var fullSync = orders.GetProperty("fullSync");
+        Assert.Equal("Done", fullSync.GetProperty("status").GetString());
+        Assert.True(fullSync.GetProperty("itemsWritten").GetInt64() >= 700);
+        Assert.Equal(3, fullSync.GetProperty("totalSegments").GetInt32());
+        Assert.Equal(3, fullSync.GetProperty("segmentsDone").GetInt32());
+        Assert.Equal(60, orders.GetProperty("eventsApplied").GetInt64());
+
+        var metrics = await http.GetStringAsync("metrics");
+        Assert.Contains("replication_fullsync_items_written", metrics);
+        Assert.Contains("table=\"shop.orders\"", metrics);
+        Assert.Contains("replication_incremental_records_applied", metrics);
+
+        var status = await ReplicationCli.RunAsync("status", "--url", node.Management.BaseAddress.ToString());
+        Assert.True(status.ExitCode == 0, $"exit code {status.ExitCode}; stderr: {status.Error}; stdout: {status.Output}");
+        Assert.Contains("progress: RUNNING, change event application", status.Output);
+        Assert.Contains(status.Output.Split('\n'), l => l.Contains("shop.orders") && l.Contains("incremental"));
+    }
+}

@@ -1,0 +1,64 @@
+using MongoDB.Driver;
+using Replication.Configuration;
+using Replication.ShardActors.MongoSource;
+
+namespace Replication.Tests.MongoSource;
+
+public sealed class NamespaceMapTests
+{
+    private static NamespaceMap Map(string[] include, string[] exclude, Dictionary<string, string>? renames = null) =>
+        new(include, exclude, renames ?? []);
+
+    [Fact]
+    public void Database_and_namespace_patterns_select_collections_and_exclude_wins()
+    {
+        var map = Map(["shop", "crm.cust*"], ["shop.audit*"]);
+        Assert.True(map.Includes("shop", "orders"));
+        Assert.False(map.Includes("shop", "audit_2026"));
+        Assert.True(map.Includes("crm", "customers"));
+        Assert.False(map.Includes("crm", "leads"));
+        Assert.False(map.Includes("other", "orders"));
+        Assert.True(map.MayInclude("crm"));
+        Assert.False(map.MayInclude("other"));
+    }
+
+    [Fact]
+    public void System_databases_and_system_collections_are_never_selected()
+    {
+        var map = Map(["*"], []);
+        Assert.False(map.Includes("admin", "users"));
+        Assert.False(map.Includes("local", "oplog.rs"));
+        Assert.False(map.Includes("config", "chunks"));
+        Assert.False(map.Includes("shop", "system.views"));
+        Assert.False(map.MayInclude("admin"));
+        Assert.True(map.Includes("shop", "orders"));
+    }
+
+    [Fact]
+    public void A_namespace_rename_wins_over_its_database_rename()
+    {
+        var map = Map(["*"], [], new() { ["shop"] = "shop2", ["shop.customers"] = "crm.clients", ["shop.items"] = "products" });
+        Assert.Equal("shop2.orders", map.Target(new CollectionNamespace("shop", "orders")).FullName);
+        Assert.Equal("crm.clients", map.Target(new CollectionNamespace("shop", "customers")).FullName);
+        Assert.Equal("shop2.products", map.Target(new CollectionNamespace("shop", "items")).FullName);
+        Assert.Equal("other.x", map.Target(new CollectionNamespace("other", "x")).FullName);
+    }
+
+    [Fact]
+    public void MongoDB_source_keys_are_read_and_a_bad_value_names_its_key()
+    {
+        var settings = ReplicationConfiguration.Load(null,
+        [
+            "replication.source.type=mongodb", "replication.source.mongodb.uri=\"mongodb://h/\"", "replication.source.mongodb.updates=operator",
+            "replication.source.mongodb.change-stream=database", "replication.source.mongodb.ddl=report", "replication.source.mongodb.indexes=before",
+            "replication.source.mongodb.copiers=8",
+        ], new Dictionary<string, string>()).Settings;
+        Assert.Equal(new MongoSourceSettings(ChangeStreamLevel.Database, UpdateApplication.Operator, DdlPolicy.Report, IndexBuild.Before, 8, 100_000, 1000),
+            settings.MongoSource);
+
+        var e = Assert.Throws<ConfigurationException>(() => ReplicationConfiguration.Load(null,
+            ["replication.source.type=mongodb", "replication.source.mongodb.uri=\"mongodb://h/\"", "replication.source.mongodb.updates=patch"],
+            new Dictionary<string, string>()));
+        Assert.Contains(e.Problems, p => p.Contains("replication.source.mongodb.updates") && p.Contains("full-document") || p.Contains("fulldocument"));
+    }
+}
