@@ -57,7 +57,16 @@ public sealed record ReplicationSettings(
 
     /// <summary>How long a stop waits for in-flight pages and batches before it cancels them.</summary>
     public TimeSpan DrainTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>verify { … }</c>: how `replication verify` compares the source with the target.</summary>
+    public VerifySettings Verify { get; init; } = new(4, 0, 100, 500, 4_000_000);
 }
+
+/// <summary>
+/// `replication verify`: workers per table or collection, documents per second read from both sides together (0 =
+/// unlimited), differences listed per run, documents per lookup batch, and source keys held in memory before they spill to disk.
+/// </summary>
+public sealed record VerifySettings(int Parallelism, int RateLimit, int MaxDifferences, int BatchSize, int KeysInMemory);
 
 public sealed record SourceSettings(SourceType Type, DynamoSourceSettings DynamoDb, string MongoUri);
 
