@@ -9,7 +9,7 @@ namespace Replication.Coordinator.Verification;
 /// the check runs in rounds, each loading only the hashes of one partition (hash mod rounds), so memory stays bounded
 /// whatever the table size. Thread-safe for adding.
 /// </summary>
-public sealed class SourceKeyLedger(int keysInMemory) : IDisposable
+internal sealed class SourceKeyLedger(int keysInMemory) : IDisposable
 {
     private readonly object _gate = new();
     private HashSet<UInt128>? _memory = [];
