@@ -70,6 +70,11 @@ internal static class VerifyCommand
                 await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
                 return ExitCodes.For(e.Kind);
             }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await Console.Error.WriteLineAsync("verify: stopped on request before it finished; nothing is known about what was not compared").ConfigureAwait(false);
+                return ExitCodes.ReplicationFailed;
+            }
         });
         return command;
     }

@@ -23,7 +23,7 @@ public sealed class MongoVerifyTests : IAsyncLifetime
         Directory.Delete(_folder, recursive: true);
     }
 
-    private string Config(string targetUri)
+    private string Config(string targetUri, string? sourceUri = null)
     {
         var path = Path.Combine(_folder, "verify.conf");
         File.WriteAllText(path, $$"""
@@ -31,7 +31,7 @@ public sealed class MongoVerifyTests : IAsyncLifetime
               id = verify-mongo
               startup-timeout = 3s
               source.type = mongodb
-              source.mongodb.uri = "{{_source.ConnectionString}}&serverSelectionTimeoutMS=5000"
+              source.mongodb.uri = "{{sourceUri ?? _source.ConnectionString + "&serverSelectionTimeoutMS=5000"}}"
               target.mongodb.uri = "{{targetUri}}"
               filter { include = ["shop"], exclude = ["shop.tmp*"] }
               transform.rename { "shop" = "shop_copy", "shop.orders" = "archive.orders2" }
@@ -90,19 +90,23 @@ public sealed class MongoVerifyTests : IAsyncLifetime
         Assert.DoesNotContain("orders", narrowed.Output);
     }
 
-    [Fact]
-    public async Task An_unreachable_target_is_one_line_naming_the_setting_and_exit_code_6()
+    [Theory]
+    [InlineData("target", 6, "replication.target.mongodb.uri")]
+    [InlineData("source", 4, "replication.source.mongodb.uri")]
+    public async Task An_unreachable_side_is_one_line_naming_its_setting_with_the_exit_code_of_run(string side, int exitCode, string setting)
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop(); // nothing listens there now: connections are refused
+        var closed = $"mongodb://127.0.0.1:{port}/?directConnection=true&serverSelectionTimeoutMS=1000";
+        var config = side == "target" ? Config(closed) : Config(_target.ConnectionString, sourceUri: closed);
 
-        var result = await ReplicationCli.RunAsync("verify", "--config", Config($"mongodb://127.0.0.1:{port}/?directConnection=true&serverSelectionTimeoutMS=1000"));
+        var result = await ReplicationCli.RunAsync("verify", "--config", config);
 
-        Assert.True(result.ExitCode == 6, $"exit {result.ExitCode}; {result.Output}; {result.Error}");
+        Assert.True(result.ExitCode == exitCode, $"exit {result.ExitCode}; {result.Output}; {result.Error}");
         var error = Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("error:"));
-        Assert.Contains("replication.target.mongodb.uri", error);
+        Assert.Contains(setting, error);
         Assert.DoesNotContain("   at ", result.Error);
     }
 }
