@@ -113,8 +113,7 @@ internal static class VerifyCommand
 
     private static async Task<int> VerifyAsync(ReplicationSettings settings, string[] patterns, bool json, CancellationToken cancellationToken)
     {
-        var target = new MongoClient(settings.Target.Uri);
-        using var disposeTarget = target;
+        using var target = new MongoClient(settings.Target.Uri);
         IReadOnlyList<NamespacePlan> plans;
         IDisposable? sourceResources;
         try
@@ -126,7 +125,7 @@ internal static class VerifyCommand
             await Console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
             return ExitCodes.BadConfiguration;
         }
-        using var _ = sourceResources;
+        using var sourceClients = sourceResources;
         if (plans.Count == 0)
         {
             await Console.Error.WriteLineAsync($"error: nothing to verify: no {(settings.Source.Type == SourceType.DynamoDb ? "table" : "collection")} of the source " +
