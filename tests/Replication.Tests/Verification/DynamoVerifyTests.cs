@@ -24,8 +24,10 @@ public sealed class DynamoVerifyTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         Directory.Delete(_folder, recursive: true);
     }
 
-    [Fact]
-    public async Task A_fully_synced_table_is_equal_and_a_missing_an_extra_and_a_changed_document_are_each_reported_with_its_key()
+    [Theory]
+    [InlineData("id")]      // _id = {pk, sk}
+    [InlineData("fields")]  // _id left to MongoDB: documents are matched by their pk and sk fields
+    public async Task A_fully_synced_table_is_equal_and_a_missing_an_extra_and_a_changed_document_are_each_reported_with_its_key(string key)
     {
         using var client = dynamo.Local.CreateClient();
         var table = await DynamoTestTables.CreateAsync(client, "verify", "pk", "sk");
@@ -54,6 +56,7 @@ public sealed class DynamoVerifyTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
               full-sync.page-size = 7
               management.http.port = 0
               verify.parallelism = 3
+              convert.key = {{key}}
             }
             """);
         var run = await ReplicationCli.RunAsync("run", "--config", config);
@@ -67,10 +70,14 @@ public sealed class DynamoVerifyTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
 
         using var mongo = new MongoClient(_mongo.ConnectionString);
         var target = mongo.GetDatabase("verified").GetCollection<BsonDocument>(table);
-        static BsonDocument Id(string pk, string sk) => new("_id", new BsonDocument { { "pk", pk }, { "sk", sk } });
-        Assert.Equal(1, (await target.DeleteOneAsync(Id("p1", "s5"))).DeletedCount);
-        await target.InsertOneAsync(new BsonDocument { { "_id", new BsonDocument { { "pk", "p9" }, { "sk", "planted" } } }, { "pk", "p9" }, { "sk", "planted" } });
-        Assert.Equal(1, (await target.UpdateOneAsync(Id("p2", "s6"), new BsonDocument("$set", new BsonDocument("n", 999)))).ModifiedCount);
+        BsonDocument Key(string pk, string sk) => key == "id"
+            ? new("_id", new BsonDocument { { "pk", pk }, { "sk", sk } })
+            : new BsonDocument { { "pk", pk }, { "sk", sk } };
+        Assert.Equal(1, (await target.DeleteOneAsync(Key("p1", "s5"))).DeletedCount);
+        var planted = new BsonDocument { { "pk", "p9" }, { "sk", "planted" } };
+        if (key == "id") planted.InsertAt(0, new BsonElement("_id", new BsonDocument { { "pk", "p9" }, { "sk", "planted" } }));
+        await target.InsertOneAsync(planted);
+        Assert.Equal(1, (await target.UpdateOneAsync(Key("p2", "s6"), new BsonDocument("$set", new BsonDocument("n", 999)))).ModifiedCount);
 
         var differ = await ReplicationCli.RunAsync("verify", "--config", config);
         Assert.True(differ.ExitCode == 10, $"verify: exit {differ.ExitCode}; {differ.Output}; {differ.Error}");
