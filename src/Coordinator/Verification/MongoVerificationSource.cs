@@ -21,7 +21,8 @@ internal sealed class MongoVerificationSource(ReplicationSettings settings, IMon
     {
         var selection = new NamespaceSelection(settings.Filter.Include, settings.Filter.Exclude, settings.Renames);
         var plans = new List<NamespacePlan>();
-        foreach (var database in await (await source.ListDatabaseNamesAsync(cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false))
+        var databases = await (await source.ListDatabaseNamesAsync(cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var database in databases.Where(selection.MayInclude).Order(StringComparer.Ordinal))
         {
             var collections = await (await source.GetDatabase(database).ListCollectionsAsync(cancellationToken: cancellationToken).ConfigureAwait(false))
                 .ToListAsync(cancellationToken).ConfigureAwait(false);

@@ -15,6 +15,7 @@ public sealed class NamespaceSelectionTests
     [InlineData("logs2024", "events", true)]
     [InlineData("shop", "system.views", false)]     // system collections never
     [InlineData("admin", "users", false)]
+    [InlineData("logs", "x.events", false)]         // the first dot separates database and collection
     public void Includes_database_and_namespace_patterns_minus_excludes_and_system_namespaces(string database, string collection, bool expected) =>
         Assert.Equal(expected, Selection.Includes(new MongoNamespace(database, collection)));
 
@@ -31,10 +32,19 @@ public sealed class NamespaceSelectionTests
     }
 
     [Fact]
-    public void A_collection_rename_to_something_that_is_not_a_namespace_is_refused_with_the_key()
+    public void A_collection_rename_without_a_database_keeps_the_source_database_or_its_rename()
     {
-        var bad = new NamespaceSelection(["*"], [], new Dictionary<string, string> { ["shop.orders"] = "orders" });
-        var e = Assert.Throws<InvalidOperationException>(() => bad.TargetFor(new MongoNamespace("shop", "orders")));
-        Assert.Contains("replication.transform.rename", e.Message);
+        var map = new NamespaceSelection(["*"], [], new Dictionary<string, string> { ["shop"] = "shop_copy", ["shop.orders"] = "orders_v2" });
+        Assert.Equal(new MongoNamespace("shop_copy", "orders_v2"), map.TargetFor(new MongoNamespace("shop", "orders")));
+    }
+
+    [Fact]
+    public void Only_databases_that_an_include_pattern_can_match_and_no_database_exclude_removes_are_worth_listing()
+    {
+        Assert.True(Selection.MayInclude("crm"));
+        Assert.True(Selection.MayInclude("logs7"));
+        Assert.False(Selection.MayInclude("other"));
+        Assert.False(new NamespaceSelection(["*"], ["tmp*"], new Dictionary<string, string>()).MayInclude("tmp1"));
+        Assert.False(new NamespaceSelection(["*"], [], new Dictionary<string, string>()).MayInclude("local"));
     }
 }
