@@ -13,6 +13,7 @@ public static class Program
         root.Subcommands.Add(CheckConfigCommand.Create());
         root.Subcommands.Add(CheckpointsCommand.Create());
         root.Subcommands.Add(StatusCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         // Ctrl-C and SIGTERM drain in-flight batches (replication.drain-timeout), then stop within ReplicationNode.StopAfterDrainTimeout;
         // RunCommand bounds that itself. This is only the last resort, past the longest drain the settings allow in practice.
         var invocation = new InvocationConfiguration

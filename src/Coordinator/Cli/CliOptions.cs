@@ -18,6 +18,8 @@ internal static class ExitCodes
     public const int TargetUnreachable = 6;
     public const int TargetCredentials = 7;
     public const int ManagementPortUnavailable = 8;
+    /// <summary><c>replication verify</c>: the source and the target differ.</summary>
+    public const int DifferencesFound = 10;
 
     public static int For(StartupFailureKind kind) => kind switch
     {

@@ -60,7 +60,16 @@ public sealed record ReplicationSettings(
 
     /// <summary><c>source.mongodb { … }</c> beyond the uri: how a MongoDB source is copied and followed.</summary>
     public MongoSourceSettings MongoSource { get; init; } = MongoSourceSettings.Default;
+
+    /// <summary><c>verify { … }</c>: how `replication verify` compares the source with the target.</summary>
+    public VerifySettings Verify { get; init; } = new(4, 0, 100, 500, 4_000_000);
 }
+
+/// <summary>
+/// `replication verify`: workers per table or collection, documents per second read from both sides together (0 =
+/// unlimited), differences listed per run, documents per lookup batch, and source keys held in memory before they spill to disk.
+/// </summary>
+public sealed record VerifySettings(int Parallelism, int RateLimit, int MaxDifferences, int BatchSize, int KeysInMemory);
 
 public sealed record SourceSettings(SourceType Type, DynamoSourceSettings DynamoDb, string MongoUri);
 

@@ -68,6 +68,12 @@ internal sealed class SettingsReader(HoconConfig config)
             StartupTimeout = Positive(Get(c => c.GetDuration("startup-timeout"), TimeSpan.FromSeconds(30)), "startup-timeout"),
             DrainTimeout = Positive(Get(c => c.GetDuration("drain-timeout"), TimeSpan.FromSeconds(30)), "drain-timeout"),
             StaleDocuments = Enum<StaleDocumentPolicy>("dead-letter.stale-document"),
+            Verify = new VerifySettings(
+                Between(Get(c => c.GetInt("verify.parallelism"), 4), 1, 1024, "verify.parallelism"),
+                AtLeast(Get(c => c.GetInt("verify.rate-limit"), 0), 0, "verify.rate-limit"),
+                AtLeast(Get(c => c.GetInt("verify.max-differences"), 100), 0, "verify.max-differences"),
+                Between(Get(c => c.GetInt("verify.batch-size"), 500), 1, 10_000, "verify.batch-size"),
+                Between(Get(c => c.GetInt("verify.keys-in-memory"), 4_000_000), 1000, int.MaxValue, "verify.keys-in-memory")),
             MaxRestartsAtOnePosition = AtLeast(Get(c => c.GetInt("supervision.max-restarts-at-one-position"), 10), 0, "supervision.max-restarts-at-one-position"),
             MongoSource = new MongoSourceSettings(
                 Enum<ChangeStreamLevel>("source.mongodb.change-stream"),
