@@ -36,7 +36,7 @@ public sealed class FindCommand : IMongoCommand
         lock (db.Gate)
         {
             var collection = db.Find(name);
-            var bounds = IndexBounds.Parse(invocation.Document("min"), invocation.Document("max"), invocation.Command["hint"],
+            var bounds = IndexBounds.Parse(invocation.Document("min"), invocation.Document("max"), invocation.Command.GetOrNull("hint"),
                 index => collection?.Indexes.FirstOrDefault(i => i.Name == index)?.Key);
             var earlyStop = sort.IsEmpty && limit > 0 && bounds is null ? (int)Math.Min(int.MaxValue, skip + limit) : 0;
             matched = collection is null ? [] : CollectionScan.Matching(collection, filter, earlyStop);

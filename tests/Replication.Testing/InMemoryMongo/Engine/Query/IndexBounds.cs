@@ -1,4 +1,4 @@
-using Replication.Bson;
+using MongoDB.Bson;
 using Replication.Testing.InMemoryMongo.Engine.Errors;
 
 namespace Replication.Testing.InMemoryMongo.Engine.Query;
@@ -27,15 +27,15 @@ public sealed class IndexBounds
         if (min is null && max is null) return null;
         var pattern = hint switch
         {
-            BsonDocument d when d.Count > 0 => d,
+            BsonDocument d when d.ElementCount > 0 => d,
             BsonString { Value: var name } => keyPatternOfIndexNamed(name) ?? throw MongoCommandException.BadValue($"hint provided does not correspond to an existing index"),
             _ => throw new MongoCommandException((MongoErrorCode)51173, "When using min()/max() a hint of which index to use must be provided"),
         };
-        var key = pattern.Select(e => (e.Key, e.Value is BsonInt32 { Value: < 0 } or BsonInt64 { Value: < 0 } or BsonDouble { Value: < 0 } ? -1 : 1)).ToList();
+        var key = pattern.Select(e => (e.Name, e.Value is BsonInt32 { Value: < 0 } or BsonInt64 { Value: < 0 } or BsonDouble { Value: < 0 } ? -1 : 1)).ToList();
         foreach (var bound in new[] { min, max })
         {
             if (bound is null) continue;
-            if (bound.Count != key.Count || bound.Select(e => e.Key).Where((n, i) => n != key[i].Item1).Any())
+            if (bound.ElementCount != key.Count || bound.Select(e => e.Name).Where((n, i) => n != key[i].Item1).Any())
                 throw new MongoCommandException((MongoErrorCode)51174, "The index chosen is not consistent with min/max");
         }
         return new IndexBounds(key, min, max);
