@@ -1,11 +1,11 @@
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Logging;
+using MongoDB.Driver;
 using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Configuration;
 using Replication.Dynamo;
 using Replication.Metrics;
-using Replication.Mongo;
 using Replication.ShardActors.Streams;
 
 namespace Replication.ShardActors;
@@ -18,7 +18,7 @@ public sealed class ReplicationServices(
     ReplicationSettings settings,
     DynamoScanClient scan,
     IStreamSource streams,
-    MongoDatabase target,
+    IMongoDatabase target,
     CheckpointStore checkpoints,
     ReplicationMetrics metrics,
     ILoggerFactory loggers,
@@ -27,7 +27,7 @@ public sealed class ReplicationServices(
     public ReplicationSettings Settings => settings;
     public DynamoScanClient Scan => scan;
     public IStreamSource Streams => streams;
-    public MongoDatabase Target => target;
+    public IMongoDatabase Target => target;
     public CheckpointStore Checkpoints => checkpoints;
     public ReplicationMetrics Metrics => metrics;
     public ILoggerFactory Loggers => loggers;

@@ -132,7 +132,7 @@ public sealed class CoordinatorActor : ReceiveActor, IWithTimers
             }
 
             await _services.Checkpoints.RegisterTableAsync(new TableRegistration(name, collection, info.KeySchema, info.Stream.LatestStreamArn, info.Stream.ViewType, info.ItemCount), _stopping.Token);
-            Log.LogInformation("table {Table} → {Database}.{Collection} (about {Items} items)", name, _services.Target.Name, collection, info.ItemCount);
+            Log.LogInformation("table {Table} → {Database}.{Collection} (about {Items} items)", name, _services.Target.DatabaseNamespace.DatabaseName, collection, info.ItemCount);
             Context.ActorOf(TableActor.Props(_services, name, info.GlobalSecondaryIndexes, info.ItemCount), name);
         }
         if (!Context.GetChildren().Any() && _missingReported.Add("(none)"))

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Replication.Checkpoints;
-using Replication.Mongo;
+using Replication.MongoAccess;
 using Spectre.Console;
 
 namespace Replication.Coordinator.Cli;
@@ -25,7 +25,7 @@ internal static class CheckpointsCommand
         {
             var loaded = CliOptions.LoadConfiguration(parse);
             if (loaded is null) return ExitCodes.BadConfiguration;
-            await using var client = new MongoClient(loaded.Settings.CheckpointUri);
+            using var client = MongoClientFactory.Create(loaded.Settings.CheckpointUri);
             var store = new CheckpointStore(client.GetDatabase(loaded.Settings.CheckpointDatabase), loaded.Settings.DeadLetterCollection);
             var tables = await store.ListTablesAsync(cancellationToken).ConfigureAwait(false);
             if (tables.Count == 0)
@@ -68,7 +68,7 @@ internal static class CheckpointsCommand
                 Console.Error.WriteLine($"refusing to reset '{name}' without --yes (its next run starts with a full sync)");
                 return ExitCodes.BadConfiguration;
             }
-            await using var client = new MongoClient(loaded.Settings.CheckpointUri);
+            using var client = MongoClientFactory.Create(loaded.Settings.CheckpointUri);
             var store = new CheckpointStore(client.GetDatabase(loaded.Settings.CheckpointDatabase), loaded.Settings.DeadLetterCollection);
             var existed = await store.ResetTableAsync(name, cancellationToken).ConfigureAwait(false);
             Console.WriteLine(existed ? $"checkpoints of '{name}' deleted" : $"'{name}' had no checkpoints");

@@ -80,8 +80,9 @@ internal sealed class DependencyWatch : IAsyncDisposable
         DynamoServerException => "server-error",
         DynamoNetworkException => "network",
         DynamoException => "refused",
-        Mongo.MongoConnectionException => "network",
-        Mongo.MongoException => "command",
+        MongoAccess.MongoUnavailableException => "network",
+        MongoDB.Driver.MongoConnectionException => "network",
+        MongoDB.Driver.MongoException => "command",
         TimeoutException => "timeout",
         _ => e.GetType().Name,
     };

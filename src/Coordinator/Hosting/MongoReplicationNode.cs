@@ -6,6 +6,7 @@ using Replication.Coordinator.Management;
 using Replication.Coordinator.Management.Health;
 using Replication.Coordinator.Management.Progress;
 using Replication.Metrics;
+using Replication.MongoAccess;
 using Replication.ShardActors.MongoSource;
 using Driver = MongoDB.Driver;
 
@@ -22,7 +23,6 @@ public sealed class MongoReplicationNode : IAsyncDisposable
     private readonly TaskCompletionSource<MongoSyncEnded> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stop = new();
     private readonly List<IDisposable> _disposables = [];
-    private readonly List<IAsyncDisposable> _facadeClients = [];
     private ILogger _logger = null!;
     private Task _running = Task.CompletedTask;
     private ClusterHeartbeat? _heartbeat;
@@ -57,9 +57,9 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         _logger = loggers.CreateLogger<MongoReplicationNode>();
         var metrics = new ReplicationMetrics();
         _disposables.Add(metrics);
-        var source = new Driver.MongoClient(Settings.Source.MongoUri);
-        var target = new Driver.MongoClient(Settings.Target.Uri);
-        var checkpointClient = Settings.CheckpointUri == Settings.Target.Uri ? target : new Driver.MongoClient(Settings.CheckpointUri);
+        var source = MongoClientFactory.Create(Settings.Source.MongoUri);
+        var target = MongoClientFactory.Create(Settings.Target.Uri);
+        var checkpointClient = Settings.CheckpointUri == Settings.Target.Uri ? target : MongoClientFactory.Create(Settings.CheckpointUri);
         _disposables.Add(source);
         _disposables.Add(target);
         if (!ReferenceEquals(checkpointClient, target)) _disposables.Add(checkpointClient);
@@ -69,9 +69,7 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         _disposables.Add(Pipeline);
 
         // Membership, the coordinator lease and the dead letters live in the same checkpoint database as for DynamoDB.
-        var facade = new Replication.Mongo.MongoClient(Settings.CheckpointUri);
-        _facadeClients.Add(facade);
-        var checkpointDatabase = facade.GetDatabase(Settings.CheckpointDatabase);
+        var checkpointDatabase = checkpointClient.GetDatabase(Settings.CheckpointDatabase);
         var store = new CheckpointStore(checkpointDatabase, Settings.DeadLetterCollection);
         await store.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
         Cluster = new ClusterContext(NodeIdentity.Resolve(Settings.Cluster.NodeId), Settings.Cluster,
@@ -207,7 +205,6 @@ public sealed class MongoReplicationNode : IAsyncDisposable
             }
         }
         if (Management is not null) await Management.DisposeAsync().ConfigureAwait(false);
-        foreach (var client in _facadeClients) await client.DisposeAsync().ConfigureAwait(false);
         foreach (var d in _disposables) d.Dispose();
         _stop.Dispose();
     }

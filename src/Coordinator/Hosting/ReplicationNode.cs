@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Configuration;
@@ -14,7 +15,7 @@ using Replication.Dynamo;
 using Replication.Dynamo.Control;
 using Replication.Dynamo.Http;
 using Replication.Metrics;
-using Replication.Mongo;
+using Replication.MongoAccess;
 using Replication.ShardActors;
 using Replication.ShardActors.Cluster;
 using Replication.ShardActors.Streams;
@@ -30,7 +31,7 @@ namespace Replication.Coordinator.Hosting;
 public sealed class ReplicationNode : IAsyncDisposable
 {
     private readonly TaskCompletionSource<ReplicationEnded> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly List<IAsyncDisposable> _clients = [];
+    private readonly List<IMongoClient> _clients = [];
     private readonly List<IDisposable> _disposables = [];
 
     private ReplicationNode(ReplicationSettings settings) => Settings = settings;
@@ -90,9 +91,9 @@ public sealed class ReplicationNode : IAsyncDisposable
         _control = control;
         var catalog = new DynamoTableCatalog(control, streams);
 
-        var target = new MongoClient(Settings.Target.Uri);
+        var target = MongoClientFactory.Create(Settings.Target.Uri);
         _clients.Add(target);
-        var checkpointClient = Settings.CheckpointUri == Settings.Target.Uri ? target : new MongoClient(Settings.CheckpointUri);
+        var checkpointClient = Settings.CheckpointUri == Settings.Target.Uri ? target : MongoClientFactory.Create(Settings.CheckpointUri);
         if (!ReferenceEquals(checkpointClient, target)) _clients.Add(checkpointClient);
         var checkpointDatabase = checkpointClient.GetDatabase(Settings.CheckpointDatabase);
         var checkpoints = new CheckpointStore(checkpointDatabase, Settings.DeadLetterCollection);
@@ -128,7 +129,7 @@ public sealed class ReplicationNode : IAsyncDisposable
             (DependencyHealth.Target, CheckTargetAsync),
         ];
         if (!ReferenceEquals(checkpointClient, target))
-            watched.Add((DependencyHealth.Checkpoints, ct => checkpointDatabase.RunCommandAsync(new BsonDocument { { "ping", 1 } }, CommandKind.Read, ct)));
+            watched.Add((DependencyHealth.Checkpoints, ct => PingAsync(checkpointDatabase, ct)));
         _watch = new DependencyWatch(health, [.. watched]);
 
         var address = Management.IsServing ? Management.BaseAddress.ToString().TrimEnd('/') : "";
@@ -149,8 +150,12 @@ public sealed class ReplicationNode : IAsyncDisposable
         (_control ?? throw new InvalidOperationException("the node has not started")).ListTablesAsync(new ListTablesRequest { Limit = 1 }, cancellationToken);
 
     /// <summary>A ping of the target database: throws when it cannot be reached.</summary>
-    public Task CheckTargetAsync(CancellationToken cancellationToken) =>
-        Services.Target.RunCommandAsync(new BsonDocument { { "ping", 1 } }, CommandKind.Read, cancellationToken);
+    public Task CheckTargetAsync(CancellationToken cancellationToken) => PingAsync(Services.Target, cancellationToken);
+
+    // A failure to reach the deployment becomes one message naming the host, for /ready and the dependency health.
+    private static Task PingAsync(IMongoDatabase database, CancellationToken cancellationToken) =>
+        MongoFailureTranslator.GuardAsync(database.Client, $"ping of database '{database.DatabaseNamespace.DatabaseName}'",
+            () => database.RunCommandAsync<BsonDocument>(new BsonDocument { { "ping", 1 } }, cancellationToken: cancellationToken));
 
     public static DynamoHttpOptions DynamoOptions(DynamoSourceSettings source) => new()
     {
@@ -238,7 +243,7 @@ public sealed class ReplicationNode : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         if (_watch is not null) await _watch.DisposeAsync().ConfigureAwait(false);
         if (Management is not null) await Management.DisposeAsync().ConfigureAwait(false);
-        foreach (var client in _clients) await client.DisposeAsync().ConfigureAwait(false);
+        foreach (var client in _clients) client.Dispose();
         foreach (var d in _disposables) d.Dispose();
         Services?.FullSyncLimiter?.Dispose();
     }

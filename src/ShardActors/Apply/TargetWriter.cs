@@ -2,10 +2,11 @@ using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
 using MongoDB.Bson.Serialization;
+using MongoDB.Driver;
 using Replication.Bson;
 using Replication.Checkpoints;
 using Replication.Configuration;
-using Replication.Mongo;
+using Replication.MongoAccess;
 
 namespace Replication.ShardActors.Apply;
 
@@ -20,7 +21,7 @@ namespace Replication.ShardActors.Apply;
 /// records which.
 /// </summary>
 public sealed class TargetWriter(
-    MongoCollection collection,
+    IMongoCollection<RawBsonDocument> collection,
     CheckpointStore checkpoints,
     string table,
     string phase,
@@ -30,7 +31,7 @@ public sealed class TargetWriter(
 {
     private readonly TargetWriterOptions _options = options ?? new TargetWriterOptions();
 
-    public MongoCollection Collection => collection;
+    public IMongoCollection<RawBsonDocument> Collection => collection;
 
     public async Task<WriteSummary> WriteAsync(IReadOnlyList<TargetWrite> writes, CancellationToken cancellationToken)
     {
@@ -40,7 +41,7 @@ public sealed class TargetWriter(
         {
             if (ProblemWith(write) is { } problem)
             {
-                var stale = await DeadLetterAsync(write, problem, code: null, cancellationToken).ConfigureAwait(false);
+                var stale = await DeadLetterAsync(write, problem.Reason, problem.Code, cancellationToken).ConfigureAwait(false);
                 summary = summary.Add(WriteSummary.DeadLetter(stale));
             }
             else
@@ -55,20 +56,27 @@ public sealed class TargetWriter(
             attempt++;
             try
             {
-                var result = await collection.BulkWriteAsync(ToModels(pending), BulkOptions, cancellationToken).ConfigureAwait(false);
-                return summary.Add(Counted(pending, result));
+                await collection.BulkWriteAsync(ToModels(pending), BulkOptions, cancellationToken).ConfigureAwait(false);
+                return summary.Add(Counted(pending));
             }
             // With a write-concern error nothing in the reply is durable: the whole batch goes round again (below).
-            catch (MongoBulkWriteException bulk) when (bulk.WriteErrors.Count > 0 && bulk.WriteConcernErrors.Count == 0)
+            catch (MongoBulkWriteException<RawBsonDocument> bulk) when (bulk.WriteErrors.Count > 0 && bulk.WriteConcernError is null)
             {
                 var (retry, dead, applied) = await TriageAsync(pending, bulk, attempt, cancellationToken).ConfigureAwait(false);
                 summary = summary.Add(applied).Add(dead);
                 pending = retry;
                 if (pending.Count > 0) await BackOffAsync(attempt, bulk, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (WriteErrorClassifier.IsTransient(e) && attempt < _options.MaxAttempts && !cancellationToken.IsCancellationRequested)
+            catch (Exception e) when (e is not OperationCanceledException)
             {
-                await BackOffAsync(attempt, e, cancellationToken).ConfigureAwait(false);
+                // Unreachable, refused credentials, a broken connection: one message naming the host, not the driver's.
+                var failure = MongoFailureTranslator.Translate(e, $"bulk write on '{collection.CollectionNamespace.FullName}'", collection.Database.Client);
+                if (!WriteErrorClassifier.IsTransient(failure ?? e) || attempt >= _options.MaxAttempts || cancellationToken.IsCancellationRequested)
+                {
+                    if (failure is not null && !ReferenceEquals(failure, e)) throw failure;
+                    throw;
+                }
+                await BackOffAsync(attempt, failure ?? e, cancellationToken).ConfigureAwait(false);
             }
         }
         return summary;
@@ -76,34 +84,45 @@ public sealed class TargetWriter(
 
     private static readonly BulkWriteOptions BulkOptions = new() { IsOrdered = false };
 
-    // Items MongoDB would misread rather than reject: a top-level '$' name makes a replacement look like an update.
-    private static string? ProblemWith(TargetWrite write)
+    // MongoDB's error for a document over maxBsonObjectSize; such a document is not sent (the driver would fail the whole batch).
+    private const int BsonObjectTooLarge = 10334;
+
+    // Items MongoDB would misread rather than reject (a top-level '$' name makes a replacement look like an update),
+    // and items it cannot store at all (over the size limit).
+    private (string Reason, int? Code)? ProblemWith(TargetWrite write)
     {
         if (write.Kind == TargetWriteKind.Delete) return null;
+        var maxSize = MongoCollections.MaxDocumentSize(collection.Database.Client);
+        if (write.Document.Length > maxSize)
+            return ($"document is {write.Document.Length} bytes, over MongoDB's {maxSize}-byte limit (maxBsonObjectSize); not sent", BsonObjectTooLarge);
         foreach (var element in new Replication.Bson.BsonDocumentReader(write.Document.Span))
         {
             if (element.NameUtf8.Length > 0 && element.NameUtf8[0] == (byte)'$')
-                return $"attribute '{element.Name}' starts with '$', which MongoDB reserves for operators";
+                return ($"attribute '{element.Name}' starts with '$', which MongoDB reserves for operators", null);
         }
         return null;
     }
 
-    private List<WriteModel> ToModels(List<TargetWrite> writes)
+    // The converter's bytes go to the driver as raw views: no per-field object model on the hot path.
+    private static List<WriteModel<RawBsonDocument>> ToModels(List<TargetWrite> writes)
     {
-        var models = new List<WriteModel>(writes.Count);
+        var models = new List<WriteModel<RawBsonDocument>>(writes.Count);
         foreach (var w in writes)
         {
             models.Add(w.Kind switch
             {
-                TargetWriteKind.Insert => new InsertOneModel(w.Document),
-                TargetWriteKind.Replace => new ReplaceOneModel(w.Filter, w.Document, IsUpsert: true),
-                _ => new DeleteOneModel(w.Filter),
+                TargetWriteKind.Insert => new InsertOneModel<RawBsonDocument>(RawDocuments.From(w.Document)),
+                TargetWriteKind.Replace => new ReplaceOneModel<RawBsonDocument>(Filter(w.Filter), RawDocuments.From(w.Document)) { IsUpsert = true },
+                _ => new DeleteOneModel<RawBsonDocument>(Filter(w.Filter)),
             });
         }
         return models;
     }
 
-    private static WriteSummary Counted(List<TargetWrite> writes, BulkWriteResult result)
+    private static FilterDefinition<RawBsonDocument> Filter(ReadOnlyMemory<byte> filter) =>
+        new BsonDocumentFilterDefinition<RawBsonDocument>(RawDocuments.From(filter));
+
+    private static WriteSummary Counted(List<TargetWrite> writes)
     {
         long inserts = 0, replaces = 0, deletes = 0;
         foreach (var w in writes)
@@ -120,7 +139,7 @@ public sealed class TargetWriter(
     }
 
     private async Task<(List<TargetWrite> Retry, WriteSummary Dead, WriteSummary Applied)> TriageAsync(
-        List<TargetWrite> sent, MongoBulkWriteException bulk, int attempt, CancellationToken cancellationToken)
+        List<TargetWrite> sent, MongoBulkWriteException<RawBsonDocument> bulk, int attempt, CancellationToken cancellationToken)
     {
         var failed = new HashSet<int>();
         var retry = new List<TargetWrite>();
@@ -130,7 +149,7 @@ public sealed class TargetWriter(
             if (error.Index < 0 || error.Index >= sent.Count) continue;
             failed.Add(error.Index);
             var write = sent[error.Index];
-            if (error.IsDuplicateKey && write.Kind == TargetWriteKind.Insert)
+            if (WriteErrorClassifier.IsDuplicateKey(error) && write.Kind == TargetWriteKind.Insert)
             {
                 // The document is already there (a resumed page, or the stream got there first): replace it by key.
                 var filter = write.Filter.IsEmpty ? keys.FromDocument(write.Document.Span) : write.Filter;
@@ -142,7 +161,7 @@ public sealed class TargetWriter(
                 if (attempt >= _options.MaxAttempts) throw bulk;
                 retry.Add(write);
             }
-            else if (error.IsDuplicateKey && attempt < _options.MaxAttempts)
+            else if (WriteErrorClassifier.IsDuplicateKey(error) && attempt < _options.MaxAttempts)
             {
                 retry.Add(write); // two upserts of one key raced on a unique index: the retry finds the document
             }
@@ -152,7 +171,7 @@ public sealed class TargetWriter(
                 dead = dead.Add(WriteSummary.DeadLetter(stale));
             }
         }
-        var applied = Counted(sent.Where((_, i) => !failed.Contains(i)).ToList(), bulk.Result);
+        var applied = Counted(sent.Where((_, i) => !failed.Contains(i)).ToList());
         return (retry, dead, applied);
     }
 
@@ -165,7 +184,7 @@ public sealed class TargetWriter(
         logger.LogWarning("dead letter: table {Table} key {Key}: {Error}{Stale}", table, key, error,
             stale is StaleDocumentOutcome.Removed ? "; its older document was removed from the target"
             : stale is StaleDocumentOutcome.Kept ? "; its older document stays in the target (dead-letter.stale-document = keep)" : "");
-        await checkpoints.AddDeadLetterAsync(new DeadLetterRecord(table, collection.Name, key, phase, error, code, write.Document, write.SequenceNumber)
+        await checkpoints.AddDeadLetterAsync(new DeadLetterRecord(table, collection.CollectionNamespace.CollectionName, key, phase, error, code, write.Document, write.SequenceNumber)
             { StaleDocument = stale }, cancellationToken).ConfigureAwait(false);
         return stale;
     }
@@ -178,12 +197,12 @@ public sealed class TargetWriter(
     {
         if (_options.StaleDocuments == StaleDocumentPolicy.Remove)
         {
-            var result = await collection.BulkWriteAsync([new DeleteOneModel(filter)], BulkOptions, cancellationToken).ConfigureAwait(false);
+            var result = await collection.DeleteOneAsync(Filter(filter), cancellationToken).ConfigureAwait(false);
             return result.DeletedCount > 0 ? StaleDocumentOutcome.Removed : StaleDocumentOutcome.None;
         }
-        await foreach (var _ in collection.FindAsync(filter, new FindOptions { Limit = 1 }, cancellationToken).ConfigureAwait(false))
-            return StaleDocumentOutcome.Kept;
-        return StaleDocumentOutcome.None;
+        return await collection.Find(Filter(filter)).Limit(1).AnyAsync(cancellationToken).ConfigureAwait(false)
+            ? StaleDocumentOutcome.Kept
+            : StaleDocumentOutcome.None;
     }
 
     private ReadOnlyMemory<byte>? FilterOf(TargetWrite write)
@@ -211,7 +230,7 @@ public sealed class TargetWriter(
     {
         var cap = Math.Min(_options.MaxBackoff.TotalMilliseconds, _options.MinBackoff.TotalMilliseconds * Math.Pow(2, attempt - 1));
         var delay = TimeSpan.FromMilliseconds(cap / 2 + Random.Shared.NextDouble() * cap / 2);
-        logger.LogInformation("retrying writes to {Collection} in {Delay} ms (attempt {Attempt}): {Error}", collection.Namespace, (int)delay.TotalMilliseconds, attempt, cause.Message);
+        logger.LogInformation("retrying writes to {Collection} in {Delay} ms (attempt {Attempt}): {Error}", collection.CollectionNamespace.FullName, (int)delay.TotalMilliseconds, attempt, cause.Message);
         await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
     }
 }

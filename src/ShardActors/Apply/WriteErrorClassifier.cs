@@ -1,4 +1,6 @@
-using Replication.Mongo;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 
 namespace Replication.ShardActors.Apply;
 
@@ -14,7 +16,11 @@ public static class WriteErrorClassifier
         6, 7, 50, 64, 89, 91, 189, 262, 9001, 10107, 11600, 11602, 13435, 13436, 112, 117,
     ];
 
+    private static readonly string[] RetryableLabels = ["RetryableWriteError", "TransientTransactionError", "ResumableChangeStreamError"];
+
     public static bool IsTransient(BulkWriteError error) => TransientCodes.Contains(error.Code);
+
+    public static bool IsDuplicateKey(BulkWriteError error) => error.Code is 11000 or 11001 or 12582;
 
     /// <summary>
     /// True for a whole-request failure that a retry of the same (idempotent) request can cure. Refused credentials
@@ -22,11 +28,17 @@ public static class WriteErrorClassifier
     /// </summary>
     public static bool IsTransient(Exception error) => error switch
     {
-        MongoConnectionException connection => connection.IsRetryable,
+        MongoUnavailableException unavailable => unavailable.IsRetryable,
+        MongoAuthenticationException => false,
         // A write-concern error leaves the batch not durable whatever else went wrong: send all of it again.
-        MongoBulkWriteException bulk => bulk.WriteConcernErrors.Count > 0 || (bulk.WriteErrors.Count == 0 && bulk.IsRetryable),
-        MongoException mongo => mongo.IsRetryable || TransientCodes.Contains(mongo.Code),
+        MongoBulkWriteException<RawBsonDocument> bulk => bulk.WriteConcernError is not null || (bulk.WriteErrors.Count == 0 && HasRetryableLabel(bulk)),
+        MongoConnectionException or MongoConnectionPoolPausedException => true,
+        MongoCommandException command => HasRetryableLabel(command) || TransientCodes.Contains(command.Code),
+        MongoExecutionTimeoutException => true,
+        MongoException mongo => HasRetryableLabel(mongo),
         TimeoutException => true,
         _ => false,
     };
+
+    private static bool HasRetryableLabel(MongoException error) => RetryableLabels.Any(error.HasErrorLabel);
 }

@@ -4,7 +4,7 @@ using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Dynamo;
 using Replication.Dynamo.Control;
-using Replication.Mongo;
+using MongoDB.Driver;
 using Replication.ShardActors.Streams;
 
 namespace Replication.ShardActors.Tables;
@@ -178,12 +178,12 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
         // copy that only inserts and replaces.
         if (_services.Settings.FullSync.DropTarget || _generation > 0)
         {
-            Log.LogInformation("table {Table}: dropping target collection {Collection} before its full sync (generation {Generation})", _tableName, target.Namespace, _generation);
-            try { await target.DropAsync(Stopping); }
+            Log.LogInformation("table {Table}: dropping target collection {Collection} before its full sync (generation {Generation})", _tableName, target.CollectionNamespace.FullName, _generation);
+            try { await target.Database.DropCollectionAsync(target.CollectionNamespace.CollectionName, Stopping); }
             catch (MongoCommandException e) when (e.Code == 26) { } // NamespaceNotFound: nothing to drop
         }
         var indexes = TargetIndexes.For(_services.Settings, _table, _globalIndexes);
-        if (indexes.Count > 0) await target.CreateIndexesAsync(indexes, Stopping);
+        if (indexes.Count > 0) await target.Indexes.CreateManyAsync(indexes, Stopping);
     }
 
     private sealed record Start;

@@ -1,7 +1,9 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
 using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Dynamo.Conversion;
-using Replication.Mongo;
+using Replication.MongoAccess;
 using Replication.ShardActors.Apply;
 
 namespace Replication.ShardActors.Tables;
@@ -17,5 +19,5 @@ public sealed record TableContext(string Table, string Collection, TableKeySchem
         new DynamoItemConverter(convert.Mode, convert.Key, checkpoint.KeySchema),
         new KeyFilterBuilder(convert.Key, checkpoint.KeySchema));
 
-    public MongoCollection TargetIn(MongoDatabase database) => database.GetCollection(Collection);
+    public IMongoCollection<RawBsonDocument> TargetIn(IMongoDatabase database) => MongoCollections.Raw(database, Collection);
 }

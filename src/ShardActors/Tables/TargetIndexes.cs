@@ -1,8 +1,8 @@
 using MongoDB.Bson;
+using MongoDB.Driver;
 using Replication.Configuration;
 using Replication.Dynamo.Control;
 using Replication.Dynamo.Conversion;
-using Replication.Mongo;
 
 namespace Replication.ShardActors.Tables;
 
@@ -13,16 +13,16 @@ namespace Replication.ShardActors.Tables;
 /// </summary>
 public static class TargetIndexes
 {
-    public static IReadOnlyList<IndexModel> For(ReplicationSettings settings, TableContext table, IReadOnlyList<DynamoIndexInfo> globalIndexes)
+    public static IReadOnlyList<CreateIndexModel<RawBsonDocument>> For(ReplicationSettings settings, TableContext table, IReadOnlyList<DynamoIndexInfo> globalIndexes)
     {
-        var indexes = new List<IndexModel>();
+        var indexes = new List<CreateIndexModel<RawBsonDocument>>();
         if (settings.FullSync.CreateIndexes == IndexCreation.None) return indexes;
         if (settings.Convert.Key == IdentityMode.Fields)
-            indexes.Add(new IndexModel(Keys(table.Key), new BsonDocument { { "name", "table_key" }, { "unique", true } }));
+            indexes.Add(new CreateIndexModel<RawBsonDocument>(Keys(table.Key), new CreateIndexOptions { Name = "table_key", Unique = true }));
         if (settings.FullSync.CreateIndexes == IndexCreation.All)
         {
             foreach (var gsi in globalIndexes)
-                indexes.Add(new IndexModel(Keys(gsi.KeySchema), new BsonDocument { { "name", "gsi_" + gsi.IndexName } }));
+                indexes.Add(new CreateIndexModel<RawBsonDocument>(Keys(gsi.KeySchema), new CreateIndexOptions { Name = "gsi_" + gsi.IndexName }));
         }
         return indexes;
     }

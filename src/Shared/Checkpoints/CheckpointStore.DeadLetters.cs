@@ -1,5 +1,5 @@
 using MongoDB.Bson;
-using Replication.Mongo;
+using MongoDB.Driver;
 
 namespace Replication.Checkpoints;
 
@@ -28,7 +28,7 @@ public sealed partial class CheckpointStore
         else if (letter.Document.Length > 0)
             doc.Add("documentBytes", letter.Document.Length);
         // Stored as opaque bytes: the item was dead-lettered precisely because MongoDB would not take it as a document.
-        await _deadLetters.InsertOneAsync(doc, cancellationToken).ConfigureAwait(false);
+        await _deadLetters.InsertOneAsync(doc, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     public Task<long> CountDeadLettersAsync(string? table = null, CancellationToken cancellationToken = default) =>
@@ -37,15 +37,15 @@ public sealed partial class CheckpointStore
     /// <summary>Dead letters (of <paramref name="table"/>, all when null) whose older target document had <paramref name="staleDocument"/> done to it.</summary>
     public async Task<long> CountDeadLettersAsync(string? table, StaleDocumentOutcome? staleDocument, CancellationToken cancellationToken = default)
     {
-        var command = new BsonDocument { { "count", _deadLetters.Name } };
+        var command = new BsonDocument { { "count", _deadLetters.CollectionNamespace.CollectionName } };
         var query = new BsonDocument();
         if (table is not null) query.Add("table", table);
         if (staleDocument is { } stale) query.Add("staleDocument", StaleDocumentOutcomes.Name(stale));
         if (query.ElementCount > 0) command.Add("query", query);
-        var reply = await _deadLetters.Database.RunCommandAsync(command, CommandKind.Read, cancellationToken).ConfigureAwait(false);
+        var reply = await _deadLetters.Database.RunCommandAsync<BsonDocument>(command, cancellationToken: cancellationToken).ConfigureAwait(false);
         return reply.GetValue("n", null) switch { BsonInt32 i => i.Value, BsonInt64 l => l.Value, BsonDouble d => (long)d.Value, _ => 0 };
     }
 
     public Task<List<BsonDocument>> ListDeadLettersAsync(string table, int limit = 100, CancellationToken cancellationToken = default) =>
-        _deadLetters.FindToListAsync(new BsonDocument { { "table", table } }, new FindOptions { Sort = new BsonDocument { { "at", 1 } }, Limit = limit }, cancellationToken);
+        _deadLetters.Find(new BsonDocument { { "table", table } }).Sort(new BsonDocument { { "at", 1 } }).Limit(limit).ToListAsync(cancellationToken);
 }

@@ -1,6 +1,6 @@
 using MongoDB.Bson;
 using Replication.Dynamo;
-using Replication.Mongo;
+using MongoDB.Driver;
 
 namespace Replication.Checkpoints;
 
@@ -24,13 +24,13 @@ public sealed partial class CheckpointStore
             foreach (var id in shardIds) ids.Add(id);
             filter.Add("shardId", new BsonDocument { { "$in", ids } });
         }
-        var found = await _shards.FindToListAsync(filter, new FindOptions { Sort = new BsonDocument { { "shardId", 1 } } }, cancellationToken).ConfigureAwait(false);
+        var found = await _shards.Find(filter).Sort(new BsonDocument { { "shardId", 1 } }).ToListAsync(cancellationToken).ConfigureAwait(false);
         return found.Select(ReadShard).ToArray();
     }
 
     public async Task<ShardCheckpoint?> GetShardAsync(string table, string shardId, CancellationToken cancellationToken = default)
     {
-        var found = await _shards.FindToListAsync(new BsonDocument { { "_id", ShardDocumentId(table, shardId) } }, null, cancellationToken).ConfigureAwait(false);
+        var found = await _shards.Find(new BsonDocument { { "_id", ShardDocumentId(table, shardId) } }).ToListAsync(cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : ReadShard(found[0]);
     }
 
@@ -68,7 +68,7 @@ public sealed partial class CheckpointStore
         await _shards.UpdateManyAsync(
             new BsonDocument { { "_id", new BsonDocument { { "$in", ids } } } },
             new BsonDocument { { "$set", new BsonDocument { { "leasable", true } } } },
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Saves where incremental sync will start (inclusive), learned before the full sync began.</summary>

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MongoDB.Bson;
 using Replication.Dynamo.Conversion;
-using Replication.Mongo;
+using MongoDB.Driver;
 
 namespace Replication.Checkpoints;
 
@@ -9,13 +9,13 @@ public sealed partial class CheckpointStore
 {
     public async Task<TableCheckpoint?> GetTableAsync(string table, CancellationToken cancellationToken = default)
     {
-        var found = await _tables.FindToListAsync(new BsonDocument { { "_id", table } }, null, cancellationToken).ConfigureAwait(false);
+        var found = await _tables.Find(new BsonDocument { { "_id", table } }).ToListAsync(cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? null : ReadTable(found[0]);
     }
 
     public async Task<IReadOnlyList<TableCheckpoint>> ListTablesAsync(CancellationToken cancellationToken = default)
     {
-        var found = await _tables.FindToListAsync(new BsonDocument(), new FindOptions { Sort = new BsonDocument { { "_id", 1 } } }, cancellationToken).ConfigureAwait(false);
+        var found = await _tables.Find(new BsonDocument()).Sort(new BsonDocument { { "_id", 1 } }).ToListAsync(cancellationToken).ConfigureAwait(false);
         return found.Select(ReadTable).ToArray();
     }
 
@@ -111,22 +111,20 @@ public sealed partial class CheckpointStore
     {
         var filter = new BsonDocument { { "_id", table } };
         if (fromGeneration is { } current) filter.Add("generation", current);
-        var result = await _tables.FindAndModifyAsync(new FindAndModifyRequest(filter)
-        {
-            Update = new BsonDocument
+        var document = await _tables.FindOneAndUpdateAsync<BsonDocument>(filter,
+            new BsonDocument
             {
                 { "$inc", new BsonDocument { { "generation", 1 } } },
                 { "$set", new BsonDocument { { "fullSync", NotStartedFullSync() }, { "updatedAt", Now() } } },
                 { "$unset", new BsonDocument { { "gap", "" } } },
             },
-            ReturnNew = true,
-        }, cancellationToken).ConfigureAwait(false);
-        if (result.Document is null)
+            new FindOneAndUpdateOptions<BsonDocument> { ReturnDocument = ReturnDocument.After }, cancellationToken).ConfigureAwait(false);
+        if (document is null)
             throw new CheckpointConflictException(fromGeneration is null
                 ? $"table '{table}' has no checkpoint to re-sync"
                 : $"table '{table}': generation {fromGeneration} is no longer current; another owner already started its re-sync");
         await DeleteShardsAsync(table, cancellationToken).ConfigureAwait(false);
-        return ReadTable(result.Document).Generation;
+        return ReadTable(document).Generation;
     }
 
     /// <summary>
@@ -142,7 +140,7 @@ public sealed partial class CheckpointStore
     /// <summary>Forgets everything about a table (the CLI's reset): its next run starts with a full sync.</summary>
     public async Task<bool> ResetTableAsync(string table, CancellationToken cancellationToken = default)
     {
-        var result = await _tables.BulkWriteAsync([new DeleteOneModel(new BsonDocument { { "_id", table } }.ToBson())], null, cancellationToken).ConfigureAwait(false);
+        var result = await _tables.DeleteOneAsync(new BsonDocument { { "_id", table } }, cancellationToken).ConfigureAwait(false);
         await DeleteShardsAsync(table, cancellationToken).ConfigureAwait(false);
         return result.DeletedCount > 0;
     }

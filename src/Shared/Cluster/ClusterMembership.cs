@@ -1,7 +1,7 @@
 using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Configuration;
-using Replication.Mongo;
+using MongoDB.Driver;
 
 namespace Replication.Cluster;
 
@@ -10,10 +10,10 @@ namespace Replication.Cluster;
 /// it is leaving and then goes. A node whose heartbeat is older than <c>cluster.node-timeout</c> is unreachable and
 /// counts for nothing when work is balanced; after three timeouts it is shown as Down.
 /// </summary>
-public sealed class ClusterMembership(MongoDatabase database, ClusterSettings settings, TimeProvider? clock = null)
+public sealed class ClusterMembership(IMongoDatabase database, ClusterSettings settings, TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private readonly MongoCollection _nodes = database.GetCollection("nodes");
+    private readonly IMongoCollection<BsonDocument> _nodes = database.GetCollection<BsonDocument>("nodes");
 
     public async Task JoinAsync(string nodeId, string managementAddress, IReadOnlyList<string> roles, CancellationToken cancellationToken = default)
     {
@@ -45,12 +45,12 @@ public sealed class ClusterMembership(MongoDatabase database, ClusterSettings se
 
     /// <summary>The last step of a graceful stop, after its leases were handed back.</summary>
     public Task RemoveAsync(string nodeId, CancellationToken cancellationToken = default) =>
-        _nodes.BulkWriteAsync([new DeleteOneModel(new BsonDocument { { "_id", nodeId } }.ToBson())], null, cancellationToken);
+        _nodes.DeleteOneAsync(new BsonDocument { { "_id", nodeId } }, cancellationToken);
 
     public async Task<IReadOnlyList<ClusterMember>> MembersAsync(CancellationToken cancellationToken = default)
     {
         var now = _clock.GetUtcNow();
-        var found = await _nodes.FindToListAsync(new BsonDocument(), new FindOptions { Sort = new BsonDocument { { "joinedAt", 1 }, { "_id", 1 } } }, cancellationToken)
+        var found = await _nodes.Find(new BsonDocument()).Sort(new BsonDocument { { "joinedAt", 1 }, { "_id", 1 } }).ToListAsync(cancellationToken)
             .ConfigureAwait(false);
         return found.Select(doc => Read(doc, now)).ToArray();
     }

@@ -1,6 +1,6 @@
 using MongoDB.Bson;
 using Replication.Checkpoints;
-using Replication.Mongo;
+using MongoDB.Driver;
 
 namespace Replication.Cluster;
 
@@ -9,16 +9,16 @@ namespace Replication.Cluster;
 /// table planning). Same rules as the work leases: taken when free or expired by a conditional update on the counter,
 /// renewed by its owner, handed back on a graceful stop.
 /// </summary>
-public sealed class CoordinatorLease(MongoDatabase database, TimeProvider? clock = null)
+public sealed class CoordinatorLease(IMongoDatabase database, TimeProvider? clock = null)
 {
     public const string DocumentId = "coordinator";
 
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private readonly MongoCollection _leases = database.GetCollection("leases");
+    private readonly IMongoCollection<BsonDocument> _leases = database.GetCollection<BsonDocument>("leases");
 
     public async Task<CheckpointLease> ReadAsync(CancellationToken cancellationToken = default)
     {
-        var found = await _leases.FindToListAsync(Filter(), null, cancellationToken).ConfigureAwait(false);
+        var found = await _leases.Find(Filter()).ToListAsync(cancellationToken).ConfigureAwait(false);
         return found.Count == 0 ? CheckpointLease.Free : CheckpointFields.Lease(found[0]) ?? CheckpointLease.Free;
     }
 
@@ -41,7 +41,7 @@ public sealed class CoordinatorLease(MongoDatabase database, TimeProvider? clock
                 ? new CheckpointFence(owner, counter)
                 : null;
         }
-        catch (MongoBulkWriteException e) when (e.WriteErrors.Any(w => w.Code == 11000))
+        catch (MongoBulkWriteException<BsonDocument> e) when (e.WriteErrors.Any(w => w.Code == 11000))
         {
             return null; // the document exists with another counter: someone else took the lease first
         }

@@ -1,7 +1,7 @@
 using System.Globalization;
 using MongoDB.Bson;
 using Replication.Checkpoints;
-using Replication.Mongo;
+using MongoDB.Driver;
 
 namespace Replication.Cluster;
 
@@ -11,27 +11,27 @@ namespace Replication.Cluster;
 /// one atomic update. Taking a lease is a conditional update on the counter the taker observed: of two nodes racing
 /// for one lease, exactly one wins, and the counter it sets is the fencing token of its checkpoint writes.
 /// </summary>
-public sealed class LeaseTable(MongoDatabase database, TimeProvider? clock = null)
+public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = null)
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
-    private readonly MongoCollection _tables = database.GetCollection("tables");
-    private readonly MongoCollection _shards = database.GetCollection("shards");
+    private readonly IMongoCollection<BsonDocument> _tables = database.GetCollection<BsonDocument>("tables");
+    private readonly IMongoCollection<BsonDocument> _shards = database.GetCollection<BsonDocument>("shards");
 
     /// <summary>Every unit that may be worked on now: segments of running full syncs not yet done, and leasable shards not finished.</summary>
     public async Task<IReadOnlyList<LeasedUnit>> ListAsync(CancellationToken cancellationToken = default)
     {
         var units = new List<LeasedUnit>();
-        var running = await _tables.FindToListAsync(new BsonDocument { { "fullSync.status", nameof(FullSyncStatus.Running) } }, null, cancellationToken).ConfigureAwait(false);
+        var running = await _tables.Find(new BsonDocument { { "fullSync.status", nameof(FullSyncStatus.Running) } }).ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var table in running.Select(CheckpointStore.ReadTable))
         {
             foreach (var segment in table.FullSync.Segments.Values.Where(s => s.Status != SegmentStatus.Done))
                 units.Add(new LeasedUnit(new SegmentLeaseKey(table.Table, table.Generation, segment.Segment, table.FullSync.TotalSegments), segment.Lease ?? CheckpointLease.Free));
         }
-        var leasable = await _shards.FindToListAsync(new BsonDocument
+        var leasable = await _shards.Find(new BsonDocument
         {
             { "leasable", true },
             { "status", new BsonDocument { { "$nin", new BsonArray { nameof(ShardStatus.Done), nameof(ShardStatus.Skipped) } } } },
-        }, null, cancellationToken).ConfigureAwait(false);
+        }).ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var shard in leasable.Select(CheckpointStore.ReadShard))
             units.Add(new LeasedUnit(new ShardLeaseKey(shard.Table, shard.ShardId, shard.ParentShardId), shard.Lease ?? CheckpointLease.Free));
         return units;
@@ -88,7 +88,7 @@ public sealed class LeaseTable(MongoDatabase database, TimeProvider? clock = nul
     }
 
     /// <summary>Where a unit's lease lives: the collection, the document (only while the unit may run, when taking it), and the lease's path.</summary>
-    private (MongoCollection Collection, BsonDocument Filter, string Path) Locate(LeaseKey key, bool forTaking)
+    private (IMongoCollection<BsonDocument> Collection, BsonDocument Filter, string Path) Locate(LeaseKey key, bool forTaking)
     {
         switch (key)
         {
@@ -118,7 +118,7 @@ public sealed class LeaseTable(MongoDatabase database, TimeProvider? clock = nul
         }
     }
 
-    private static async Task<bool> UpdateAsync(MongoCollection collection, BsonDocument filter, BsonDocument update, CancellationToken cancellationToken) =>
+    private static async Task<bool> UpdateAsync(IMongoCollection<BsonDocument> collection, BsonDocument filter, BsonDocument update, CancellationToken cancellationToken) =>
         await CheckpointStore.UpdateOneAsync(collection, filter, update, upsert: false, cancellationToken).ConfigureAwait(false) > 0;
 
     /// <summary>The condition that a lease's counter is still the one observed (a lease never taken may have no counter yet).</summary>

@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using Replication.Hocon;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 
 namespace Replication.Coordinator.Hosting.Startup;
 
@@ -17,8 +18,7 @@ public static class MongoStartupProbe
         try
         {
             // Constructing a client parses the string with the driver itself and opens no connection.
-            var client = new MongoClient(connectionString);
-            client.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            MongoClientFactory.Create(connectionString).Dispose();
             return null;
         }
         catch (ArgumentException e)
@@ -34,8 +34,9 @@ public static class MongoStartupProbe
     public static async Task PingAsync(string setting, string connectionString, TimeSpan deadline, CancellationToken cancellationToken)
     {
         var hosts = ConnectionStringRedaction.Hosts(connectionString);
-        var client = new MongoClient(connectionString);
-        Task ping = client.RunCommandAsync("admin", new BsonDocument { { "ping", 1 } }, CommandKind.Plain, cancellationToken);
+        var client = MongoClientFactory.Create(connectionString);
+        Task ping = MongoFailureTranslator.GuardAsync(client, "command 'ping' on database 'admin'", () =>
+            client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument { { "ping", 1 } }, ReadPreference.Primary, cancellationToken));
         try
         {
             await ping.WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
@@ -47,23 +48,25 @@ public static class MongoStartupProbe
                 $"cannot reach MongoDB at {hosts} ({setting}): {await WhyUnreachableAsync(connectionString, cancellationToken).ConfigureAwait(false)}; " +
                 $"gave up after {deadline.TotalSeconds:0.#} s (replication.startup-timeout)");
         }
-        catch (MongoException e) when (IsAuthenticationFailure(e))
+        catch (Exception e) when (IsAuthenticationFailure(e))
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            client.Dispose();
             throw new StartupFailure(StartupFailureKind.TargetCredentials,
                 $"MongoDB at {hosts} refused this node's credentials ({setting}): {Unechoed(e.Message, connectionString)}");
         }
-        catch (MongoException e)
+        catch (Exception e) when (e is MongoUnavailableException or MongoException)
         {
-            await client.DisposeAsync().ConfigureAwait(false);
+            client.Dispose();
             throw new StartupFailure(StartupFailureKind.TargetUnreachable,
                 $"cannot reach MongoDB at {hosts} ({setting}): {Unechoed(e.Message, connectionString)}");
         }
-        await client.DisposeAsync().ConfigureAwait(false);
+        client.Dispose();
     }
 
-    private static bool IsAuthenticationFailure(MongoException e) =>
-        e is MongoConnectionException { Failure: MongoConnectionFailure.Authentication } || e.Code == 18 || e.CodeName == "AuthenticationFailed" || e.Message.Contains("authenticat", StringComparison.OrdinalIgnoreCase);
+    private static bool IsAuthenticationFailure(Exception e) =>
+        e is MongoUnavailableException { Failure: MongoConnectionFailure.Authentication } or MongoAuthenticationException
+        || (e is MongoCommandException command && (command.Code == 18 || command.CodeName == "AuthenticationFailed"))
+        || (e is MongoException && e.Message.Contains("authenticat", StringComparison.OrdinalIgnoreCase));
 
     private static async Task<string> WhyUnreachableAsync(string connectionString, CancellationToken cancellationToken)
     {

@@ -1,6 +1,6 @@
 using MongoDB.Bson;
 using Replication.Checkpoints;
-using Replication.Mongo;
+using MongoDB.Driver;
 
 namespace Replication.AkkaCluster.Lease;
 
@@ -19,24 +19,21 @@ public sealed record MongoLeaseRecord(string Name, string? Owner, long Counter, 
 /// <c>{ _id: name, owner, counter, renewedAt, timeoutMs, observedAt }</c>. Every change is a single conditional write, so
 /// two nodes racing for one lease cannot both win. Times come from the database (<c>$currentDate</c>), never a node.
 /// </summary>
-public sealed class MongoLeaseStore(MongoCollection leases)
+public sealed class MongoLeaseStore(IMongoCollection<BsonDocument> leases)
 {
     public const string DefaultCollection = "akka-leases";
 
     /// <summary>Reads a lease and stamps the database's current time on it (creating it free, counter 0, if new).</summary>
     public async Task<MongoLeaseRecord> ObserveAsync(string name, CancellationToken cancellationToken)
     {
-        var result = await leases.FindAndModifyAsync(new FindAndModifyRequest(ById(name))
-        {
-            Update = new BsonDocument
+        var result = await leases.FindOneAndUpdateAsync<BsonDocument>(ById(name),
+            new BsonDocument
             {
                 { "$setOnInsert", new BsonDocument { { "owner", BsonNull.Value }, { "counter", 0L } } },
                 { "$currentDate", new BsonDocument { { "observedAt", true } } },
             },
-            Upsert = true,
-            ReturnNew = true,
-        }, cancellationToken).ConfigureAwait(false);
-        var document = result.Document ?? throw new InvalidOperationException($"findAndModify with upsert returned no lease '{name}'");
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After }, cancellationToken).ConfigureAwait(false);
+        var document = result ?? throw new InvalidOperationException($"findAndModify with upsert returned no lease '{name}'");
         return Record(name, document);
     }
 
@@ -69,8 +66,8 @@ public sealed class MongoLeaseStore(MongoCollection leases)
 
     private async Task<bool> UpdateAsync(BsonDocument filter, BsonDocument update, CancellationToken cancellationToken)
     {
-        var result = await leases.FindAndModifyAsync(new FindAndModifyRequest(filter) { Update = update }, cancellationToken).ConfigureAwait(false);
-        return result.Document is not null;
+        var result = await leases.FindOneAndUpdateAsync<BsonDocument>(filter, update, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return result is not null;
     }
 
     private static BsonDocument ById(string name) => new() { { "_id", name } };

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using Akka.Actor;
 using Akka.Configuration;
-using Replication.Mongo;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 
 namespace Replication.AkkaCluster.Lease;
 
@@ -12,14 +14,14 @@ namespace Replication.AkkaCluster.Lease;
 public sealed class MongoLeaseStores : IExtension
 {
     private readonly ConcurrentDictionary<(string Uri, string Database, string Collection), Lazy<MongoLeaseStore>> _stores = new();
-    private readonly ConcurrentBag<MongoClient> _clients = [];
+    private readonly ConcurrentBag<IMongoClient> _clients = [];
     private readonly CancellationTokenSource _stopping = new();
 
     private MongoLeaseStores(ActorSystem system) =>
         system.RegisterOnTermination(() =>
         {
             _stopping.Cancel();
-            foreach (var client in _clients) _ = client.DisposeAsync().AsTask();
+            foreach (var client in _clients) client.Dispose();
         });
 
     /// <summary>Cancelled when the actor system terminates: a stopped node must not keep its leases alive.</summary>
@@ -33,9 +35,9 @@ public sealed class MongoLeaseStores : IExtension
         var key = (Required(leaseConfig, "uri"), Required(leaseConfig, "database"), Required(leaseConfig, "collection"));
         return _stores.GetOrAdd(key, k => new Lazy<MongoLeaseStore>(() =>
         {
-            var client = new MongoClient(k.Uri);
+            var client = MongoClientFactory.Create(k.Uri);
             _clients.Add(client);
-            return new MongoLeaseStore(client.GetDatabase(k.Database).GetCollection(k.Collection));
+            return new MongoLeaseStore(client.GetDatabase(k.Database).GetCollection<BsonDocument>(k.Collection));
         })).Value;
     }
 
