@@ -1,6 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Replication.Bson;
-using Replication.Mongo;
+using Replication.MongoAccess;
 using Replication.Bench.Pipeline;
 using Driver = MongoDB.Driver;
 using DriverBson = MongoDB.Bson;
@@ -22,7 +22,7 @@ public class BulkInsertBenchmark
     private const int BatchCount = 20;
 
     private MongodProcess _server = null!;
-    private MongoClient _client = null!;
+    private Driver.IMongoClient _client = null!;
     private int _round;
 
     [Params(1, 4)]
@@ -34,33 +34,36 @@ public class BulkInsertBenchmark
     public void Setup()
     {
         _server = MongodProcess.StartAsync().GetAwaiter().GetResult();
-        _client = new MongoClient(_server.ConnectionString);
+        _client = MongoClientFactory.Create(_server.ConnectionString);
     }
 
     [GlobalCleanup]
     public async Task Cleanup()
     {
-        await _client.DisposeAsync();
+        _client.Dispose();
         await _server.DisposeAsync();
     }
 
     [Benchmark(OperationsPerInvoke = BatchCount * BatchSize, Description = "raw BSON → RawBsonDocument (per document)")]
     public Task InsertRaw()
     {
-        var collection = _client.GetDatabase("bench").GetCollection($"raw{Interlocked.Increment(ref _round)}");
-        var options = new BulkWriteOptions { IsOrdered = false };
+        var database = _client.GetDatabase("bench");
+        var name = $"raw{Interlocked.Increment(ref _round)}";
+        var collection = MongoCollections.Raw(database, name);
+        var options = new Driver.BulkWriteOptions { IsOrdered = false };
         return RunBatches(async batch =>
         {
-            var models = new List<WriteModel>(BatchSize);
-            for (var i = 0; i < BatchSize; i++) models.Add(new InsertOneModel(EncodeRaw(batch * BatchSize + i)));
+            var models = new List<Driver.WriteModel<DriverBson.RawBsonDocument>>(BatchSize);
+            for (var i = 0; i < BatchSize; i++)
+                models.Add(new Driver.InsertOneModel<DriverBson.RawBsonDocument>(new DriverBson.RawBsonDocument(EncodeRaw(batch * BatchSize + i))));
             await collection.BulkWriteAsync(models, options);
-        }, () => collection.DropAsync());
+        }, () => database.DropCollectionAsync(name));
     }
 
     [Benchmark(OperationsPerInvoke = BatchCount * BatchSize, Description = "driver BsonDocument (per document)")]
     public Task InsertBsonDocuments()
     {
-        var database = _client.DriverClient.GetDatabase("bench");
+        var database = _client.GetDatabase("bench");
         var name = $"doc{Interlocked.Increment(ref _round)}";
         var collection = database.GetCollection<DriverBson.BsonDocument>(name);
         var options = new Driver.BulkWriteOptions { IsOrdered = false };

@@ -8,7 +8,9 @@ using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Coordinator.Hosting;
 using Replication.Dynamo.Http;
-using Replication.Mongo;
+using MongoDB.Bson;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 using Replication.Testing.DynamoLocal;
 
 namespace Replication.Bench.Pipeline;
@@ -77,7 +79,7 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
         }
 
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        await using var target = new MongoClient(mongod.ConnectionString);
+        using var target = MongoClientFactory.Create(mongod.ConnectionString);
 
         Say("full sync");
         GC.Collect();
@@ -126,7 +128,7 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
         Say($"full sync: {synced.FullSync.ItemsWritten:N0} items in {copyTime.TotalSeconds:F1} s ({wallTime.TotalSeconds:F1} s with the node's start), " +
             $"peak RSS {results.FullSyncPeakRssMegabytes:N0} MB");
 
-        var collection = target.GetDatabase(settings.Target.Database).GetCollection(synced.Collection);
+        var collection = MongoCollections.Raw(target.GetDatabase(settings.Target.Database), synced.Collection);
         try
         {
             if (options.DurationSeconds > 0 && options.Rate > 0 && settings.Mode != SyncMode.Full)
@@ -199,7 +201,7 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
             throw new TimeoutException($"a probe write to {table} did not reach the target within 3 minutes: the incremental sync is not running");
     }
 
-    private async Task<SteadyLoadResults> SteadyLoadAsync(IAmazonDynamoDB client, string table, MongoCollection collection)
+    private async Task<SteadyLoadResults> SteadyLoadAsync(IAmazonDynamoDB client, string table, IMongoCollection<RawBsonDocument> collection)
     {
         await using var arrivals = await TargetArrivals.StartAsync(collection);
         await WaitForIncrementalAsync(client, table, arrivals);
@@ -226,7 +228,7 @@ public sealed class PipelineBenchmark(PipelineOptions options, TextWriter log)
         return result;
     }
 
-    private async Task<CatchUpResults> CatchUpAsync(IAmazonDynamoDB client, string table, MongoCollection collection, ReplicationSettings settings,
+    private async Task<CatchUpResults> CatchUpAsync(IAmazonDynamoDB client, string table, IMongoCollection<RawBsonDocument> collection, ReplicationSettings settings,
                                                      ILoggerFactory loggers, DynamoHttpTransport transport, string streamArn)
     {
         Say($"catch-up: writing a backlog of {options.Backlog:N0} records with the node stopped");

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Replication.Bson;
-using Replication.Mongo;
+using MongoDB.Bson;
+using MongoDB.Driver;
 
 namespace Replication.Bench.Pipeline;
 
@@ -13,18 +13,18 @@ public sealed class TargetArrivals : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<string, long> _arrivals = new();
     private readonly CancellationTokenSource _stop = new();
-    private readonly MongoChangeStream _stream;
+    private readonly IChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> _stream;
     private readonly Task _reading;
 
-    private TargetArrivals(MongoChangeStream stream)
+    private TargetArrivals(IChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> stream)
     {
         _stream = stream;
         _reading = Task.Run(ReadAsync);
     }
 
-    public static async Task<TargetArrivals> StartAsync(MongoCollection collection, CancellationToken cancellationToken = default)
+    public static async Task<TargetArrivals> StartAsync(IMongoCollection<RawBsonDocument> collection, CancellationToken cancellationToken = default)
     {
-        var stream = await collection.WatchAsync(new ChangeStreamOptions { MaxAwaitTimeMS = 20, BatchSize = 1000 }, cancellationToken)
+        var stream = await collection.WatchAsync(new ChangeStreamOptions { MaxAwaitTime = TimeSpan.FromMilliseconds(20), BatchSize = 1000 }, cancellationToken)
                                      .ConfigureAwait(false);
         return new TargetArrivals(stream);
     }
@@ -37,13 +37,13 @@ public sealed class TargetArrivals : IAsyncDisposable
     {
         try
         {
-            await foreach (var change in _stream.WithCancellation(_stop.Token).ConfigureAwait(false))
+            while (await _stream.MoveNextAsync(_stop.Token).ConfigureAwait(false))
             {
                 var now = Stopwatch.GetTimestamp();
-                var reader = new BsonDocumentReader(change.Document.Span);
-                if (!reader.TryGetElement("documentKey", out var key)) continue;
-                if (!key.AsDocument.TryGetElement("_id", out var id) || id.Type != BsonType.String) continue;
-                _arrivals.TryAdd(id.AsString, now);
+                foreach (var change in _stream.Current)
+                {
+                    if (change.DocumentKey?.GetValue("_id", BsonNull.Value) is BsonString id) _arrivals.TryAdd(id.Value, now);
+                }
             }
         }
         catch (OperationCanceledException) when (_stop.IsCancellationRequested)
@@ -75,7 +75,8 @@ public sealed class TargetArrivals : IAsyncDisposable
         {
             // The stream is being torn down; its last error does not matter to the figures already taken.
         }
-        await _stream.DisposeAsync().ConfigureAwait(false);
+        // Closing the server-side cursor (killCursors) blocks in the driver: off the caller's thread.
+        await Task.Run(_stream.Dispose).ConfigureAwait(false);
         _stop.Dispose();
     }
 }

@@ -2,14 +2,15 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using MongoDB.Bson;
 using Replication.Dynamo.Conversion;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 
 namespace Replication.Testing.Comparison;
 
 /// <summary>
 /// Compares a target collection with its DynamoDB source table, reading the source independently of the code under
 /// test: the AWS SDK's own consistent Scan, converted by <see cref="ReferenceItemConverter"/> (the README's mapping
-/// written out again). The collection is read through the project's MongoDB client, here and nowhere else in the tests'
+/// written out again). The collection is read through MongoDB.Driver, here and nowhere else in the tests'
 /// comparisons.
 /// </summary>
 public sealed class ReplicaComparison
@@ -17,10 +18,10 @@ public sealed class ReplicaComparison
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(250);
 
     private readonly IAmazonDynamoDB _source;
-    private readonly MongoDatabase _target;
+    private readonly IMongoDatabase _target;
     private readonly IdentityMode _identity;
 
-    public ReplicaComparison(IAmazonDynamoDB source, MongoDatabase target, ConvertMode mode, IdentityMode identity)
+    public ReplicaComparison(IAmazonDynamoDB source, IMongoDatabase target, ConvertMode mode, IdentityMode identity)
     {
         if (mode != ConvertMode.Typed)
             throw new NotSupportedException($"the reference converter implements convert.mode = typed only, not {mode}");
@@ -63,16 +64,21 @@ public sealed class ReplicaComparison
     public async Task<Dictionary<string, BsonDocument>> ReadTargetAsync(string collection, ReferenceItemConverter converter, CancellationToken cancellationToken = default)
     {
         var result = new Dictionary<string, BsonDocument>();
-        await foreach (var bytes in _target.GetCollection(collection).FindAsync(new BsonDocument(), cancellationToken: cancellationToken).ConfigureAwait(false))
+        using var cursor = await MongoCollections.Raw(_target, collection).FindAsync(FilterDefinition<RawBsonDocument>.Empty, cancellationToken: cancellationToken)
+                                                  .ConfigureAwait(false);
+        while (await cursor.MoveNextAsync(cancellationToken).ConfigureAwait(false))
         {
-            var document = BsonBytes.ToDocument(bytes.Span);
-            if (_identity == IdentityMode.Fields)
+            foreach (var raw in cursor.Current)
             {
-                if (!document.Contains("_id"))
-                    throw new InvalidOperationException($"a document of {collection} has no _id: {BsonBytes.ToRelaxedJson(document)}");
-                document.Remove("_id");
+                var document = BsonBytes.ToDocument(RawDocuments.ToBytes(raw));
+                if (_identity == IdentityMode.Fields)
+                {
+                    if (!document.Contains("_id"))
+                        throw new InvalidOperationException($"a document of {collection} has no _id: {BsonBytes.ToRelaxedJson(document)}");
+                    document.Remove("_id");
+                }
+                result[KeyText(document, converter)] = document;
             }
-            result[KeyText(document, converter)] = document;
         }
         return result;
     }

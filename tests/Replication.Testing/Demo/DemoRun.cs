@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Coordinator.Discovery;
-using Replication.Mongo;
+using Replication.MongoAccess;
 using Replication.Testing.Comparison;
 using Replication.Testing.DynamoLocal;
 using Replication.Testing.InMemoryMongo.Wire;
@@ -64,7 +64,7 @@ public sealed partial class DemoRun(DemoOptions options)
             $"replication.target.mongodb.uri=\"{mongo.ConnectionString}\"",
         ];
         var settings = ReplicationConfiguration.Load(options.ConfigFile, overrides, new Dictionary<string, string>()).Settings;
-        await using var client = new MongoClient(mongo.ConnectionString);
+        using var client = MongoClientFactory.Create(mongo.ConnectionString);
         var checkpoints = new CheckpointStore(client.GetDatabase(settings.CheckpointDatabase), settings.DeadLetterCollection);
         var problems = new List<string>();
 

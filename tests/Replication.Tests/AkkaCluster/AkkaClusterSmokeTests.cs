@@ -7,7 +7,8 @@ using Akka.TestKit.Xunit2;
 using Replication.AkkaCluster;
 using Replication.AkkaCluster.Lease;
 using MongoDB.Bson;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 using Xunit.Abstractions;
 
 namespace Replication.Tests.AkkaCluster;
@@ -46,9 +47,9 @@ public sealed class AkkaClusterSmokeTests : TestKit
 
     private async Task<List<BsonDocument>> HeldLeasesAsync()
     {
-        await using var client = new MongoClient(_nodes.Mongo.ConnectionString);
-        var leases = client.GetDatabase("akka_smoke_checkpoint").GetCollection(MongoLeaseStore.DefaultCollection);
-        return (await leases.FindToListAsync(new BsonDocument())).Where(d => d["owner"] is BsonString).ToList();
+        using var client = MongoClientFactory.Create(_nodes.Mongo.ConnectionString);
+        var leases = client.GetDatabase("akka_smoke_checkpoint").GetCollection<BsonDocument>(MongoLeaseStore.DefaultCollection);
+        return (await leases.Find(new BsonDocument()).ToListAsync()).Where(d => d["owner"] is BsonString).ToList();
     }
 
     [Fact]

@@ -2,7 +2,8 @@ using Akka.Coordination;
 using Akka.Event;
 using Replication.AkkaCluster.Lease;
 using MongoDB.Bson;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 using Replication.Testing.InMemoryMongo.Wire;
 using AkkaConfig = Akka.Configuration.Config;
 
@@ -16,7 +17,7 @@ public sealed class MongoLeaseTests : IAsyncLifetime
 
     private readonly CancellationTokenSource _stopping = new();
     private InMemoryMongoServer _server = null!;
-    private MongoClient _client = null!;
+    private IMongoClient _client = null!;
 
     public Task InitializeAsync()
     {
@@ -28,14 +29,14 @@ public sealed class MongoLeaseTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _stopping.CancelAsync(); // stops every heartbeat before the server goes away
-        await _client.DisposeAsync();
+        _client.Dispose();
         await _server.DisposeAsync();
     }
 
-    private static MongoClient Client(InMemoryMongoServer server) =>
-        new(server.ConnectionString + "&serverSelectionTimeoutMS=2000&connectTimeoutMS=2000&socketTimeoutMS=5000");
+    private static IMongoClient Client(InMemoryMongoServer server) =>
+        MongoClientFactory.Create(server.ConnectionString + "&serverSelectionTimeoutMS=2000&connectTimeoutMS=2000&socketTimeoutMS=5000");
 
-    private MongoCollection Leases => _client.GetDatabase("repl_checkpoint").GetCollection(MongoLeaseStore.DefaultCollection);
+    private IMongoCollection<BsonDocument> Leases => _client.GetDatabase("repl_checkpoint").GetCollection<BsonDocument>(MongoLeaseStore.DefaultCollection);
 
     private MongoLeaseStore Store => new(Leases);
 
@@ -43,7 +44,7 @@ public sealed class MongoLeaseTests : IAsyncLifetime
         new(new LeaseSettings(LeaseName, owner, new TimeoutSettings(interval ?? TimeSpan.FromMilliseconds(200), timeout ?? TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(1)), AkkaConfig.Empty),
             store ?? Store, NoLogger.Instance, _stopping.Token, clock);
 
-    private async Task<BsonDocument> StoredAsync() => (await Leases.FindToListAsync(new BsonDocument { { "_id", LeaseName } })).Single();
+    private async Task<BsonDocument> StoredAsync() => (await Leases.Find(new BsonDocument { { "_id", LeaseName } }).ToListAsync()).Single();
 
     private static async Task Eventually(Func<Task<bool>> condition, string what)
     {
@@ -123,10 +124,8 @@ public sealed class MongoLeaseTests : IAsyncLifetime
         Assert.True(await a.Acquire(e => lost.TrySetResult(e)));
 
         // Another node took it, e.g. while this one was paused: the owner and counter moved on.
-        await Leases.FindAndModifyAsync(new FindAndModifyRequest(new BsonDocument { { "_id", LeaseName } })
-        {
-            Update = new BsonDocument { { "$set", new BsonDocument { { "owner", "b" }, { "counter", 2L } } } },
-        });
+        await Leases.FindOneAndUpdateAsync<BsonDocument>(new BsonDocument { { "_id", LeaseName } },
+            new BsonDocument { { "$set", new BsonDocument { { "owner", "b" }, { "counter", 2L } } } });
 
         var reason = await lost.Task.WaitAsync(WaitLimit);
         Assert.IsType<LeaseException>(reason);
@@ -141,8 +140,8 @@ public sealed class MongoLeaseTests : IAsyncLifetime
     public async Task A_holder_cut_off_from_the_database_gives_the_lease_up_when_it_could_expire()
     {
         var server = new InMemoryMongoServer();
-        await using var client = Client(server);
-        var store = new MongoLeaseStore(client.GetDatabase("repl_checkpoint").GetCollection(MongoLeaseStore.DefaultCollection));
+        using var client = Client(server);
+        var store = new MongoLeaseStore(client.GetDatabase("repl_checkpoint").GetCollection<BsonDocument>(MongoLeaseStore.DefaultCollection));
         var a = Lease("a", timeout: TimeSpan.FromSeconds(1.5), interval: TimeSpan.FromMilliseconds(300), store: store);
         var lost = new TaskCompletionSource<Exception>(TaskCreationOptions.RunContinuationsAsynchronously);
         Assert.True(await a.Acquire(e => lost.TrySetResult(e)));

@@ -1,4 +1,5 @@
 using MongoDB.Bson;
+using MongoDB.Driver;
 using Replication.Checkpoints;
 using Replication.Dynamo;
 using Replication.Dynamo.Conversion;
@@ -128,11 +129,11 @@ public class CheckpointStoreTests : MongoServerTest
     public async Task A_fenced_write_is_refused_once_the_lease_has_moved()
     {
         var store = Store;
-        var shards = Client.GetDatabase("repl_checkpoint").GetCollection("shards");
+        var shards = Client.GetDatabase("repl_checkpoint").GetCollection<BsonDocument>("shards");
         await store.RegisterShardAsync("Orders", "arn", "s1", null, ShardStatus.NotStarted);
-        await shards.BulkWriteAsync([new Replication.Mongo.UpdateOneModel(
-            new BsonDocument { { "_id", CheckpointStore.ShardDocumentId("Orders", "s1") } }.ToBson(),
-            new BsonDocument { { "$set", new BsonDocument { { "lease", new BsonDocument { { "owner", "node-b" }, { "counter", 7L } } } } } }.ToBson())]);
+        await shards.UpdateOneAsync(
+            new BsonDocument { { "_id", CheckpointStore.ShardDocumentId("Orders", "s1") } },
+            new BsonDocument { { "$set", new BsonDocument { { "lease", new BsonDocument { { "owner", "node-b" }, { "counter", 7L } } } } } });
 
         await Assert.ThrowsAsync<CheckpointConflictException>(() =>
             store.SaveShardPositionAsync("Orders", "s1", SequenceNumber.Parse("100000000000000000000"), null, 1, new CheckpointFence("node-a", 6)));

@@ -1,7 +1,8 @@
 using Amazon.DynamoDBv2.Model;
 using MongoDB.Bson;
 using Replication.Dynamo.Conversion;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 using Replication.Tests.Dynamo;
 using Replication.Testing.Comparison;
 using Replication.Testing.DynamoLocal;
@@ -29,7 +30,7 @@ public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
             });
         }
         await using var server = new InMemoryMongoServer();
-        await using var client = new MongoClient(server.ConnectionString);
+        using var client = MongoClientFactory.Create(server.ConnectionString);
         var target = client.GetDatabase("dynamodb");
         var comparison = new ReplicaComparison(sdk, target, ConvertMode.Typed, IdentityMode.Id);
 
@@ -40,7 +41,7 @@ public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
         foreach (var document in source.Values)
         {
             var copy = new BsonDocument(document.Select(e => e.Name == "address" ? new BsonElement(e.Name, new BsonDocument(((BsonDocument)e.Value).Reverse())) : e));
-            await target.GetCollection(table).InsertOneAsync(new RawBsonDocument(copy.ToBson()));
+            await MongoCollections.Raw(target, table).InsertOneAsync(new RawBsonDocument(copy.ToBson()));
         }
         var faithful = await comparison.WaitUntilEqualAsync(table, table, TimeSpan.FromSeconds(30));
         Assert.True(faithful.IsMatch, faithful.ToString());
@@ -77,7 +78,7 @@ public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
         var table = await DynamoTestTables.CreateAsync(sdk, "planted", "pk");
         await new DynamoItemGenerator("pk", seed: 5).PutItemsAsync(sdk, table, 20);
         await using var server = new InMemoryMongoServer();
-        await using var client = new MongoClient(server.ConnectionString);
+        using var client = MongoClientFactory.Create(server.ConnectionString);
         var target = client.GetDatabase("dynamodb");
         var comparison = new ReplicaComparison(sdk, target, ConvertMode.Typed, identity);
 
@@ -92,7 +93,7 @@ public sealed class ReplicaComparisonTests(DynamoDbLocalFixture dynamo)
                 var map = copy["map"].AsBsonDocument;
                 map["n"] = map["n"].AsInt32 + 1;
             }
-            await target.GetCollection(table).InsertOneAsync(new RawBsonDocument(copy.ToBson()));
+            await MongoCollections.Raw(target, table).InsertOneAsync(new RawBsonDocument(copy.ToBson()));
         }
 
         var difference = await comparison.CompareAsync(table, table);

@@ -3,6 +3,7 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using MongoDB.Bson.IO;
 using Replication.Checkpoints;
 using Replication.Configuration;
@@ -45,7 +46,7 @@ public sealed class ErrorBehaviourTests(DynamoDbLocalFixture dynamo, ITestOutput
     }
 
     private async Task<HashSet<string>> TargetKeysAsync(ReplicationSettings settings, string table) =>
-        (await _h.Target(settings, table).FindToListAsync(new BsonDocument())).Select(d => ((BsonString)d["_id"]!).Value).ToHashSet();
+        (await _h.Target(settings, table).Find(new BsonDocument()).ToListAsync()).Select(d => ((BsonString)d["_id"]!).Value).ToHashSet();
 
     private async Task WaitForTargetKeysAsync(ReplicationSettings settings, string table, IReadOnlySet<string> expected)
     {

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using Replication.Checkpoints;
 using Replication.Metrics;
 using Replication.Tests.Dynamo;
@@ -49,7 +50,7 @@ public sealed class GracefulStopTests(DynamoDbLocalFixture dynamo, ITestOutputHe
         }
 
         var stopped = (await store.GetTableAsync(table))!;
-        var inTarget = (await _h.Target(settings, table).FindToListAsync(new BsonDocument())).Count;
+        var inTarget = (await _h.Target(settings, table).Find(new BsonDocument()).ToListAsync()).Count;
         output.WriteLine($"saved before the stop {savedBeforeStop}, after {stopped.FullSync.ItemsWritten}; in the target {inTarget}; drain {drained}");
         Assert.True(drained.InFlightAtStop >= 1, "no page was in flight at the stop: the test proves nothing");
         Assert.True(drained.Finished, "the in-flight pages did not finish within the drain timeout");

@@ -3,7 +3,8 @@ using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using Replication.Configuration;
 using Replication.Coordinator.Hosting;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 using Replication.ShardActors.Tables;
 using Replication.Testing.Comparison;
 using Replication.Testing.DynamoLocal;
@@ -26,13 +27,13 @@ public sealed class ReplicationHarness : IAsyncDisposable
         _dynamo = dynamo;
         _output = output;
         Mongo = new InMemoryMongoServer();
-        Client = new MongoClient(Mongo.ConnectionString + "&serverSelectionTimeoutMS=5000");
+        Client = MongoClientFactory.Create(Mongo.ConnectionString + "&serverSelectionTimeoutMS=5000");
         Dynamo = dynamo.CreateClient();
         Prefix = "e2e" + Guid.NewGuid().ToString("N")[..8];
     }
 
     public InMemoryMongoServer Mongo { get; }
-    public MongoClient Client { get; }
+    public IMongoClient Client { get; }
     public IAmazonDynamoDB Dynamo { get; }
     public string Prefix { get; }
 
@@ -62,7 +63,7 @@ public sealed class ReplicationHarness : IAsyncDisposable
     public Task<ReplicationNode> StartNodeAsync(ReplicationSettings settings) =>
         ReplicationNode.StartAsync(settings, LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(_output)).SetMinimumLevel(LogLevel.Information)));
 
-    public MongoCollection Target(ReplicationSettings settings, string table) => Client.GetDatabase(settings.Target.Database).GetCollection(table);
+    public IMongoCollection<BsonDocument> Target(ReplicationSettings settings, string table) => Client.GetDatabase(settings.Target.Database).GetCollection<BsonDocument>(table);
 
     /// <summary>
     /// Source and target compared independently of the code under test: the AWS SDK's Scan and the tests' own converter
@@ -102,7 +103,7 @@ public sealed class ReplicationHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Dynamo.Dispose();
-        await Client.DisposeAsync();
+        Client.Dispose();
         await Mongo.DisposeAsync();
     }
 }

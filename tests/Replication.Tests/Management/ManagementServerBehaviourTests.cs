@@ -8,7 +8,7 @@ using Replication.Coordinator.Management;
 using Replication.Coordinator.Management.Health;
 using Replication.Hocon;
 using Replication.Metrics;
-using Replication.Mongo;
+using Replication.MongoAccess;
 using Replication.Tests.EndToEnd;
 
 namespace Replication.Tests.Management;
@@ -67,7 +67,7 @@ public sealed class ManagementServerBehaviourTests : ManagementServerTest
             listener.Start();
             port = ((IPEndPoint)listener.LocalEndpoint).Port;
         }
-        await using var gone = new MongoClient($"mongodb://127.0.0.1:{port}/?directConnection=true&serverSelectionTimeoutMS=500&connectTimeoutMS=500");
+        using var gone = MongoClientFactory.Create($"mongodb://127.0.0.1:{port}/?directConnection=true&serverSelectionTimeoutMS=500&connectTimeoutMS=500");
         await using var server = new ManagementServer(new ManagementSettings(true, "localhost", 0), Context(new CheckpointStore(gone.GetDatabase("x"))), NullLoggerFactory.Instance);
         await server.StartAsync();
         using var http = new HttpClient { BaseAddress = server.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };

@@ -6,7 +6,8 @@ using Replication.Configuration;
 using Replication.Coordinator.Management;
 using Replication.Coordinator.Management.Health;
 using Replication.Metrics;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 using Replication.Testing.InMemoryMongo.Wire;
 
 namespace Replication.Tests.Management;
@@ -21,7 +22,7 @@ public abstract class ManagementServerTest : IAsyncLifetime
     protected const string AwsSecret = "wJalrXUtnFEMIsuperSecretValue";
 
     private InMemoryMongoServer _mongo = null!;
-    private MongoClient _client = null!;
+    private IMongoClient _client = null!;
 
     internal ManualClock Clock { get; } = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
     internal FixedClusterView Cluster { get; private set; } = null!;
@@ -41,7 +42,7 @@ public abstract class ManagementServerTest : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _mongo = new InMemoryMongoServer();
-        _client = new MongoClient(_mongo.ConnectionString + "&serverSelectionTimeoutMS=5000&connectTimeoutMS=5000");
+        _client = MongoClientFactory.Create(_mongo.ConnectionString + "&serverSelectionTimeoutMS=5000&connectTimeoutMS=5000");
         Checkpoints = new CheckpointStore(_client.GetDatabase("mgmt_checkpoint"), clock: Clock);
         Cluster = FixedClusterView.FourNodes(Clock.GetUtcNow());
         Configuration = ReplicationConfiguration.Load(null,
@@ -66,7 +67,7 @@ public abstract class ManagementServerTest : IAsyncLifetime
         Http.Dispose();
         await Server.DisposeAsync();
         Metrics.Dispose();
-        await _client.DisposeAsync();
+        _client.Dispose();
         await _mongo.DisposeAsync();
     }
 

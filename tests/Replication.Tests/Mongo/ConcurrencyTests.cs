@@ -1,11 +1,11 @@
 using MongoDB.Bson;
-using Replication.Mongo;
+using MongoDB.Driver;
 
 namespace Replication.Tests.Mongo;
 
 public sealed class ConcurrencyTests : MongoServerTest
 {
-    protected override MongoClientOptions ClientOptions => new() { MaxPoolSize = 8 };
+    protected override int MaxPoolSize => 8;
 
     [Fact]
     public async Task Many_concurrent_operations_share_a_bounded_pool_and_leave_the_thread_pool_free()
@@ -22,8 +22,8 @@ public sealed class ConcurrencyTests : MongoServerTest
         Assert.True(probe > 0);
 
         await Task.WhenAll(writes).WaitAsync(TimeSpan.FromSeconds(120));
-        Assert.InRange(Server.TotalConnections, 1, Client.MaxPoolSize + 2); // the pool's connections and the monitor's
-        Assert.Equal(operations, (await collection.FindToListAsync(new BsonDocument())).Count);
+        Assert.InRange(Server.TotalConnections, 1, Client.Settings.MaxConnectionPoolSize + 2); // the pool's connections and the monitor's
+        Assert.Equal(operations, (await collection.Find(new BsonDocument()).ToListAsync()).Count);
         // The driver's calls are asynchronous and park no pool threads, so the pool had no reason to inject dozens more.
         Assert.True(ThreadPool.ThreadCount < threadPoolThreadsBefore + operations / 4,
             $"thread pool grew from {threadPoolThreadsBefore} to {ThreadPool.ThreadCount}");
@@ -33,12 +33,12 @@ public sealed class ConcurrencyTests : MongoServerTest
     public async Task Concurrent_cursors_beyond_the_pool_size_wait_for_a_client_instead_of_deadlocking()
     {
         var collection = Collection();
-        await collection.BulkWriteAsync(Enumerable.Range(0, 50)
-            .Select(i => (WriteModel)new InsertOneModel(new BsonDocument { { "_id", i } }.ToBson())).ToList());
-        var readers = Enumerable.Range(0, Client.MaxPoolSize * 4).Select(async _ =>
+        await collection.InsertManyAsync(Enumerable.Range(0, 50).Select(i => new BsonDocument { { "_id", i } }));
+        var readers = Enumerable.Range(0, Client.Settings.MaxConnectionPoolSize * 4).Select(async _ =>
         {
             var count = 0;
-            await foreach (var __ in collection.FindAsync(new BsonDocument(), new FindOptions { BatchSize = 5 })) count++;
+            using var cursor = await collection.FindAsync(new BsonDocument(), new FindOptions<BsonDocument> { BatchSize = 5 });
+            while (await cursor.MoveNextAsync()) count += cursor.Current.Count();
             return count;
         });
         var counts = await Task.WhenAll(readers).WaitAsync(TimeSpan.FromSeconds(120));

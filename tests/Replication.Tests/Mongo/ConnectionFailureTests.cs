@@ -1,13 +1,19 @@
 using MongoDB.Bson;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 using Replication.Testing.InMemoryMongo.Wire;
 
 namespace Replication.Tests.Mongo;
 
+/// <summary>The driver's connection, authentication and server-selection failures, as <see cref="MongoFailureTranslator"/> reports them.</summary>
 public sealed class ConnectionFailureTests : MongoServerTest
 {
+    private static Task<BsonDocument> HelloAsync(IMongoClient client) =>
+        MongoFailureTranslator.GuardAsync(client, "command 'hello' on database 'admin'",
+            () => client.GetDatabase("admin").RunCommandAsync<BsonDocument>(new BsonDocument { { "hello", 1 } }, ReadPreference.Primary));
+
     [Fact]
-    public async Task A_killed_connection_is_retried_or_surfaces_as_a_retryable_connection_exception()
+    public async Task A_killed_connection_is_retried_or_surfaces_as_a_retryable_connection_failure()
     {
         var collection = Collection();
         await collection.InsertOneAsync(new BsonDocument { { "_id", 0 } });
@@ -20,18 +26,22 @@ public sealed class ConnectionFailureTests : MongoServerTest
         {
             try
             {
-                await collection.InsertOneAsync(new BsonDocument { { "_id", attempt } });
+                await MongoFailureTranslator.GuardAsync(Client, "insert", async () =>
+                {
+                    await collection.InsertOneAsync(new BsonDocument { { "_id", attempt } });
+                    return true;
+                });
                 outcomes.Add(null);
                 break;
             }
-            catch (MongoConnectionException e)
+            catch (MongoUnavailableException e)
             {
                 Assert.True(e.IsRetryable);
                 outcomes.Add(e);
             }
         }
         Assert.Null(outcomes[^1]);
-        Assert.NotEmpty(await collection.FindToListAsync(new BsonDocument { { "_id", outcomes.Count } }));
+        Assert.NotEmpty(await collection.Find(new BsonDocument { { "_id", outcomes.Count } }).ToListAsync());
     }
 
     [Fact]
@@ -39,8 +49,8 @@ public sealed class ConnectionFailureTests : MongoServerTest
     {
         int port;
         await using (var gone = new InMemoryMongoServer()) port = gone.Port;
-        await using var client = new MongoClient($"mongodb://127.0.0.1:{port}/?directConnection=true&serverSelectionTimeoutMS=500&connectTimeoutMS=500");
-        var error = await Assert.ThrowsAsync<MongoConnectionException>(() => client.HelloAsync());
+        using var client = MongoClientFactory.Create($"mongodb://127.0.0.1:{port}/?directConnection=true&serverSelectionTimeoutMS=500&connectTimeoutMS=500");
+        var error = await Assert.ThrowsAsync<MongoUnavailableException>(() => HelloAsync(client));
         Assert.True(error.IsRetryable);
         Assert.Equal(MongoConnectionFailure.Unreachable, error.Failure);
         Assert.StartsWith($"command 'hello' on database 'admin' failed: cannot reach MongoDB at 127.0.0.1:{port} within the server selection timeout: 127.0.0.1:{port}: ", error.Message);
@@ -49,17 +59,20 @@ public sealed class ConnectionFailureTests : MongoServerTest
     }
 
     [Fact]
-    public async Task A_connection_killed_under_a_cursor_is_survived_or_fails_the_enumeration_with_a_retryable_connection_exception()
+    public async Task A_connection_killed_under_a_cursor_is_survived_or_fails_the_enumeration_with_a_retryable_connection_failure()
     {
         var collection = Collection();
-        await collection.BulkWriteAsync(Enumerable.Range(0, 300)
-            .Select(i => (WriteModel)new InsertOneModel(new BsonDocument { { "_id", i } }.ToBson())).ToList());
+        await collection.InsertManyAsync(Enumerable.Range(0, 300).Select(i => new BsonDocument { { "_id", i } }));
         var read = 0;
         var error = await Record.ExceptionAsync(async () =>
         {
-            await foreach (var _ in collection.FindAsync(new BsonDocument(), new FindOptions { BatchSize = 10 }))
+            using var cursor = await collection.FindAsync(new BsonDocument(), new FindOptions<BsonDocument> { BatchSize = 10 });
+            while (await cursor.MoveNextAsync())
             {
-                if (++read == 10) Server.KillConnections();
+                foreach (var _ in cursor.Current)
+                {
+                    if (++read == 10) Server.KillConnections();
+                }
             }
         });
         // The server keeps the cursor, so a getMore on a fresh connection may finish the read; a getMore on the dead
@@ -69,7 +82,7 @@ public sealed class ConnectionFailureTests : MongoServerTest
             Assert.Equal(300, read);
             return;
         }
-        var connection = Assert.IsType<MongoConnectionException>(error);
+        var connection = Assert.IsType<MongoUnavailableException>(MongoFailureTranslator.Translate(error, "find on 'test.items'", Client));
         Assert.True(connection.IsRetryable);
         Assert.Contains(Server.HostAndPort, connection.Message);
     }
@@ -77,9 +90,9 @@ public sealed class ConnectionFailureTests : MongoServerTest
     [Fact]
     public async Task Refused_credentials_are_one_non_retryable_message_naming_the_host_and_not_the_password()
     {
-        await using var client = new MongoClient(
+        using var client = MongoClientFactory.Create(
             $"mongodb://replicator:s3cret-pw@{Server.HostAndPort}/?directConnection=true&serverSelectionTimeoutMS=5000&connectTimeoutMS=5000");
-        var error = await Assert.ThrowsAsync<MongoConnectionException>(() => client.HelloAsync());
+        var error = await Assert.ThrowsAsync<MongoUnavailableException>(() => HelloAsync(client));
         Assert.Equal(MongoConnectionFailure.Authentication, error.Failure);
         Assert.False(error.IsRetryable);
         Assert.Contains($"MongoDB at {Server.HostAndPort} refused the credentials", error.Message);
@@ -90,8 +103,19 @@ public sealed class ConnectionFailureTests : MongoServerTest
     [Fact]
     public void A_malformed_connection_string_is_an_argument_error_that_does_not_repeat_the_password()
     {
-        var error = Assert.Throws<ArgumentException>(() => new MongoClient("mongodb://user:s3cret-pw@host:notaport/"));
+        var error = Assert.Throws<ArgumentException>(() => MongoClientFactory.Create("mongodb://user:s3cret-pw@host:notaport/"));
         Assert.StartsWith("Invalid MongoDB connection string", error.Message);
         Assert.DoesNotContain("s3cret-pw", error.Message);
+    }
+
+    [Fact]
+    public async Task The_client_sends_the_product_name_unless_the_connection_string_sets_appName_and_takes_the_pool_size()
+    {
+        using var named = MongoClientFactory.Create(Server.ConnectionString + "&appName=custom", maxPoolSize: 3);
+        Assert.Equal("custom", named.Settings.ApplicationName);
+        Assert.Equal(3, named.Settings.MaxConnectionPoolSize);
+        Assert.Equal(MongoClientFactory.ApplicationName, Client.Settings.ApplicationName);
+        await HelloAsync(named);
+        Assert.Throws<ArgumentOutOfRangeException>(() => MongoClientFactory.Create(Server.ConnectionString, maxPoolSize: 0));
     }
 }

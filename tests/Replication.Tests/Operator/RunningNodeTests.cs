@@ -2,7 +2,8 @@ using System.Text;
 using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Bson.IO;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 using Replication.Tests.Cli;
 
 namespace Replication.Tests.Operator;
@@ -98,16 +99,16 @@ public sealed class RunningNodeTests : IAsyncLifetime
 
     private async Task<string> DumpEveryDatabaseAsync()
     {
-        await using var client = new MongoClient(_copy.Mongo.ConnectionString);
+        using var client = MongoClientFactory.Create(_copy.Mongo.ConnectionString);
         var dump = new StringBuilder();
-        var names = (await client.ListDatabasesAsync()).Select(d => ((BsonString)d["name"]!).Value).ToList();
+        var names = (await (await client.ListDatabasesAsync()).ToListAsync()).Select(d => ((BsonString)d["name"]!).Value).ToList();
         Assert.Contains("node-test_checkpoint", names);
         foreach (var name in names)
         {
-            var collections = await client.RunCommandAsync(name, new BsonDocument { { "listCollections", 1 } });
+            var collections = await client.GetDatabase(name).RunCommandAsync<BsonDocument>(new BsonDocument { { "listCollections", 1 } });
             foreach (var collection in FirstBatch(collections))
             {
-                var reply = await client.RunCommandAsync(name, new BsonDocument { { "find", ((BsonString)collection["name"]!).Value }, { "batchSize", 100_000 } });
+                var reply = await client.GetDatabase(name).RunCommandAsync<BsonDocument>(new BsonDocument { { "find", ((BsonString)collection["name"]!).Value }, { "batchSize", 100_000 } });
                 foreach (var document in FirstBatch(reply)) dump.AppendLine(Json(document));
             }
         }

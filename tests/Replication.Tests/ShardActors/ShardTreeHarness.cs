@@ -9,7 +9,8 @@ using Replication.Dynamo;
 using Replication.Dynamo.Conversion;
 using Replication.Dynamo.Http;
 using Replication.Metrics;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 using Replication.ShardActors;
 using Replication.ShardActors.Cluster;
 using Replication.ShardActors.Tables;
@@ -51,7 +52,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         _output = output;
         Clock = clock;
         Mongo = new InMemoryMongoServer();
-        Client = new MongoClient(Mongo.ConnectionString + "&serverSelectionTimeoutMS=5000");
+        Client = MongoClientFactory.Create(Mongo.ConnectionString + "&serverSelectionTimeoutMS=5000");
         string[] defaults =
         [
             "replication.id=splits",
@@ -80,7 +81,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     }
 
     public InMemoryMongoServer Mongo { get; }
-    public MongoClient Client { get; }
+    public IMongoClient Client { get; }
     public ReplicationSettings Settings { get; }
     public CheckpointStore Checkpoints { get; }
     public ScriptedStreamSource Stream { get; }
@@ -99,7 +100,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     /// </summary>
     public void AnswerScansWith(params string[] itemsJson) => _scanHandler.Answer(itemsJson);
 
-    public MongoCollection Target => Client.GetDatabase(Settings.Target.Database).GetCollection("orders");
+    public IMongoCollection<BsonDocument> Target => Client.GetDatabase(Settings.Target.Database).GetCollection<BsonDocument>("orders");
 
     /// <summary>Messages the table sent its parent (the guardian here) that nobody handled: TableFailed, TableFullSyncDone.</summary>
     public IReadOnlyList<object> TableReports
@@ -222,7 +223,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
 
     public async Task<Dictionary<string, int>> TargetVersionsAsync()
     {
-        var documents = await Target.FindToListAsync(new BsonDocument());
+        var documents = await Target.Find(new BsonDocument()).ToListAsync();
         return documents.ToDictionary(d => ((BsonString)d["_id"]!).Value, d => d["v"] is BsonInt32 v ? v.Value : -1);
     }
 
@@ -244,7 +245,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         await StopAsync();
         _unusedScanTransport.Dispose();
         _scanHandler.Dispose();
-        await Client.DisposeAsync();
+        Client.Dispose();
         await Mongo.DisposeAsync();
     }
 }

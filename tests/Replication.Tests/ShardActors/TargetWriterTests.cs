@@ -4,7 +4,8 @@ using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Dynamo;
 using Replication.Dynamo.Conversion;
-using Replication.Mongo;
+using MongoDB.Driver;
+using Replication.MongoAccess;
 using Replication.ShardActors.Apply;
 using Replication.Tests.EndToEnd;
 using Replication.Tests.Mongo;
@@ -14,7 +15,7 @@ namespace Replication.Tests.ShardActors;
 public class TargetWriterTests : MongoServerTest
 {
     private CheckpointStore Checkpoints => new(Client.GetDatabase("t_checkpoint"));
-    private MongoCollection Target => Client.GetDatabase("dynamodb").GetCollection("Orders");
+    private IMongoCollection<RawBsonDocument> Target => MongoCollections.Raw(Client.GetDatabase("dynamodb"), "Orders");
 
     private TargetWriter Writer(string phase = "stream", int maxAttempts = 3, StaleDocumentPolicy staleDocuments = StaleDocumentPolicy.Remove) =>
         new(Target, Checkpoints, "Orders", phase, new KeyFilterBuilder(IdentityMode.Id, new TableKeySchema("id", null)),
@@ -33,7 +34,8 @@ public class TargetWriterTests : MongoServerTest
     private static byte[] Key(string id) => new BsonDocument { { "_id", id } }.ToBson();
 
     private async Task<Dictionary<string, int>> TargetContents() =>
-        (await Target.FindToListAsync(new BsonDocument())).ToDictionary(d => ((BsonString)d["_id"]!).Value, d => ((BsonInt32)d["v"]!).Value);
+        (await Client.GetDatabase("dynamodb").GetCollection<BsonDocument>("Orders").Find(new BsonDocument()).ToListAsync())
+            .ToDictionary(d => ((BsonString)d["_id"]!).Value, d => ((BsonInt32)d["v"]!).Value);
 
     [Fact]
     public async Task Inserting_a_page_again_replaces_what_is_there_instead_of_failing()
@@ -93,7 +95,7 @@ public class TargetWriterTests : MongoServerTest
     [Fact]
     public async Task An_item_the_server_refuses_is_dead_lettered_with_its_code_and_the_others_are_applied()
     {
-        await Target.CreateIndexAsync(new IndexModel(new BsonDocument { { "email", 1 } }, new BsonDocument { { "unique", true } }));
+        await Target.Indexes.CreateOneAsync(new CreateIndexModel<RawBsonDocument>(new BsonDocument { { "email", 1 } }, new CreateIndexOptions { Unique = true }));
         await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1, "same@x"))], default);
 
         var summary = await Writer().WriteAsync(
@@ -104,6 +106,23 @@ public class TargetWriterTests : MongoServerTest
         var letter = Assert.Single(await Checkpoints.ListDeadLettersAsync("Orders"));
         Assert.Equal(11000, ((BsonInt32)letter["code"]!).Value);
         Assert.Equal(Doc("b", 1, "same@x"), ((BsonBinaryData)letter["document"]).Bytes);
+    }
+
+    [Fact]
+    public async Task A_document_over_the_size_limit_is_dead_lettered_with_code_10334_and_the_others_are_applied()
+    {
+        var tooLarge = new BsonDocument { { "_id", "big" }, { "id", "big" }, { "blob", new BsonBinaryData(new byte[16 * 1024 * 1024]) } }.ToBson();
+
+        var summary = await Writer("full-sync").WriteAsync(
+            [new(TargetWriteKind.Insert, default, Doc("a", 1)), new(TargetWriteKind.Insert, default, tooLarge), new(TargetWriteKind.Insert, default, Doc("c", 1))], default);
+
+        Assert.Equal(new WriteSummary(2, 0, 0, 1), summary);
+        Assert.Equal(new Dictionary<string, int> { ["a"] = 1, ["c"] = 1 }, await TargetContents());
+        var letter = Assert.Single(await Checkpoints.ListDeadLettersAsync("Orders"));
+        Assert.Equal(10334, ((BsonInt32)letter["code"]!).Value);
+        Assert.Contains("16777216", ((BsonString)letter["error"]!).Value);
+        Assert.Contains("\"big\"", ((BsonString)letter["key"]!).Value);
+        Assert.Equal(tooLarge.Length, ((BsonInt32)letter["documentBytes"]!).Value); // too large to keep in the dead letter itself
     }
 
     [Fact]
@@ -121,21 +140,21 @@ public class TargetWriterTests : MongoServerTest
     [Fact]
     public async Task A_write_concern_error_beside_write_errors_is_never_counted_as_applied()
     {
-        await Target.CreateIndexAsync(new IndexModel(new BsonDocument { { "email", 1 } }, new BsonDocument { { "unique", true } }));
+        await Target.Indexes.CreateOneAsync(new CreateIndexModel<RawBsonDocument>(new BsonDocument { { "email", 1 } }, new CreateIndexOptions { Unique = true }));
         await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1, "same@x"))], default);
         Server.Engine.Instance.WriteConcernFaults.FailNext(100);
 
-        var error = await Assert.ThrowsAsync<MongoBulkWriteException>(() => Writer(maxAttempts: 3).WriteAsync(
+        var error = await Assert.ThrowsAsync<MongoBulkWriteException<RawBsonDocument>>(() => Writer(maxAttempts: 3).WriteAsync(
             [new(TargetWriteKind.Replace, Key("b"), Doc("b", 1, "same@x")), new(TargetWriteKind.Replace, Key("c"), Doc("c", 1, "other@x"))], default));
 
-        Assert.NotEmpty(error.WriteConcernErrors);
+        Assert.NotNull(error.WriteConcernError);
         Assert.Equal(3, Server.Engine.Instance.WriteConcernFaults.Reported); // every attempt sent the whole batch
     }
 
     [Fact]
     public async Task A_write_concern_error_beside_write_errors_sends_the_whole_batch_again()
     {
-        await Target.CreateIndexAsync(new IndexModel(new BsonDocument { { "email", 1 } }, new BsonDocument { { "unique", true } }));
+        await Target.Indexes.CreateOneAsync(new CreateIndexModel<RawBsonDocument>(new BsonDocument { { "email", 1 } }, new CreateIndexOptions { Unique = true }));
         await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1, "same@x"))], default);
         Server.Engine.Instance.WriteConcernFaults.FailNext(1);
 
@@ -156,20 +175,20 @@ public class TargetWriterTests : MongoServerTest
         Assert.Equal(new WriteSummary(0, 1, 0, 0), summary);
 
         Server.Engine.Instance.WriteConcernFaults.FailNext(100);
-        await Assert.ThrowsAsync<MongoBulkWriteException>(() => Writer(maxAttempts: 3).WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 2))], default));
+        await Assert.ThrowsAsync<MongoBulkWriteException<RawBsonDocument>>(() => Writer(maxAttempts: 3).WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 2))], default));
         Assert.Equal(4, Server.Engine.Instance.WriteConcernFaults.Reported);
     }
     [Fact]
     public async Task Refused_credentials_surface_at_the_first_attempt_instead_of_being_retried()
     {
-        await using var refused = new MongoClient(
+        using var refused = MongoClientFactory.Create(
             $"mongodb://replicator:wrong-pw@{Server.HostAndPort}/?directConnection=true&serverSelectionTimeoutMS=5000&connectTimeoutMS=5000");
         using var logs = new CapturedLogs();
-        var writer = new TargetWriter(refused.GetDatabase("dynamodb").GetCollection("Orders"), Checkpoints, "Orders", "stream",
+        var writer = new TargetWriter(MongoCollections.Raw(refused.GetDatabase("dynamodb"), "Orders"), Checkpoints, "Orders", "stream",
             new KeyFilterBuilder(IdentityMode.Id, new TableKeySchema("id", null)), logs.CreateLogger("writer"),
             new TargetWriterOptions { MaxAttempts = 8, MinBackoff = TimeSpan.FromMilliseconds(1), MaxBackoff = TimeSpan.FromMilliseconds(5) });
 
-        var error = await Assert.ThrowsAsync<MongoConnectionException>(() => writer.WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1))], default));
+        var error = await Assert.ThrowsAsync<MongoUnavailableException>(() => writer.WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1))], default));
 
         Assert.Equal(MongoConnectionFailure.Authentication, error.Failure);
         Assert.DoesNotContain(logs.Lines, l => l.Text.StartsWith("retrying writes", StringComparison.Ordinal));
@@ -196,7 +215,7 @@ public class TargetWriterTests : MongoServerTest
     [Fact]
     public async Task A_dead_lettered_update_refused_by_the_server_also_removes_the_older_document()
     {
-        await Target.CreateIndexAsync(new IndexModel(new BsonDocument { { "email", 1 } }, new BsonDocument { { "unique", true } }));
+        await Target.Indexes.CreateOneAsync(new CreateIndexModel<RawBsonDocument>(new BsonDocument { { "email", 1 } }, new CreateIndexOptions { Unique = true }));
         await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("a"), Doc("a", 1, "a@x")), new(TargetWriteKind.Replace, Key("b"), Doc("b", 1, "b@x"))], default);
 
         var summary = await Writer().WriteAsync([new(TargetWriteKind.Replace, Key("b"), Doc("b", 2, "a@x"))], default);
