@@ -37,9 +37,10 @@ public sealed class TargetWriter(
     {
         var summary = WriteSummary.Empty;
         var pending = new List<TargetWrite>(writes.Count);
+        var maxSize = MongoCollections.MaxDocumentSize(collection.Database.Client);
         foreach (var write in writes)
         {
-            if (ProblemWith(write) is { } problem)
+            if (ProblemWith(write, maxSize) is { } problem)
             {
                 var stale = await DeadLetterAsync(write, problem.Reason, problem.Code, cancellationToken).ConfigureAwait(false);
                 summary = summary.Add(WriteSummary.DeadLetter(stale));
@@ -89,10 +90,9 @@ public sealed class TargetWriter(
 
     // Items MongoDB would misread rather than reject (a top-level '$' name makes a replacement look like an update),
     // and items it cannot store at all (over the size limit).
-    private (string Reason, int? Code)? ProblemWith(TargetWrite write)
+    private static (string Reason, int? Code)? ProblemWith(TargetWrite write, int maxSize)
     {
         if (write.Kind == TargetWriteKind.Delete) return null;
-        var maxSize = MongoCollections.MaxDocumentSize(collection.Database.Client);
         if (write.Document.Length > maxSize)
             return ($"document is {write.Document.Length} bytes, over MongoDB's {maxSize}-byte limit (maxBsonObjectSize); not sent", BsonObjectTooLarge);
         foreach (var element in new Replication.Bson.BsonDocumentReader(write.Document.Span))
