@@ -1,7 +1,8 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
-using Replication.Bson;
+using MongoDB.Bson;
+using Replication.Testing;
 using Replication.Testing.InMemoryMongo.Wire;
 
 namespace Replication.Tests.Mongo;
@@ -31,7 +32,7 @@ public sealed class WireProtocolTests : IAsyncLifetime
     [Fact]
     public async Task The_legacy_OP_QUERY_handshake_is_answered_with_OP_REPLY()
     {
-        var query = new BsonDocument { { "$query", new BsonDocument { { "isMaster", 1 } } } }.ToBytes();
+        var query = new BsonDocument { { "$query", new BsonDocument { { "isMaster", 1 } } } }.ToBson();
         var body = new List<byte>();
         body.AddRange(BitConverter.GetBytes(0));
         body.AddRange(Encoding.UTF8.GetBytes("admin.$cmd\0"));
@@ -44,7 +45,7 @@ public sealed class WireProtocolTests : IAsyncLifetime
         Assert.Equal(WireOpCode.Reply, header.OpCode);
         Assert.Equal(id, header.ResponseTo);
         Assert.Equal(1, BinaryPrimitives.ReadInt32LittleEndian(reply.AsSpan(16)));
-        var document = BsonDocument.Parse(reply.AsSpan(20));
+        var document = BsonBytes.ToDocument(reply.AsSpan(20));
         Assert.Equal(new BsonDouble(1.0), document["ok"]);
         Assert.True(document.Contains("maxWireVersion"));
         Assert.False(document.Contains("compression"));
@@ -57,9 +58,9 @@ public sealed class WireProtocolTests : IAsyncLifetime
         var (header, reply) = await ReceiveAsync();
         Assert.Equal(WireOpCode.Msg, header.OpCode);
         Assert.Equal(id, header.ResponseTo);
-        var document = BsonDocument.Parse(reply.AsSpan(5));
+        var document = BsonBytes.ToDocument(reply.AsSpan(5));
         Assert.Equal(new BsonDouble(0.0), document["ok"]);
-        Assert.Contains("OP_COMPRESSED", ((BsonString)document["errmsg"]!).Value);
+        Assert.Contains("OP_COMPRESSED", document["errmsg"].AsString);
     }
 
     [Fact]
@@ -69,12 +70,12 @@ public sealed class WireProtocolTests : IAsyncLifetime
         var insert = new BsonDocument { { "insert", "c" }, { "$db", "wire" }, { "ordered", true } };
         var sequence = new List<byte>();
         sequence.AddRange(Encoding.UTF8.GetBytes("documents\0"));
-        sequence.AddRange(new BsonDocument { { "_id", 1 } }.ToBytes());
-        sequence.AddRange(new BsonDocument { { "_id", 2 } }.ToBytes());
+        sequence.AddRange(new BsonDocument { { "_id", 1 } }.ToBson());
+        sequence.AddRange(new BsonDocument { { "_id", 2 } }.ToBson());
         var body = new List<byte>();
         body.AddRange(BitConverter.GetBytes((uint)(OpMsgFlags.MoreToCome | OpMsgFlags.ChecksumPresent)));
         body.Add(0);
-        body.AddRange(insert.ToBytes());
+        body.AddRange(insert.ToBson());
         body.Add(1);
         body.AddRange(BitConverter.GetBytes(sequence.Count + 4));
         body.AddRange(sequence);
@@ -85,7 +86,7 @@ public sealed class WireProtocolTests : IAsyncLifetime
         var countId = await SendMsgAsync(new BsonDocument { { "count", "c" }, { "$db", "wire" } });
         var (header, reply) = await ReceiveAsync();
         Assert.Equal(countId, header.ResponseTo);
-        var document = BsonDocument.Parse(reply.AsSpan(5));
+        var document = BsonBytes.ToDocument(reply.AsSpan(5));
         Assert.Equal(new BsonDouble(1.0), document["ok"]);
         Assert.Equal(2L, document["n"] switch { BsonInt32 i => i.Value, BsonInt64 l => l.Value, _ => -1 });
     }
@@ -111,7 +112,7 @@ public sealed class WireProtocolTests : IAsyncLifetime
         var body = new List<byte>();
         body.AddRange(BitConverter.GetBytes(0u));
         body.Add(0);
-        body.AddRange(command.ToBytes());
+        body.AddRange(command.ToBson());
         return SendAsync(WireOpCode.Msg, body.ToArray());
     }
 
