@@ -33,6 +33,7 @@ public readonly ref struct BsonElement
         var b => throw new BsonFormatException($"field '{Name}' holds the boolean byte {b}, which is neither 0 nor 1"),
     };
     public long AsDateTime => Type == BsonType.DateTime ? BinaryPrimitives.ReadInt64LittleEndian(RawValue) : throw Mismatch(BsonType.DateTime);
+    /// <summary>Copies the 12 bytes into an array: MongoDB.Bson.ObjectId has no public span constructor.</summary>
     public ObjectId AsObjectId => Type == BsonType.ObjectId ? new ObjectId(RawValue.ToArray()) : throw Mismatch(BsonType.ObjectId);
 
     public Decimal128 AsDecimal128 => Type == BsonType.Decimal128
