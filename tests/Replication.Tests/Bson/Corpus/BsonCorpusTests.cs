@@ -174,13 +174,14 @@ public class BsonCorpusTests(ITestOutputHelper output)
 
         output.WriteLine($"BSON corpus: {files.Count} files, {cases.Count} cases, from {BsonCorpus.Directory}");
         output.WriteLine($"valid: {ValidCases().Count} through our reader and writer, {ReferenceCases().Count} against the reference, {ConverterCases().Count} through the DynamoDB converter, {DecimalCases().Count} decimal128 texts");
+        foreach (var ((file, description), reason) in NotTheReadersToRefuse) output.WriteLine($"not generated: {file} \"{description}\": {reason}");
         output.WriteLine($"decode errors: {DecodeErrorCases().Count} of {cases.Count(c => c.Section == CorpusCase.DecodeErrors)}; decimal128 parse errors: {DecimalParseErrorCases().Count}");
         Assert.True(cases.Count >= SanityFloor, $"only {cases.Count} corpus cases were found; expected at least {SanityFloor}");
     }
 
     private static bool ReferenceReadsExactly(CorpusCase c) =>
         !c.Flag("lossy") && !c.HoldsDbPointer
-        && !System.Text.RegularExpressions.Regex.IsMatch(c.Field("canonical_extjson")!, """"\$numberDouble"\s*:\s*"-0\.0"""");
+        && !c.Field("canonical_extjson")!.Replace(" ", "").Contains("{\"$numberDouble\":\"-0.0\"}", StringComparison.Ordinal);
 
     private static string Shape(BsonDocument document) =>
         string.Join(",", document.Select(e => $"{e.Name}:{(byte)e.Value.BsonType:x2}" + (e.Value is BsonDocument d ? "{" + Shape(d) + "}" : e.Value is BsonArray a ? "[" + Shape(new BsonDocument(a.Select((v, i) => new MongoDB.Bson.BsonElement($"{i}", v)))) + "]" : "")));
