@@ -3,7 +3,7 @@ using Replication.Bson;
 using Replication.MongoAccess;
 using Replication.Bench.Pipeline;
 using Driver = MongoDB.Driver;
-using DriverBson = MongoDB.Bson;
+using MongoDB.Bson;
 
 namespace Replication.Bench.Mongo;
 
@@ -53,9 +53,9 @@ public class BulkInsertBenchmark
         var options = new Driver.BulkWriteOptions { IsOrdered = false };
         return RunBatches(async batch =>
         {
-            var models = new List<Driver.WriteModel<DriverBson.RawBsonDocument>>(BatchSize);
+            var models = new List<Driver.WriteModel<RawBsonDocument>>(BatchSize);
             for (var i = 0; i < BatchSize; i++)
-                models.Add(new Driver.InsertOneModel<DriverBson.RawBsonDocument>(new DriverBson.RawBsonDocument(EncodeRaw(batch * BatchSize + i))));
+                models.Add(new Driver.InsertOneModel<RawBsonDocument>(new RawBsonDocument(EncodeRaw(batch * BatchSize + i))));
             await collection.BulkWriteAsync(models, options);
         }, () => database.DropCollectionAsync(name));
     }
@@ -65,12 +65,12 @@ public class BulkInsertBenchmark
     {
         var database = _client.GetDatabase("bench");
         var name = $"doc{Interlocked.Increment(ref _round)}";
-        var collection = database.GetCollection<DriverBson.BsonDocument>(name);
+        var collection = database.GetCollection<BsonDocument>(name);
         var options = new Driver.BulkWriteOptions { IsOrdered = false };
         return RunBatches(async batch =>
         {
-            var models = new List<Driver.WriteModel<DriverBson.BsonDocument>>(BatchSize);
-            for (var i = 0; i < BatchSize; i++) models.Add(new Driver.InsertOneModel<DriverBson.BsonDocument>(BuildDocument(batch * BatchSize + i)));
+            var models = new List<Driver.WriteModel<BsonDocument>>(BatchSize);
+            for (var i = 0; i < BatchSize; i++) models.Add(new Driver.InsertOneModel<BsonDocument>(BuildDocument(batch * BatchSize + i)));
             await collection.BulkWriteAsync(models, options);
         }, () => database.DropCollectionAsync(name));
     }
@@ -105,7 +105,7 @@ public class BulkInsertBenchmark
         return writer.ToArray();
     }
 
-    private static DriverBson.BsonDocument BuildDocument(int id) => new()
+    private static BsonDocument BuildDocument(int id) => new()
     {
         { "_id", id },
         { "name", $"item-{id % BatchSize}" },

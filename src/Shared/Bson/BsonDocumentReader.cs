@@ -6,7 +6,9 @@ namespace Replication.Bson;
 /// <summary>
 /// Zero-copy, forward-only view of one BSON document (or array) over a span. Enumerating yields
 /// <see cref="BsonElement"/>s whose values are slices of the original bytes. Every length is bounds-checked
-/// as elements are read; <see cref="BsonValidator"/> does the full, deep validation.
+/// as elements are read, and string terminators with them; the typed accessors check what they decode (UTF-8,
+/// booleans, the old binary subtype). Nothing checks a nested document before it is read, and the bytes after the
+/// declared length are not this reader's (a wire message or a sequence goes on there).
 /// </summary>
 public readonly ref struct BsonDocumentReader
 {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text;
+using MongoDB.Bson;
 
 namespace Replication.Bson;
 
@@ -25,9 +26,15 @@ public readonly ref struct BsonElement
     public double AsDouble => Type == BsonType.Double ? BinaryPrimitives.ReadDoubleLittleEndian(RawValue) : throw Mismatch(BsonType.Double);
     public int AsInt32 => Type == BsonType.Int32 ? BinaryPrimitives.ReadInt32LittleEndian(RawValue) : throw Mismatch(BsonType.Int32);
     public long AsInt64 => Type == BsonType.Int64 ? BinaryPrimitives.ReadInt64LittleEndian(RawValue) : throw Mismatch(BsonType.Int64);
-    public bool AsBoolean => Type == BsonType.Boolean ? RawValue[0] != 0 : throw Mismatch(BsonType.Boolean);
+    public bool AsBoolean => Type != BsonType.Boolean ? throw Mismatch(BsonType.Boolean) : RawValue[0] switch
+    {
+        0 => false,
+        1 => true,
+        var b => throw new BsonFormatException($"field '{Name}' holds the boolean byte {b}, which is neither 0 nor 1"),
+    };
     public long AsDateTime => Type == BsonType.DateTime ? BinaryPrimitives.ReadInt64LittleEndian(RawValue) : throw Mismatch(BsonType.DateTime);
-    public ObjectId AsObjectId => Type == BsonType.ObjectId ? new ObjectId(RawValue) : throw Mismatch(BsonType.ObjectId);
+    /// <summary>Copies the 12 bytes into an array: MongoDB.Bson.ObjectId has no public span constructor.</summary>
+    public ObjectId AsObjectId => Type == BsonType.ObjectId ? new ObjectId(RawValue.ToArray()) : throw Mismatch(BsonType.ObjectId);
 
     public Decimal128 AsDecimal128 => Type == BsonType.Decimal128
         ? new Decimal128(BinaryPrimitives.ReadUInt64LittleEndian(RawValue[8..]), BinaryPrimitives.ReadUInt64LittleEndian(RawValue))
@@ -53,7 +60,11 @@ public readonly ref struct BsonElement
     {
         if (Type != BsonType.Binary) throw Mismatch(BsonType.Binary);
         subtype = RawValue[4];
-        return subtype == 0x02 ? RawValue[9..] : RawValue[5..];
+        if (subtype != 0x02) return RawValue[5..];
+        // The old subtype repeats the payload length inside the payload; the two must agree.
+        if (RawValue.Length < 9 || BinaryPrimitives.ReadInt32LittleEndian(RawValue[5..]) != RawValue.Length - 9)
+            throw new BsonFormatException($"field '{Name}' is old binary (subtype 2) whose inner length disagrees with its outer one");
+        return RawValue[9..];
     }
 
     /// <summary>Numeric value of an int32, int64 or double as a long (doubles must be integral).</summary>
@@ -100,6 +111,7 @@ public readonly ref struct BsonElement
             case BsonType.Null: case BsonType.Undefined: case BsonType.MinKey: case BsonType.MaxKey: need = 0; break;
             case BsonType.String: case BsonType.Symbol: case BsonType.JavaScript:
                 need = 4 + LengthAt(rest, offset, min: 1);
+                ExpectTerminator(rest, need - 1, offset);
                 break;
             case BsonType.Document: case BsonType.Array: case BsonType.JavaScriptWithScope:
                 need = LengthAt(rest, offset, min: 5);
@@ -109,6 +121,7 @@ public readonly ref struct BsonElement
                 break;
             case BsonType.DbPointer:
                 need = 4 + LengthAt(rest, offset, min: 1) + 12;
+                ExpectTerminator(rest, need - 13, offset);
                 break;
             case BsonType.RegularExpression:
             {
@@ -124,6 +137,11 @@ public readonly ref struct BsonElement
         }
         if (need > rest.Length) throw new BsonFormatException($"a {type} value needs {need} bytes but only {rest.Length} remain", offset);
         return need;
+    }
+
+    private static void ExpectTerminator(ReadOnlySpan<byte> rest, int at, int offset)
+    {
+        if (at < rest.Length && rest[at] != 0) throw new BsonFormatException("a string is not terminated by a NUL byte", offset + at);
     }
 
     private static int LengthAt(ReadOnlySpan<byte> rest, int offset, int min)

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Text;
+using MongoDB.Bson;
 
 namespace Replication.Bson;
 
@@ -226,7 +227,7 @@ public sealed class BsonWriter : IDisposable
     {
         BeginValue(BsonType.ObjectId);
         Reserve(12);
-        value.WriteTo(_buffer.AsSpan(_length));
+        value.ToByteSpan(_buffer.AsSpan(_length));
         _length += 12;
     }
 
@@ -260,7 +261,7 @@ public sealed class BsonWriter : IDisposable
         BeginValue(BsonType.DbPointer);
         WriteStringBody(ns);
         Reserve(12);
-        id.WriteTo(_buffer.AsSpan(_length));
+        id.ToByteSpan(_buffer.AsSpan(_length));
         _length += 12;
     }
 

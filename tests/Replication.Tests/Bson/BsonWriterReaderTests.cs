@@ -1,11 +1,15 @@
+using MongoDB.Bson;
 using Replication.Bson;
+using Replication.Testing;
+using BsonDocumentReader = Replication.Bson.BsonDocumentReader;
+using Decimal128 = Replication.Bson.Decimal128;
 
 namespace Replication.Tests.Bson;
 
 public class BsonWriterReaderTests
 {
     [Fact]
-    public void Nested_documents_and_arrays_round_trip_through_reader_and_value_model()
+    public void Nested_documents_and_arrays_round_trip_through_our_reader_and_MongoDB_Bson()
     {
         using var w = new BsonWriter();
         w.WriteStartDocument();
@@ -22,17 +26,18 @@ public class BsonWriterReaderTests
         foreach (var e in reader["a"].AsArray) names.Add(e.Name);
         Assert.Equal(["0", "1"], names);
 
-        var model = BsonDocument.Parse(w.WrittenSpan);
-        Assert.Equal(w.ToArray(), model.ToBytes());
-        Assert.Equal(new BsonArray { 1, new BsonDocument { { "x", BsonNull.Value } } }, model["a"]);
+        var reference = BsonBytes.ToDocument(w.WrittenSpan);
+        Assert.Equal(w.ToArray(), reference.ToBson());
+        Assert.Equal(new BsonArray { 1, new BsonDocument { { "x", BsonNull.Value } } }, reference["a"]);
+        Assert.Equal(MongoDB.Bson.Decimal128.Parse("7"), reference["d"].AsDecimal128);
     }
 
     [Fact]
     public void Truncated_document_is_rejected_with_its_offset()
     {
-        var bytes = new BsonDocument { { "a", "text" } }.ToBytes();
+        var bytes = new BsonDocument { { "a", "text" } }.ToBson();
         bytes[0] = (byte)(bytes.Length + 3);
-        var ex = Assert.Throws<BsonFormatException>(() => new BsonDocumentReader(bytes));
+        var ex = Assert.Throws<BsonFormatException>(() => { _ = new BsonDocumentReader(bytes); });
         Assert.Equal(0, ex.Offset);
     }
 }

@@ -1,5 +1,4 @@
 using Amazon.DynamoDBv2.Model;
-using Replication.Bson;
 using Replication.Checkpoints;
 using Replication.Configuration;
 using Replication.Dynamo;

@@ -33,6 +33,20 @@ public sealed class CorpusCase : IXunitSerializable
     public string? Field(string name) => Data.TryGetProperty(name, out var v) ? v.GetString() : null;
     public bool Flag(string name) => Data.TryGetProperty(name, out var v) && v.GetBoolean();
 
+    /// <summary>The file's bson_type, e.g. "0x13".</summary>
+    public string BsonType => BsonCorpus.Load(File).GetProperty("bson_type").GetString() ?? "";
+
+    public byte[] CanonicalBson => Convert.FromHexString(Field("canonical_bson")!);
+
+    /// <summary>The canonical BSON as the reference (MongoDB.Bson's binary reader) reads it.</summary>
+    public MongoDB.Bson.BsonDocument CanonicalDocument => Replication.Testing.BsonBytes.ToDocument(CanonicalBson);
+
+    /// <summary>The canonical Extended JSON as the reference (MongoDB.Bson's JsonReader) reads it.</summary>
+    public MongoDB.Bson.BsonDocument CanonicalJsonDocument => MongoDB.Bson.BsonDocument.Parse(Field("canonical_extjson")!);
+
+    /// <summary>DBPointer (0x0C) is the one type MongoDB.Bson cannot read; the corpus has it in two files.</summary>
+    public bool HoldsDbPointer => BsonType == "0x0C" || File == "multi-type-deprecated.json";
+
     /// <summary>Every case of every *.json file, in file order.</summary>
     public static IEnumerable<CorpusCase> All()
     {
