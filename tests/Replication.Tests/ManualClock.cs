@@ -2,7 +2,7 @@ namespace Replication.Tests;
 
 /// <summary>
 /// A clock the test moves by hand, so expiry, rates and ages are decided by the test, not by the machine's speed.
-/// Timers stay real, so time-outs still fire.
+/// Its monotonic timestamps move with it. Timers stay real, so time-outs still fire.
 /// </summary>
 internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
 {
@@ -19,6 +19,10 @@ internal sealed class ManualClock(DateTimeOffset start) : TimeProvider
     }
 
     public override DateTimeOffset GetUtcNow() => Now;
+
+    public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+    public override long GetTimestamp() => Interlocked.Read(ref _ticks);
 
     public void Advance(TimeSpan by) => Interlocked.Add(ref _ticks, by.Ticks);
 }

@@ -91,14 +91,16 @@ public sealed class ReplicationNode : IAsyncDisposable
         _control = control;
         var catalog = new DynamoTableCatalog(control, streams);
 
-        var target = MongoClientFactory.Create(Settings.Target.Uri);
+        var nodeId = NodeIdentity.Resolve(Settings.Cluster.NodeId);
+        // The node id as appName: server logs and currentOp (and the fencing tests) tell which node sent what.
+        var target = MongoClientFactory.Create(Settings.Target.Uri, applicationName: nodeId);
         _clients.Add(target);
-        var checkpointClient = Settings.CheckpointUri == Settings.Target.Uri ? target : MongoClientFactory.Create(Settings.CheckpointUri);
+        var checkpointClient = Settings.CheckpointUri == Settings.Target.Uri ? target : MongoClientFactory.Create(Settings.CheckpointUri, applicationName: nodeId);
         if (!ReferenceEquals(checkpointClient, target)) _clients.Add(checkpointClient);
         var checkpointDatabase = checkpointClient.GetDatabase(Settings.CheckpointDatabase);
         var checkpoints = new CheckpointStore(checkpointDatabase, Settings.DeadLetterCollection);
         await checkpoints.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
-        Cluster = new ClusterContext(NodeIdentity.Resolve(Settings.Cluster.NodeId), Settings.Cluster,
+        Cluster = new ClusterContext(nodeId, Settings.Cluster,
             new ClusterMembership(checkpointDatabase, Settings.Cluster), new LeaseTable(checkpointDatabase), new CoordinatorLease(checkpointDatabase));
 
         Services = new ReplicationServices(Settings, new DynamoScanClient(transport), new DynamoStreamSource(streams),

@@ -5,6 +5,7 @@ using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using Replication.Bson;
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.Configuration;
 using Replication.MongoAccess;
 
@@ -18,7 +19,8 @@ namespace Replication.ShardActors.Apply;
 /// failover) makes the whole batch count as not written, even when some items also had write errors: it is sent
 /// again, and after the last attempt the error surfaces. When an item is dead-lettered, the older document of its key
 /// is removed from the target or kept, as <see cref="TargetWriterOptions.StaleDocuments"/> says, and the dead letter
-/// records which.
+/// records which. With a <see cref="LeaseFence"/> (a leased unit in a cluster), every write is sent only while the
+/// fence holds.
 /// </summary>
 public sealed class TargetWriter(
     IMongoCollection<RawBsonDocument> collection,
@@ -27,7 +29,8 @@ public sealed class TargetWriter(
     string phase,
     KeyFilterBuilder keys,
     ILogger logger,
-    TargetWriterOptions? options = null)
+    TargetWriterOptions? options = null,
+    LeaseFence? fence = null)
 {
     private readonly TargetWriterOptions _options = options ?? new TargetWriterOptions();
 
@@ -57,7 +60,8 @@ public sealed class TargetWriter(
             attempt++;
             try
             {
-                await collection.BulkWriteAsync(ToModels(pending), BulkOptions, cancellationToken).ConfigureAwait(false);
+                var models = ToModels(pending);
+                await fence.GuardAsync(token => collection.BulkWriteAsync(models, BulkOptions, token), cancellationToken).ConfigureAwait(false);
                 return summary.Add(Counted(pending));
             }
             // With a write-concern error nothing in the reply is durable: the whole batch goes round again (below).
@@ -184,8 +188,8 @@ public sealed class TargetWriter(
         logger.LogWarning("dead letter: table {Table} key {Key}: {Error}{Stale}", table, key, error,
             stale is StaleDocumentOutcome.Removed ? "; its older document was removed from the target"
             : stale is StaleDocumentOutcome.Kept ? "; its older document stays in the target (dead-letter.stale-document = keep)" : "");
-        await checkpoints.AddDeadLetterAsync(new DeadLetterRecord(table, collection.CollectionNamespace.CollectionName, key, phase, error, code, write.Document, write.SequenceNumber)
-            { StaleDocument = stale }, cancellationToken).ConfigureAwait(false);
+        var letter = new DeadLetterRecord(table, collection.CollectionNamespace.CollectionName, key, phase, error, code, write.Document, write.SequenceNumber) { StaleDocument = stale };
+        await fence.GuardAsync(token => checkpoints.AddDeadLetterAsync(letter, token), cancellationToken).ConfigureAwait(false);
         return stale;
     }
 
@@ -197,7 +201,7 @@ public sealed class TargetWriter(
     {
         if (_options.StaleDocuments == StaleDocumentPolicy.Remove)
         {
-            var result = await collection.DeleteOneAsync(Filter(filter), cancellationToken).ConfigureAwait(false);
+            var result = await fence.GuardAsync(token => collection.DeleteOneAsync(Filter(filter), token), cancellationToken).ConfigureAwait(false);
             return result.DeletedCount > 0 ? StaleDocumentOutcome.Removed : StaleDocumentOutcome.None;
         }
         return await collection.Find(Filter(filter)).Limit(1).AnyAsync(cancellationToken).ConfigureAwait(false)

@@ -18,7 +18,8 @@ public sealed record LeasesReleased(int Count);
 /// Runs this node's share of the cluster's work. Every <c>lease-renew-interval</c> it renews the leases it holds —
 /// stopping the work of any lease it lost, or could not renew in time, before another node may take it — then takes
 /// free, expired or (one at a time) stolen leases up to its fair share, and runs a SegmentActor or ShardActor for each,
-/// fenced by the lease. Finished units hand their lease back at once.
+/// fenced by the lease: every write the unit makes goes through its <see cref="LeaseFence"/>. A lease is handed back
+/// only after the fence was revoked and the unit's writes in flight have ended.
 /// </summary>
 public sealed class LeaseWorker : ReceiveActor, IWithTimers
 {
@@ -61,8 +62,9 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     // A restarted unit waits out its own back-off (RestartBackoff.Workers) before it begins again.
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(cause =>
     {
-        // A refused checkpoint write means the lease changed hands: this node must not touch the unit again.
-        if (Caused<CheckpointConflictException>(cause)) return Directive.Stop;
+        // A refused checkpoint write, or a write the fence stopped, means the lease changed hands (or may have):
+        // this node must not touch the unit again.
+        if (Caused<CheckpointConflictException>(cause) || Caused<LeaseLostException>(cause)) return Directive.Stop;
         if (WorkerSupervision.IsTableGone(cause)) return Directive.Stop;
         return Directive.Restart;
     });
@@ -102,52 +104,62 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     {
         foreach (var held in _held.Values.ToArray())
         {
-            var started = _services.Clock.GetUtcNow();
+            if (!held.Fence.IsValid)
+            {
+                // Paused, or starved, past the fence: another node may own the unit already.
+                Log.LogWarning("node {Node}: lease {Lease} was not renewed in time; stopping its work", _cluster.NodeId, held.Key.Id);
+                await HandBackAsync(held);
+                continue;
+            }
+            var sentAt = _services.Clock.GetTimestamp();
             try
             {
-                if (await _cluster.Leases.RenewAsync(held.Key, held.Fence, LeaseDuration, Stopping))
+                if (await _cluster.Leases.RenewAsync(held.Key, held.Fence.Claim, LeaseDuration, Stopping))
                 {
-                    held.ValidUntil = started + LeaseDuration;
+                    if (held.Fence.Renewed(sentAt)) continue;
+                    Log.LogWarning("node {Node}: lease {Lease} expired before its renewal came back; stopping its work", _cluster.NodeId, held.Key.Id);
+                    await HandBackAsync(held);
                     continue;
                 }
                 Log.LogWarning("node {Node}: lease {Lease} was taken by another node; stopping its work", _cluster.NodeId, held.Key.Id);
-                Drop(held);
+                await DropAsync(held);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
                 // Another node may take the lease once it expires: stop while it is certainly still ours.
-                if (_services.Clock.GetUtcNow() + RenewInterval < held.ValidUntil) continue;
+                if (held.Fence.Remaining > RenewInterval) continue;
                 Log.LogWarning("node {Node}: could not renew lease {Lease} in time ({Error}); stopping its work before it expires", _cluster.NodeId, held.Key.Id, e.Message);
-                Drop(held);
+                await DropAsync(held);
             }
         }
     }
 
     private async Task AcquireAsync()
     {
-        var now = _services.Clock.GetUtcNow();
         var units = await _cluster.Leases.ListAsync(Stopping);
         var members = await _cluster.Membership.MembersAsync(Stopping);
-        foreach (var claim in LeaseBalancer.Plan(_cluster.NodeId, units, ClusterMembership.LiveNodeIds(members), now))
+        foreach (var claim in LeaseBalancer.Plan(_cluster.NodeId, units, ClusterMembership.LiveNodeIds(members)))
         {
             if (_held.ContainsKey(claim.Unit.Key.Id)) continue;
-            var fence = await _cluster.Leases.TryAcquireAsync(claim.Unit, _cluster.NodeId, LeaseDuration, claim.Steal, Stopping);
-            if (fence is null) continue;
+            var sentAt = _services.Clock.GetTimestamp();
+            var claimed = await _cluster.Leases.TryAcquireAsync(claim.Unit, _cluster.NodeId, LeaseDuration, claim.Steal, Stopping);
+            if (claimed is null) continue;
             if (claim.Steal) Log.LogInformation("node {Node}: took lease {Lease} from {Owner} to even out the work", _cluster.NodeId, claim.Unit.Key.Id, claim.Unit.Lease.Owner);
-            await StartAsync(claim.Unit.Key, fence, validUntil: now + LeaseDuration);
+            await StartAsync(claim.Unit.Key, new LeaseFence(claimed, LeaseDuration, sentAt, _services.Clock));
         }
     }
 
-    private async Task StartAsync(LeaseKey key, CheckpointFence fence, DateTimeOffset validUntil)
+    private async Task StartAsync(LeaseKey key, LeaseFence fence)
     {
         var table = await _services.Checkpoints.GetTableAsync(key.Table, Stopping);
         if (table is null || key is SegmentLeaseKey s && s.Generation != table.Generation)
         {
-            await _cluster.Leases.ReleaseAsync(key, fence, Stopping);
+            fence.Dispose();
+            await _cluster.Leases.ReleaseAsync(key, fence.Claim, Stopping);
             return;
         }
         var context = TableContext.From(table, _services.Settings.Convert);
-        var name = $"{key.Kind.ToString().ToLowerInvariant()}-{key.Table}-{Unit(key)}-{fence.Counter}";
+        var name = $"{key.Kind.ToString().ToLowerInvariant()}-{key.Table}-{Unit(key)}-{fence.Claim.Counter}";
         var actor = key switch
         {
             SegmentLeaseKey segment => Context.ActorOf(SegmentActor.Props(_services, context, segment.Generation, segment.Segment, segment.TotalSegments, fence), name),
@@ -156,8 +168,8 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
             _ => throw new ArgumentOutOfRangeException(nameof(key), key, "unknown kind of lease"),
         };
         Context.Watch(actor);
-        _held[key.Id] = new HeldLease(key, fence, actor, table.Generation) { ValidUntil = validUntil };
-        Log.LogInformation("node {Node}: took lease {Lease} (counter {Counter})", _cluster.NodeId, key.Id, fence.Counter);
+        _held[key.Id] = new HeldLease(key, fence, actor, table.Generation);
+        Log.LogInformation("node {Node}: took lease {Lease} (counter {Counter})", _cluster.NodeId, key.Id, fence.Claim.Counter);
     }
 
     /// <summary>The unit finished (or its actor stopped): hand the lease back so the cluster's count stays true.</summary>
@@ -165,12 +177,7 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     {
         var held = _held.Values.FirstOrDefault(h => h.Actor.Equals(actor));
         if (held is null) return;
-        Drop(held);
-        try { await _cluster.Leases.ReleaseAsync(held.Key, held.Fence, Stopping); }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            Log.LogWarning("node {Node}: could not hand back lease {Lease} ({Error}); it expires on its own", _cluster.NodeId, held.Key.Id, e.Message);
-        }
+        await HandBackAsync(held);
     }
 
     /// <summary>The table's owner (on the coordinator's node) decides what a gap means; the shard stops here.</summary>
@@ -178,7 +185,14 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     {
         var held = _held.Values.FirstOrDefault(h => h.Actor.Equals(actor));
         if (held is null) return;
-        await _services.Checkpoints.ReportGapAsync(held.Key.Table, held.Generation, new StreamGap(gap.ShardId, gap.Reason), Stopping);
+        try
+        {
+            await held.Fence.WriteAsync(token => _services.Checkpoints.ReportGapAsync(held.Key.Table, held.Generation, new StreamGap(gap.ShardId, gap.Reason), token), Stopping);
+        }
+        catch (LeaseLostException e)
+        {
+            Log.LogWarning("node {Node}: the gap in {Lease} was not reported ({Error}); the shard's next owner finds it again", _cluster.NodeId, held.Key.Id, e.Message);
+        }
         await FinishAsync(actor);
     }
 
@@ -189,24 +203,34 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
         var released = 0;
         foreach (var held in _held.Values.ToArray())
         {
-            Drop(held);
-            try
-            {
-                if (await _cluster.Leases.ReleaseAsync(held.Key, held.Fence, Stopping)) released++;
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                Log.LogWarning("node {Node}: could not hand back lease {Lease} ({Error}); it expires on its own", _cluster.NodeId, held.Key.Id, e.Message);
-            }
+            if (await HandBackAsync(held)) released++;
         }
         requester?.Tell(new LeasesReleased(released));
     }
 
-    private void Drop(HeldLease held)
+    /// <summary>Stops the unit, waits for its writes in flight to end, then hands its lease back; true when it was still this node's.</summary>
+    private async Task<bool> HandBackAsync(HeldLease held)
+    {
+        await DropAsync(held);
+        try
+        {
+            return await _cluster.Leases.ReleaseAsync(held.Key, held.Fence.Claim, Stopping);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Log.LogWarning("node {Node}: could not hand back lease {Lease} ({Error}); it expires on its own", _cluster.NodeId, held.Key.Id, e.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Stops the unit's actor and revokes its fence: no write of it starts any more, and the ones in flight have ended when this returns.</summary>
+    private async Task DropAsync(HeldLease held)
     {
         _held.Remove(held.Key.Id);
         Context.Unwatch(held.Actor);
         Context.Stop(held.Actor);
+        await held.Fence.RevokeAsync();
+        held.Fence.Dispose();
     }
 
     private static string Unit(LeaseKey key) => key switch
@@ -218,13 +242,12 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
 
     private static bool Caused<T>(Exception? e) where T : Exception => e is not null && (e is T || Caused<T>(e.InnerException));
 
-    private sealed class HeldLease(LeaseKey key, CheckpointFence fence, IActorRef actor, int generation)
+    private sealed class HeldLease(LeaseKey key, LeaseFence fence, IActorRef actor, int generation)
     {
         public LeaseKey Key => key;
-        public CheckpointFence Fence => fence;
+        public LeaseFence Fence => fence;
         public IActorRef Actor => actor;
         public int Generation => generation;
-        public DateTimeOffset ValidUntil { get; set; }
     }
 
     private sealed record Tick;

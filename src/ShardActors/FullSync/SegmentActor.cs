@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.ShardActors.Tables;
 
 namespace Replication.ShardActors.FullSync;
@@ -19,12 +20,12 @@ public sealed class SegmentActor : ReceiveActor, IWithTimers
     private readonly int _generation;
     private readonly int _segment;
     private readonly int _totalSegments;
-    private readonly CheckpointFence? _fence;
+    private readonly LeaseFence? _fence;
     private readonly CancellationTokenSource _stopping = new();
     private string? _position;
     private bool _movedOn;
 
-    public SegmentActor(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, CheckpointFence? fence = null)
+    public SegmentActor(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, LeaseFence? fence = null)
     {
         _fence = fence;
         _services = services;
@@ -54,8 +55,8 @@ public sealed class SegmentActor : ReceiveActor, IWithTimers
 
     private ILogger Log { get; }
 
-    /// <param name="fence">In a cluster, the lease this node holds on the segment: every position write is conditional on it.</param>
-    public static Props Props(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, CheckpointFence? fence = null) =>
+    /// <param name="fence">In a cluster, the lease this node holds on the segment: every write goes through it, and every position write is conditional on it.</param>
+    public static Props Props(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, LeaseFence? fence = null) =>
         Akka.Actor.Props.Create(() => new SegmentActor(services, table, generation, segment, totalSegments, fence));
 
     private string Unit => RestartLedger.SegmentUnit(_table.Table, _segment);
@@ -100,7 +101,7 @@ public sealed class SegmentActor : ReceiveActor, IWithTimers
             Receive<Status.Failure>(f => Log.LogWarning("table {Table} segment {Segment}: its failure could not be recorded in the checkpoint: {Error}", _table.Table, _segment, f.Cause.Message));
             Receive<Status.Success>(_ => { });
         });
-        _services.Checkpoints.MarkSegmentFailedAsync(_table.Table, _generation, _segment, failure, _fence, _stopping.Token).PipeTo(Self);
+        _fence.GuardAsync(token => _services.Checkpoints.MarkSegmentFailedAsync(_table.Table, _generation, _segment, failure, _fence?.Claim, token), _stopping.Token).PipeTo(Self);
     }
 
     protected override void PostStop()

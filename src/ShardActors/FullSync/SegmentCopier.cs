@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.Dynamo;
 using Replication.ShardActors.Apply;
 using Replication.ShardActors.Tables;
@@ -16,7 +17,7 @@ public sealed record SegmentPageWritten(string Table, int Segment, long Items, l
 /// at a few pages whatever the table size, and a restart resumes after the last acknowledged page.
 /// </summary>
 public sealed class SegmentCopier(ReplicationServices services, TableContext table, int generation, int segment, int totalSegments, ILogger logger,
-    CheckpointFence? fence = null)
+    LeaseFence? fence = null)
 {
     /// <returns>True when the segment is copied to its end; false when the node's drain stopped it after a whole page.</returns>
     public async Task<bool> RunAsync(string? resumeAfterKey, Action<SegmentPageWritten> onPage, CancellationToken cancellationToken)
@@ -84,7 +85,7 @@ public sealed class SegmentCopier(ReplicationServices services, TableContext tab
     private async Task<bool> WriteAsync(ChannelReader<ScanPage> pages, Action<SegmentPageWritten> onPage, CancellationToken cancellationToken)
     {
         var writer = new TargetWriter(table.TargetIn(services.Target), services.Checkpoints, table.Table, "full-sync", table.Keys, logger,
-            new TargetWriterOptions { StaleDocuments = services.Settings.StaleDocuments });
+            new TargetWriterOptions { StaleDocuments = services.Settings.StaleDocuments }, fence);
         await foreach (var page in pages.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             using (page)
@@ -97,13 +98,14 @@ public sealed class SegmentCopier(ReplicationServices services, TableContext tab
                 var summary = await writer.WriteAsync(writes, cancellationToken).ConfigureAwait(false);
                 foreach (var failure in page.Failures)
                 {
-                    await services.Checkpoints.AddDeadLetterAsync(new DeadLetterRecord(table.Table, table.Collection, failure.Error.ItemKey ?? "(unknown key)",
-                        "full-sync", failure.Error.Message, null, ReadOnlyMemory<byte>.Empty) { SourceJson = failure.ItemJson }, cancellationToken).ConfigureAwait(false);
+                    var letter = new DeadLetterRecord(table.Table, table.Collection, failure.Error.ItemKey ?? "(unknown key)", "full-sync", failure.Error.Message, null,
+                        ReadOnlyMemory<byte>.Empty) { SourceJson = failure.ItemJson };
+                    await fence.GuardAsync(token => services.Checkpoints.AddDeadLetterAsync(letter, token), cancellationToken).ConfigureAwait(false);
                 }
                 var dead = summary.DeadLettered + page.Failures.Count;
                 // Only now, with the page acknowledged by MongoDB, may the segment's position move past it.
-                await services.Checkpoints.SaveSegmentPageAsync(table.Table, generation, segment, page.LastEvaluatedKeyJson, summary.Total - summary.DeadLettered,
-                    fence, cancellationToken).ConfigureAwait(false);
+                await fence.GuardAsync(token => services.Checkpoints.SaveSegmentPageAsync(table.Table, generation, segment, page.LastEvaluatedKeyJson,
+                    summary.Total - summary.DeadLettered, fence?.Claim, token), cancellationToken).ConfigureAwait(false);
                 services.Metrics.ItemsWritten(table.Table, summary.Total - summary.DeadLettered);
                 if (dead > 0) services.Metrics.DeadLettered(table.Table, dead);
                 services.Metrics.StaleDocuments(table.Table, "removed", summary.StaleRemoved);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.Dynamo;
 using Replication.Dynamo.Http;
 using Replication.ShardActors.Apply;
@@ -107,15 +108,16 @@ public sealed partial class ShardActor
             StaleDocumentOutcome? stale = lastOfKey ? await _writer.ResolveStaleDocumentAsync(record.KeyFilter, Stopping) : null;
             if (stale == StaleDocumentOutcome.Removed) staleRemoved++;
             if (stale == StaleDocumentOutcome.Kept) staleKept++;
-            await _services.Checkpoints.AddDeadLetterAsync(new DeadLetterRecord(_table.Table, _table.Collection,
+            var letter = new DeadLetterRecord(_table.Table, _table.Collection,
                 failure?.Error.ItemKey ?? "(unknown key)", "stream", failure?.Error.Message ?? "the record has no new image", null,
-                ReadOnlyMemory<byte>.Empty, record.SequenceNumber.ToString()) { SourceJson = failure?.ItemJson, StaleDocument = stale }, Stopping);
+                ReadOnlyMemory<byte>.Empty, record.SequenceNumber.ToString()) { SourceJson = failure?.ItemJson, StaleDocument = stale };
+            await _fence.GuardAsync(token => _services.Checkpoints.AddDeadLetterAsync(letter, token), Stopping);
         }
 
         // Every record of the page is now applied (collapsed into a later write of its key) or dead-lettered.
         var last = page.Records[^1];
-        await _services.Checkpoints.SaveShardPositionAsync(_table.Table, ShardId, last.SequenceNumber, last.ApproximateCreationDateTime,
-            page.Records.Count, _fence, Stopping);
+        await _fence.GuardAsync(token => _services.Checkpoints.SaveShardPositionAsync(_table.Table, ShardId, last.SequenceNumber, last.ApproximateCreationDateTime,
+            page.Records.Count, _fence?.Claim, token), Stopping);
         _lastApplied = last.SequenceNumber;
         _services.Metrics.RecordsApplied(_table.Table, page.Records.Count);
         var dead = summary.DeadLettered + plan.Unconvertible.Count;
@@ -127,7 +129,7 @@ public sealed partial class ShardActor
 
     private async Task CloseAsync()
     {
-        await _services.Checkpoints.FinishShardAsync(_table.Table, ShardId, ShardStatus.Done, _fence, Stopping);
+        await _fence.GuardAsync(token => _services.Checkpoints.FinishShardAsync(_table.Table, ShardId, ShardStatus.Done, _fence?.Claim, token), Stopping);
         Log.LogInformation("table {Table} shard {Shard} is closed and fully applied", _table.Table, ShardId);
         _services.Metrics.ShardFinished(_table.Table, ShardId);
         _tableActor.Tell(new ShardClosed(ShardId), Self);

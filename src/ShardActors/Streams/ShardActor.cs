@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.Dynamo;
 using Replication.ShardActors.Apply;
 using Replication.ShardActors.Tables;
@@ -33,10 +34,10 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     private DateTimeOffset _lastCall = DateTimeOffset.MinValue;
 
     private readonly string? _latestIterator;
-    private readonly CheckpointFence? _fence;
+    private readonly LeaseFence? _fence;
 
     public ShardActor(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode, string? latestIterator = null,
-        CheckpointFence? fence = null)
+        LeaseFence? fence = null)
     {
         _latestIterator = latestIterator;
         _fence = fence;
@@ -48,7 +49,7 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
         _idleDelay = services.Settings.Incremental.MinPollInterval;
         Log = ActorLog.For(services.Loggers, Context);
         _writer = new TargetWriter(table.TargetIn(services.Target), services.Checkpoints, table.Table, "stream", table.Keys,
-            services.Loggers.CreateLogger<ShardActor>(), new TargetWriterOptions { StaleDocuments = services.Settings.StaleDocuments });
+            services.Loggers.CreateLogger<ShardActor>(), new TargetWriterOptions { StaleDocuments = services.Settings.StaleDocuments }, fence);
         Starting();
     }
 
@@ -57,9 +58,9 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
     private ILogger Log { get; }
 
     /// <param name="latestIterator">For <see cref="ShardStartMode.Prepare"/>: the LATEST iterator the table took before its scan began.</param>
-    /// <param name="fence">In a cluster, the lease this node holds on the shard: every position write is conditional on it.</param>
+    /// <param name="fence">In a cluster, the lease this node holds on the shard: every write goes through it, and every position write is conditional on it.</param>
     public static Props Props(ReplicationServices services, TableContext table, IActorRef tableActor, ShardDescription shard, ShardStartMode mode, string? latestIterator = null,
-        CheckpointFence? fence = null) =>
+        LeaseFence? fence = null) =>
         Akka.Actor.Props.Create(() => new ShardActor(services, table, tableActor, shard, mode, latestIterator, fence))
             .WithSupervisorStrategy(WorkerSupervision.Strategy);
 
@@ -99,7 +100,7 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
             Receive<Status.Success>(_ => { });
             Receive<BeginIncremental>(_ => { });
         });
-        _services.Checkpoints.MarkShardFailedAsync(_table.Table, ShardId, failure, _fence, Stopping).PipeTo(Self);
+        _fence.GuardAsync(token => _services.Checkpoints.MarkShardFailedAsync(_table.Table, ShardId, failure, _fence?.Claim, token), Stopping).PipeTo(Self);
     }
 
     protected override void PostStop()
@@ -116,7 +117,7 @@ public sealed partial class ShardActor : ReceiveActor, IWithTimers
             var checkpoint = await _services.Checkpoints.GetShardAsync(_table.Table, ShardId, Stopping);
             if (checkpoint is null)
             {
-                await _services.Checkpoints.RegisterShardAsync(_table.Table, StreamArn, ShardId, _shard.ParentShardId, ShardStatus.NotStarted, Stopping);
+                await _fence.GuardAsync(token => _services.Checkpoints.RegisterShardAsync(_table.Table, StreamArn, ShardId, _shard.ParentShardId, ShardStatus.NotStarted, token), Stopping);
             }
             else if (checkpoint.Status is ShardStatus.Done or ShardStatus.Skipped)
             {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.Configuration;
 using Replication.Dynamo;
 using Replication.Dynamo.Control;
@@ -179,7 +180,12 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
         if (_services.Settings.FullSync.DropTarget || _generation > 0)
         {
             Log.LogInformation("table {Table}: dropping target collection {Collection} before its full sync (generation {Generation})", _tableName, target.CollectionNamespace.FullName, _generation);
-            try { await target.Database.DropCollectionAsync(target.CollectionNamespace.CollectionName, Stopping); }
+            // In a cluster the table's owner is the coordinator: the drop goes through the coordinator lease's fence, so a
+            // coordinator that was paused past its lease cannot empty a collection its successor has begun to copy into.
+            var fence = _services.Cluster?.Coordinator.Fence;
+            if (_services.Cluster is not null && fence is null)
+                throw new InvalidOperationException($"table '{_tableName}': this node does not hold the coordinator lease, so it may not drop {target.CollectionNamespace.FullName}");
+            try { await fence.GuardAsync(token => target.Database.DropCollectionAsync(target.CollectionNamespace.CollectionName, token), Stopping); }
             catch (MongoCommandException e) when (e.Code == 26) { } // NamespaceNotFound: nothing to drop
         }
         var indexes = TargetIndexes.For(_services.Settings, _table, _globalIndexes);

@@ -19,5 +19,11 @@ internal static class CheckpointFields
         doc.GetValue(name, null) is BsonDateTime t ? DateTimeOffset.FromUnixTimeMilliseconds(t.MillisecondsSinceEpoch) : null;
 
     public static CheckpointLease? Lease(BsonDocument doc, string name = "lease") =>
-        doc.GetValue(name, null) is BsonDocument lease ? new CheckpointLease(String(lease, "owner"), Long(lease, "counter"), Time(lease, "expiresAt")) : null;
+        doc.GetValue(name, null) is BsonDocument lease
+            ? new CheckpointLease(String(lease, "owner"), Long(lease, "counter"), Time(lease, "expiresAt"))
+            {
+                Renewal = Long(lease, "renewal"),
+                Duration = lease.GetValue("durationMs", null) is BsonInt32 or BsonInt64 ? TimeSpan.FromMilliseconds(Long(lease, "durationMs")) : null,
+            }
+            : null;
 }

@@ -82,13 +82,21 @@ public sealed record UnitFailure(string Error, string? Position, int Restarts, D
 
 /// <summary>
 /// A unit of work's lease, stored beside its checkpoint so that a position write can be conditional on it in the same
-/// document. <see cref="Counter"/> grows by one each time the lease changes hands (the fencing token); renewals only
-/// move <see cref="ExpiresAt"/>.
+/// document. <see cref="Counter"/> is the fencing token, new each time the lease changes hands and never lower than
+/// any before it; every renewal raises <see cref="Renewal"/>, which is how other nodes tell a live holder from a silent
+/// one. <see cref="ExpiresAt"/> is the holder's own estimate, shown to people; no node decides anything on it.
 /// </summary>
 public sealed record CheckpointLease(string? Owner, long Counter, DateTimeOffset? ExpiresAt)
 {
     public static CheckpointLease Free { get; } = new(null, 0, null);
 
+    /// <summary>Raised by one on every renewal; back to zero when the lease changes hands.</summary>
+    public long Renewal { get; init; }
+
+    /// <summary>How long the holder asked to hold it without a renewal; null when not recorded.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>Held by its owner until its expiry time on the local clock (the coordinator lease's rule).</summary>
     public bool IsHeld(DateTimeOffset now) => Owner is not null && ExpiresAt is { } e && e > now;
 }
 

@@ -13,12 +13,12 @@ public sealed record LeaseClaim(LeasedUnit Unit, bool Steal);
 /// </summary>
 public static class LeaseBalancer
 {
-    public static IReadOnlyList<LeaseClaim> Plan(string self, IReadOnlyList<LeasedUnit> units, IReadOnlyCollection<string> liveNodes, DateTimeOffset now)
+    public static IReadOnlyList<LeaseClaim> Plan(string self, IReadOnlyList<LeasedUnit> units, IReadOnlyCollection<string> liveNodes)
     {
         if (units.Count == 0) return [];
         var live = new HashSet<string>(liveNodes, StringComparer.Ordinal) { self };
         var target = (units.Count + live.Count - 1) / live.Count;
-        var held = units.Where(u => u.Lease.IsHeld(now) && u.Lease.Owner is { } o && live.Contains(o))
+        var held = units.Where(u => u.IsHeld && u.Lease.Owner is { } o && live.Contains(o))
             .GroupBy(u => u.Lease.Owner!, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
         var mine = held.GetValueOrDefault(self)?.Count ?? 0;
@@ -26,7 +26,7 @@ public static class LeaseBalancer
 
         // Free: never taken, handed back, expired, or held by a node that is no longer live (its lease runs out soon;
         // taking it before that is refused by the store, so it is only tried once the lease has expired).
-        var free = units.Where(u => !u.Lease.IsHeld(now))
+        var free = units.Where(u => !u.IsHeld)
             .OrderBy(u => u.Key.Kind == LeaseKind.Shard ? 0 : 1) // a stream shard falling behind costs more than a slower copy
             .ThenBy(u => u.Key.Id, StringComparer.Ordinal)
             .Take(target - mine)

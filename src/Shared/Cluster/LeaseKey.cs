@@ -28,4 +28,10 @@ public sealed record ShardLeaseKey(string Table, string ShardId, string? ParentS
 }
 
 /// <summary>A leasable unit as last read, with its lease at that moment.</summary>
-public sealed record LeasedUnit(LeaseKey Key, CheckpointLease Lease);
+public sealed record LeasedUnit(LeaseKey Key, CheckpointLease Lease)
+{
+    /// <summary>The reading node saw the lease unchanged (no renewal) for the lease's whole duration on its own clock.</summary>
+    public bool Expired { get; init; }
+
+    public bool IsHeld => Lease.Owner is not null && !Expired;
+}

@@ -8,16 +8,37 @@ namespace Replication.Cluster;
 /// <summary>
 /// The leases of every unit of work, kept in the checkpoint documents themselves (a segment's lease inside its table's
 /// full-sync state, a shard's inside its shard checkpoint) so that a position write can be conditional on the lease in
-/// one atomic update. Taking a lease is a conditional update on the counter the taker observed: of two nodes racing
-/// for one lease, exactly one wins, and the counter it sets is the fencing token of its checkpoint writes.
+/// one atomic update. Taking a lease is a conditional update on the counter and renewal stamp the taker observed: of
+/// two nodes racing for one lease, exactly one wins, and the counter it sets is the fencing token of its writes.
+/// <para>
+/// Expiry never compares one node's clock with another's. The holder bumps the lease's renewal stamp on every
+/// renewal; an observer (this table, one per node) takes a held lease as expired only once it has seen the same owner,
+/// counter and stamp unchanged for the lease's whole duration on its own monotonic clock. The holder, for its part,
+/// stops writing a safe fraction of the duration after it sent its last successful renewal (<see cref="LeaseFence"/>).
+/// </para>
+/// <para>
+/// Counters come from one sequence per checkpoint database (<c>leaseCounters</c>), so they only grow: also when a
+/// re-sync deletes a table's shard checkpoints and begins new segments whose leases start at zero, a fence of the old
+/// generation never equals a new one.
+/// </para>
 /// </summary>
 public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = null)
 {
+    /// <summary>The duration assumed for a lease written without one (by a version that wrote only an expiry time).</summary>
+    private static readonly TimeSpan UnrecordedDuration = TimeSpan.FromSeconds(10);
+
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private readonly IMongoCollection<BsonDocument> _tables = database.GetCollection<BsonDocument>("tables");
     private readonly IMongoCollection<BsonDocument> _shards = database.GetCollection<BsonDocument>("shards");
+    private readonly IMongoCollection<BsonDocument> _counters = database.GetCollection<BsonDocument>("leaseCounters");
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Sighting> _sightings = new(StringComparer.Ordinal);
 
-    /// <summary>Every unit that may be worked on now: segments of running full syncs not yet done, and leasable shards not finished.</summary>
+    /// <summary>
+    /// Every unit that may be worked on now: segments of running full syncs not yet done, and leasable shards not
+    /// finished; each marked <see cref="LeasedUnit.Expired"/> when this node has seen its lease unchanged for the lease's
+    /// duration.
+    /// </summary>
     public async Task<IReadOnlyList<LeasedUnit>> ListAsync(CancellationToken cancellationToken = default)
     {
         var units = new List<LeasedUnit>();
@@ -34,46 +55,52 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
         }).ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var shard in leasable.Select(CheckpointStore.ReadShard))
             units.Add(new LeasedUnit(new ShardLeaseKey(shard.Table, shard.ShardId, shard.ParentShardId), shard.Lease ?? CheckpointLease.Free));
-        return units;
+        return Observe(units);
     }
 
     /// <summary>
-    /// Takes <paramref name="unit"/> if its lease is still as it was read. Without <paramref name="steal"/> only a free or
-    /// expired lease is taken, so an owner that renewed meanwhile keeps it. Returns the new fence, or null when another
-    /// node won.
+    /// Takes <paramref name="unit"/> if its lease is still exactly as it was listed. Without <paramref name="steal"/>
+    /// only a free or expired lease is taken, so an owner that renewed meanwhile keeps it. Returns the new fence, or
+    /// null when another node won (or the lease is held).
     /// </summary>
     public async Task<CheckpointFence?> TryAcquireAsync(LeasedUnit unit, string owner, TimeSpan duration, bool steal, CancellationToken cancellationToken = default)
     {
-        var now = _clock.GetUtcNow();
+        if (!steal && unit.IsHeld) return null;
         var (collection, filter, path) = Locate(unit.Key, forTaking: true);
+        filter.Add(path + ".owner", unit.Lease.Owner is { } observedOwner ? observedOwner : BsonNull.Value);
         filter.Add(path + ".counter", IsCounter(unit.Lease.Counter));
-        if (!steal)
-            filter.Add("$or", new BsonArray
-            {
-                new BsonDocument { { path + ".owner", BsonNull.Value } },
-                new BsonDocument { { path + ".expiresAt", new BsonDocument { { "$lte", Date(now) } } } },
-            });
-        var counter = unit.Lease.Counter + 1;
+        filter.Add(path + ".renewal", IsCounter(unit.Lease.Renewal));
+        var counter = await NextCounterAsync(unit.Lease.Counter, cancellationToken).ConfigureAwait(false);
         var update = new BsonDocument
         {
             { "$set", new BsonDocument
                 {
                     { path + ".owner", owner },
                     { path + ".counter", counter },
-                    { path + ".expiresAt", Date(now + duration) },
+                    { path + ".renewal", 0L },
+                    { path + ".durationMs", (long)duration.TotalMilliseconds },
+                    { path + ".expiresAt", Date(_clock.GetUtcNow() + duration) },
                 }
             },
         };
         return await UpdateAsync(collection, filter, update, cancellationToken).ConfigureAwait(false) ? new CheckpointFence(owner, counter) : null;
     }
 
-    /// <summary>Extends a held lease; false when it changed hands (or its unit is gone), and the work must stop at once.</summary>
+    /// <summary>
+    /// Extends a held lease by bumping its renewal stamp; false when it changed hands (or its unit is gone), and the
+    /// work must stop at once. <c>expiresAt</c> is the holder's own estimate, for people reading the lease: no node
+    /// decides anything on it.
+    /// </summary>
     public Task<bool> RenewAsync(LeaseKey key, CheckpointFence fence, TimeSpan duration, CancellationToken cancellationToken = default)
     {
         var (collection, filter, path) = Locate(key, forTaking: false);
         filter.Add(path + ".owner", fence.Owner);
         filter.Add(path + ".counter", fence.Counter);
-        var update = new BsonDocument { { "$set", new BsonDocument { { path + ".expiresAt", Date(_clock.GetUtcNow() + duration) } } } };
+        var update = new BsonDocument
+        {
+            { "$inc", new BsonDocument { { path + ".renewal", 1L } } },
+            { "$set", new BsonDocument { { path + ".durationMs", (long)duration.TotalMilliseconds }, { path + ".expiresAt", Date(_clock.GetUtcNow() + duration) } } },
+        };
         return UpdateAsync(collection, filter, update, cancellationToken);
     }
 
@@ -85,6 +112,56 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
         filter.Add(path + ".counter", fence.Counter);
         var update = new BsonDocument { { "$set", new BsonDocument { { path + ".owner", BsonNull.Value }, { path + ".expiresAt", BsonNull.Value } } } };
         return UpdateAsync(collection, filter, update, cancellationToken);
+    }
+
+    /// <summary>
+    /// Marks each held lease expired once this node has seen it unchanged for its duration. A lease seen for the first
+    /// time (or changed since last seen) starts its wait now, so a node that just started waits a whole duration too.
+    /// </summary>
+    private IReadOnlyList<LeasedUnit> Observe(List<LeasedUnit> units)
+    {
+        var now = _clock.GetTimestamp();
+        lock (_gate)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            for (var i = 0; i < units.Count; i++)
+            {
+                var (key, lease) = (units[i].Key, units[i].Lease);
+                seen.Add(key.Id);
+                if (lease.Owner is null)
+                {
+                    _sightings.Remove(key.Id);
+                    continue;
+                }
+                var stamp = new LeaseStamp(lease.Owner, lease.Counter, lease.Renewal);
+                if (!_sightings.TryGetValue(key.Id, out var sighting) || sighting.Stamp != stamp)
+                {
+                    _sightings[key.Id] = new Sighting(stamp, now);
+                    continue;
+                }
+                if (_clock.GetElapsedTime(sighting.Since, now) >= (lease.Duration ?? UnrecordedDuration))
+                    units[i] = units[i] with { Expired = true };
+            }
+            foreach (var gone in _sightings.Keys.Where(id => !seen.Contains(id)).ToArray()) _sightings.Remove(gone);
+        }
+        return units;
+    }
+
+    /// <summary>The next fencing token: above every token this database ever handed out, and above <paramref name="observed"/>.</summary>
+    private async Task<long> NextCounterAsync(long observed, CancellationToken cancellationToken)
+    {
+        var counters = await _counters.FindOneAndUpdateAsync(
+            new BsonDocument { { "_id", "units" } },
+            new BsonDocument { { "$inc", new BsonDocument { { "last", 1L } } } },
+            new FindOneAndUpdateOptions<BsonDocument> { IsUpsert = true, ReturnDocument = ReturnDocument.After },
+            cancellationToken).ConfigureAwait(false);
+        var next = counters is not null ? CheckpointFields.Long(counters, "last") : 1;
+        if (next > observed) return next;
+        // A lease counted before the sequence existed: lift the sequence above it, so later tokens stay above it too.
+        next = observed + 1;
+        await CheckpointStore.UpdateOneAsync(_counters, new BsonDocument { { "_id", "units" } },
+            new BsonDocument { { "$max", new BsonDocument { { "last", next } } } }, upsert: true, cancellationToken).ConfigureAwait(false);
+        return next;
     }
 
     /// <summary>Where a unit's lease lives: the collection, the document (only while the unit may run, when taking it), and the lease's path.</summary>
@@ -127,4 +204,8 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
         : new BsonDocument { { "$eq", observed } };
 
     internal static BsonDateTime Date(DateTimeOffset time) => new(time.ToUnixTimeMilliseconds());
+
+    private readonly record struct LeaseStamp(string Owner, long Counter, long Renewal);
+
+    private readonly record struct Sighting(LeaseStamp Stamp, long Since);
 }

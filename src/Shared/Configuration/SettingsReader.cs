@@ -100,8 +100,8 @@ internal sealed class SettingsReader(HoconConfig config)
             Problem("source.mongodb.uri", "is empty: set the source MongoDB connection string (or SOURCE_MONGODB_URI)");
         if (s.Incremental.MaxIdleBackoff < s.Incremental.MinPollInterval)
             Problem("incremental.max-idle-backoff", $"({s.Incremental.MaxIdleBackoff.TotalMilliseconds} ms) is shorter than incremental.min-poll-interval ({s.Incremental.MinPollInterval.TotalMilliseconds} ms)");
-        if (s.Cluster.LeaseRenewInterval >= s.Cluster.LeaseDuration)
-            Problem("cluster.lease-renew-interval", "must be shorter than cluster.lease-duration, or leases expire before they are renewed");
+        if (s.Cluster.LeaseRenewInterval >= s.Cluster.LeaseDuration * Replication.Cluster.LeaseFence.SafeFraction)
+            Problem("cluster.lease-renew-interval", "must be shorter than 90% of cluster.lease-duration (how long a holder writes after a renewal), or work stops between renewals");
         var a = s.Source.DynamoDb;
         if ((a.AccessKeyId.Length == 0) != (a.SecretAccessKey.Length == 0))
             Problem("source.dynamodb.credentials", "access-key-id and secret-access-key must be set together (or both left empty for the default chain)");

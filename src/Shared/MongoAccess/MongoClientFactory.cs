@@ -13,8 +13,9 @@ public static class MongoClientFactory
     public const string ApplicationName = "replication";
 
     /// <param name="maxPoolSize">Connections per server; null: the connection string's <c>maxPoolSize</c>, else the driver's 100.</param>
+    /// <param name="applicationName">The handshake's appName unless the connection string sets one; null: <see cref="ApplicationName"/>.</param>
     /// <exception cref="ArgumentException">The driver does not accept the string; the message never repeats it (it may hold a password).</exception>
-    public static IMongoClient Create(string connectionString, int? maxPoolSize = null)
+    public static IMongoClient Create(string connectionString, int? maxPoolSize = null, string? applicationName = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
         MongoClientSettings settings;
@@ -33,7 +34,7 @@ public static class MongoClientFactory
             ArgumentOutOfRangeException.ThrowIfLessThan(size, 1, nameof(maxPoolSize));
             settings.MaxConnectionPoolSize = size;
         }
-        settings.ApplicationName ??= ApplicationName;
+        settings.ApplicationName ??= applicationName ?? ApplicationName;
         return new MongoClient(settings);
     }
 }

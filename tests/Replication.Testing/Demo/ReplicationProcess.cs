@@ -13,6 +13,8 @@ public sealed partial class ReplicationProcess : IAsyncDisposable
     private const int SigInt = 2;
     private const int SigTerm = 15;
     private const int SigKill = 9;
+    private const int SigStop = 19; // Linux numbering (x86-64 and arm64)
+    private const int SigCont = 18;
 
     private readonly Process _process;
 
@@ -69,6 +71,18 @@ public sealed partial class ReplicationProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGSTOP: the process freezes wherever it is — as in a long GC pause or a frozen VM — until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal(SigStop, "SIGSTOP");
+
+    /// <summary>SIGCONT: a paused process carries on from where it froze, its timers all overdue.</summary>
+    public void Resume() => Signal(SigCont, "SIGCONT");
+
+    private void Signal(int signal, string name)
+    {
+        if (Kill(_process.Id, signal) != 0 && !_process.HasExited)
+            throw new InvalidOperationException($"{name} to process {_process.Id} failed (errno {Marshal.GetLastPInvokeError()})");
+    }
+
     private async Task<bool> ExitsWithinAsync(TimeSpan patience)
     {
         using var wait = new CancellationTokenSource(patience);
@@ -91,6 +105,7 @@ public sealed partial class ReplicationProcess : IAsyncDisposable
     {
         try
         {
+            if (!_process.HasExited) Kill(_process.Id, SigCont); // a paused process could not answer the stop below
             if (!_process.HasExited) await StopAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         }
         catch (InvalidOperationException)

@@ -14,16 +14,17 @@ public sealed class CommandHolds
 
     /// <summary>
     /// Arms a hold. <paramref name="match"/> sees every command in arrival order (one call at a time), as
-    /// (database, command with its document sequences merged in), until it answers true once.
+    /// (database, command with its document sequences merged in), until it answers true once. With
+    /// <paramref name="appName"/>, only commands of clients that gave that appName in their handshake are seen.
     /// </summary>
-    public HeldCommand Hold(Func<string, BsonDocument, bool> match)
+    public HeldCommand Hold(Func<string, BsonDocument, bool> match, string? appName = null)
     {
-        var hold = new HeldCommand(match);
+        var hold = new HeldCommand(match, appName);
         lock (_gate) _armed.Add(hold);
         return hold;
     }
 
-    internal HeldCommand? Take(WireRequest request)
+    internal HeldCommand? Take(WireRequest request, string? appName)
     {
         lock (_gate)
         {
@@ -32,7 +33,7 @@ public sealed class CommandHolds
             var command = new BsonDocument(request.Command.Elements);
             foreach (var (identifier, documents) in request.Sequences ?? new Dictionary<string, IReadOnlyList<BsonDocument>>())
                 command[identifier] = new BsonArray(documents);
-            var hold = _armed.FirstOrDefault(h => h.Match(database, command));
+            var hold = _armed.FirstOrDefault(h => (h.AppName is null || h.AppName == appName) && h.Match(database, command));
             if (hold is null) return null;
             _armed.Remove(hold);
             hold.Reach(database, command);
@@ -42,12 +43,14 @@ public sealed class CommandHolds
 }
 
 /// <summary>One armed hold: <see cref="Reached"/> says which command it stopped; <see cref="Drop"/> cuts its connection.</summary>
-public sealed class HeldCommand(Func<string, BsonDocument, bool> match)
+public sealed class HeldCommand(Func<string, BsonDocument, bool> match, string? appName = null)
 {
     private readonly TaskCompletionSource<(string Database, BsonDocument Command)> _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _dropped = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal Func<string, BsonDocument, bool> Match { get; } = match;
+
+    internal string? AppName { get; } = appName;
 
     /// <summary>Completes when a command was stopped, with its database and body.</summary>
     public Task<(string Database, BsonDocument Command)> Reached => _reached.Task;

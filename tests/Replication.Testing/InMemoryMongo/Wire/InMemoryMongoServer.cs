@@ -45,6 +45,9 @@ public sealed class InMemoryMongoServer : IAsyncDisposable
     /// <summary>Commands a test stops before they run (kill tests); none unless armed.</summary>
     public CommandHolds Holds { get; } = new();
 
+    /// <summary>Every write command run, with the appName of the client that sent it.</summary>
+    public WriteLog Writes { get; } = new();
+
     /// <summary>Connections open right now.</summary>
     public int ActiveConnections => _connections.Count;
 
@@ -78,7 +81,7 @@ public sealed class InMemoryMongoServer : IAsyncDisposable
                 return;
             }
             var id = Interlocked.Increment(ref _connectionIds);
-            var connection = new WireConnection(socket, Engine, id, () => Interlocked.Increment(ref _requestIds), Holds);
+            var connection = new WireConnection(socket, Engine, id, () => Interlocked.Increment(ref _requestIds), Holds, Writes);
             _connections[id] = connection;
             _connectionTasks.Add(Task.Run(async () =>
             {

@@ -19,11 +19,14 @@ internal sealed class WireConnection : IAsyncDisposable
     private readonly CommandContext _context;
     private readonly Func<int> _nextRequestId;
     private readonly CommandHolds _holds;
+    private readonly WriteLog _writes;
+    private string? _appName;
     private readonly CancellationTokenSource _closed = new();
 
-    public WireConnection(Socket socket, MongoEngine engine, long connectionId, Func<int> nextRequestId, CommandHolds holds)
+    public WireConnection(Socket socket, MongoEngine engine, long connectionId, Func<int> nextRequestId, CommandHolds holds, WriteLog writes)
     {
         _holds = holds;
+        _writes = writes;
         _socket = socket;
         _socket.NoDelay = true;
         _stream = new NetworkStream(socket, ownsSocket: true);
@@ -88,7 +91,8 @@ internal sealed class WireConnection : IAsyncDisposable
                 : WireReplyEncoder.EncodeOpMsg(header.RequestId, _nextRequestId(), error);
         }
 
-        if (_holds.Take(request) is { } held)
+        NoteAppName(request);
+        if (_holds.Take(request, _appName) is { } held)
         {
             await held.Dropped.WaitAsync(_closed.Token).ConfigureAwait(false);
             Kill();
@@ -104,7 +108,20 @@ internal sealed class WireConnection : IAsyncDisposable
         return request.ExpectsReply ? WireReplyEncoder.Encode(request, _nextRequestId(), reply) : null;
     }
 
-    private byte[] Execute(WireRequest request) => BsonModel.WriteDocument(_engine.Execute(request.Command, request.Sequences, _context));
+    // The handshake's client metadata names the application; the driver sends it once per connection.
+    private void NoteAppName(WireRequest request)
+    {
+        if (request.CommandName is "hello" or "isMaster" or "ismaster" && request.Command.GetOrNull("client") is BsonDocument { } client
+            && client.GetValue("application", null) is BsonDocument application && application.GetValue("name", null) is BsonString name)
+            _appName = name.Value;
+    }
+
+    private byte[] Execute(WireRequest request)
+    {
+        var reply = _engine.Execute(request.Command, request.Sequences, _context);
+        _writes.Record(_appName, request.Command, reply);
+        return BsonModel.WriteDocument(reply);
+    }
 
     /// <summary>
     /// An awaitable hello (topologyVersion + maxAwaitTimeMS) is answered only when the topology changes or the time

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using MongoDB.Bson;
+using Replication.Checkpoints;
+using Replication.Tests.Dynamo;
+using Replication.Testing.Demo;
+using Replication.Testing.DynamoLocal;
+using Replication.Testing.InMemoryMongo.Wire;
+using Xunit.Abstractions;
+
+namespace Replication.Tests.EndToEnd;
+
+/// <summary>The paused-node test gets a DynamoDB Local of its own, so it runs beside the other end-to-end tests.</summary>
+[CollectionDefinition(Name)]
+public sealed class PausedNodeCollection : ICollectionFixture<DynamoDbLocalFixture>
+{
+    public const string Name = "Replication paused node";
+}
+
+/// <summary>
+/// Two real `replication` processes in cluster mode with a 3 s lease. The node holding the stream shard is frozen
+/// (SIGSTOP) — a long GC pause, a frozen VM — until the other has taken the shard over and written with it, then
+/// woken (SIGCONT). The woken node must send no write to the target and move no checkpoint: its lease fence expired
+/// while it was frozen. The in-memory MongoDB server records every write with the appName of the client that sent it
+/// (each node's clients give their node id), so the test can tell who wrote what.
+/// </summary>
+[Collection(PausedNodeCollection.Name)]
+public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOutputHelper output) : IAsyncLifetime
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
+    private static readonly TimeSpan FrozenFor = TimeSpan.FromSeconds(20);
+    private ReplicationHarness _h = null!;
+    private string _configFile = null!;
+    private readonly Dictionary<string, ReplicationProcess> _nodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _lines = new(StringComparer.Ordinal);
+
+    public Task InitializeAsync()
+    {
+        _h = new ReplicationHarness(dynamo.Local, output);
+        _configFile = Path.Combine(Path.GetTempPath(), $"{_h.Prefix}.conf");
+        File.WriteAllText(_configFile, "replication { }\n");
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var node in _nodes.Values) await node.DisposeAsync();
+        await _h.DisposeAsync();
+        File.Delete(_configFile);
+    }
+
+    [Fact]
+    public async Task A_node_woken_after_its_lease_was_taken_over_writes_no_document_and_moves_no_checkpoint()
+    {
+        var table = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-paused", "pk");
+        await new DynamoItemGenerator("pk", seed: 30).PutItemsAsync(_h.Dynamo, table, 30);
+        var settings = _h.Settings();
+        var store = new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase), settings.DeadLetterCollection);
+        await using var monitor = new CheckpointMonitor(store, table);
+        Start("node-1");
+        Start("node-2");
+        await WaitForAsync(async () => await store.GetTableAsync(table) is { FullSync.Status: FullSyncStatus.Done } t ? t : null, "the full sync did not finish");
+
+        // Under a steady write load, find the node that applies the stream.
+        await using var load = new SteadyWriteLoad(_h.Dynamo, table);
+        var working = await WaitForAsync(async () => (await store.ListShardsAsync(table))
+            .FirstOrDefault(s => s.Status == ShardStatus.Processing && s.Lease?.Owner is not null && s.RecordsApplied >= 5), "no node applied the stream");
+        var paused = working.Lease!.Owner!;
+        var other = paused == "node-1" ? "node-2" : "node-1";
+
+        _nodes[paused].Pause();
+        var frozen = Stopwatch.StartNew();
+        var takenOver = await WaitForAsync(async () => await store.GetShardAsync(table, working.ShardId) is { Lease.Owner: var owner } s && owner == other ? s : null,
+            $"{other} did not take shard {working.ShardId} over from the paused {paused}");
+        var takeover = frozen.Elapsed;
+        output.WriteLine($"takeover: {other} took shard {working.ShardId} (counter {takenOver.Lease!.Counter}) {takeover.TotalSeconds:0.0} s after {paused} was paused");
+        // From here on every write of the paused node would be one made after another node owned its work.
+        var afterTakeover = _h.Mongo.Writes.Count;
+        await WaitForAsync(async () => _h.Mongo.Writes.Snapshot().Skip(afterTakeover).Any(w => w.AppName == other && w.Database == settings.Target.Database)
+            && await store.GetShardAsync(table, working.ShardId) is { SequenceNumber: { } p } && p > takenOver.SequenceNumber! ? (object)true : null,
+            $"{other} wrote nothing after the takeover");
+
+        // Frozen for 20 s in all, as long as a bad GC pause or VM freeze: well past the lease, whatever the takeover took.
+        if (frozen.Elapsed < FrozenFor) await Task.Delay(FrozenFor - frozen.Elapsed);
+
+        // The woken node's first renewal is held at the server (a slow checkpoint database): nothing but its fence then
+        // stands between its shard worker, whose timers are all overdue, and the target.
+        var renewal = _h.Mongo.Holds.Hold((database, command) => database == settings.CheckpointDatabase && IsLeaseRenewal(command), appName: paused);
+        output.WriteLine($"{paused} paused for {frozen.Elapsed.TotalSeconds:0.0} s; waking it");
+        _nodes[paused].Resume();
+        await WaitForAsync(() => Task.FromResult(
+            Violations(afterTakeover, paused, settings.Target.Database, settings.CheckpointDatabase, settings.DeadLetterCollection).Count > 0
+            || Said(paused, "was not renewed in time", "no longer covers writes", "was taken by another node") ? (object)true : null),
+            $"the woken {paused} neither noticed it lost its lease nor wrote");
+        renewal.Drop();
+
+        await load.StopAsync();
+        await _h.WaitUntilTargetEqualsSourceAsync(settings, table, Patience);
+        var violations = Violations(afterTakeover, paused, settings.Target.Database, settings.CheckpointDatabase, settings.DeadLetterCollection);
+        Assert.True(violations.Count == 0, $"the woken {paused} wrote after {other} took its shard over: " +
+            string.Join("; ", violations.Select(w => $"#{w.Sequence} {w.Command} {w.Database}.{w.Collection} (n={w.Affected})")));
+        Assert.True(_h.Mongo.Writes.Snapshot().Skip(afterTakeover).Any(w => w.AppName == paused), $"the woken {paused} sent nothing at all: the test proved nothing");
+        Assert.False(_nodes[paused].HasExited, $"{paused} exited after it woke");
+        await monitor.AssertNoneWentBackwardsAsync();
+    }
+
+    /// <summary>
+    /// The paused node's writes since <paramref name="mark"/> that it must not have made: any write to the target or the
+    /// dead letters (the fence must stop them before they are sent), and any shard checkpoint write that changed something.
+    /// </summary>
+    private List<RecordedWrite> Violations(int mark, string node, string targetDatabase, string checkpointDatabase, string deadLetters) =>
+        _h.Mongo.Writes.Snapshot().Skip(mark).Where(w => w.AppName == node
+            && (w.Database == targetDatabase
+                || w.Database == checkpointDatabase && w.Collection == deadLetters
+                || w.Database == checkpointDatabase && w.Collection == "shards" && w.Affected > 0)).ToList();
+
+    private static bool IsLeaseRenewal(BsonDocument command) =>
+        command.GetElement(0) is { Name: "update", Value: BsonString { Value: "shards" } }
+        && command.GetValue("updates", null) is BsonArray updates
+        && updates.Any(u => u is BsonDocument statement && statement.GetValue("u", null) is BsonDocument update
+            && update.GetValue("$inc", null) is BsonDocument inc && inc.Contains("lease.renewal"));
+
+    private bool Said(string node, params string[] phrases) =>
+        _lines.TryGetValue(node, out var lines) && lines.Any(line => phrases.Any(p => line.Contains(p, StringComparison.Ordinal)));
+
+    private void Start(string node)
+    {
+        string[] overrides = _h.SettingOverrides(
+            "replication.cluster.enabled=on",
+            $"replication.cluster.node-id={node}",
+            "replication.cluster.heartbeat-interval=500ms",
+            "replication.cluster.node-timeout=3s",
+            "replication.cluster.lease-duration=3s",
+            "replication.cluster.lease-renew-interval=1s");
+        var lines = _lines.GetOrAdd(node, _ => new ConcurrentQueue<string>());
+        var executable = DemoOptions.Parse([]).ReplicationExecutable;
+        string[] arguments = ["run", "--config", _configFile, .. overrides.SelectMany(o => new[] { "--set", o })];
+        _nodes[node] = ReplicationProcess.Start(executable, arguments, line =>
+        {
+            lines.Enqueue(line);
+            try { output.WriteLine($"{node} {line}"); }
+            catch (InvalidOperationException) { } // the test already finished; its output is closed
+        });
+    }
+
+    private async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string failure) where T : class
+    {
+        var deadline = DateTimeOffset.UtcNow + Patience;
+        while (true)
+        {
+            foreach (var (name, node) in _nodes)
+                Assert.False(node.HasExited, $"{name} exited with code {(node.HasExited ? node.ExitCode : 0)}");
+            if (await probe() is { } found) return found;
+            if (DateTimeOffset.UtcNow > deadline) Assert.Fail(failure);
+            await Task.Delay(200);
+        }
+    }
+}
