@@ -130,6 +130,10 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
         return docs.Select(FromDocument).ToList();
     }
 
+    public async Task<RangeCheckpoint> LoadRangeAsync(string id, CancellationToken cancellationToken) =>
+        FromDocument(await _ranges.Find(Id(id)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"the range checkpoint '{id}' is gone: a re-sync or a reset replaced it"));
+
     /// <summary>After a batch is acknowledged by the target: the range's position moves to its last document.</summary>
     public Task SaveRangeProgressAsync(RangeCheckpoint range, BsonValue lastId, long copied, CancellationToken cancellationToken) =>
         _ranges.UpdateOneAsync(Id(range.Id), new BsonDocument

@@ -46,8 +46,8 @@ public sealed class RangeCopier(IMongoClient source, IMongoClient target, MongoS
     }
 
     /// <summary>The range as its checkpoint has it now (after a failure, its last acknowledged position).</summary>
-    public async Task<RangeCheckpoint> ReloadAsync(RangeCheckpoint range, CancellationToken cancellationToken) =>
-        (await checkpoints.LoadRangesAsync(range.Generation, cancellationToken).ConfigureAwait(false)).Single(r => r.Id == range.Id);
+    public Task<RangeCheckpoint> ReloadAsync(RangeCheckpoint range, CancellationToken cancellationToken) =>
+        checkpoints.LoadRangeAsync(range.Id, cancellationToken);
 
     private async Task ThrottleAsync(int documents, CancellationToken cancellationToken)
     {
