@@ -56,7 +56,7 @@ public sealed class MongoSyncPipeline : IDisposable
         _logger = loggers.CreateLogger<MongoSyncPipeline>();
         _map = new NamespaceMap(settings.Filter.Include, settings.Filter.Exclude, settings.Renames);
         _streams = new ChangeStreams(source, _mongo);
-        Preparer = new TargetPreparer(source, target, loggers.CreateLogger<TargetPreparer>());
+        Preparer = new TargetPreparer(source, target, checkpoints, metrics, loggers.CreateLogger<TargetPreparer>());
         var perSecond = settings.FullSync.ItemsPerSecond;
         _limiter = perSecond > 0
             ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions

@@ -32,8 +32,8 @@ public sealed class DbSyncerActorTests : Akka.TestKit.Xunit2.TestKit
         var loggers = LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(_output)));
         var checkpoints = h.Checkpoints(settings);
         var map = new NamespaceMap(settings.Filter.Include, settings.Filter.Exclude, settings.Renames);
-        var preparer = new TargetPreparer(h.Source, h.Target, loggers.CreateLogger<TargetPreparer>());
         using var metrics = new ReplicationMetrics();
+        var preparer = new TargetPreparer(h.Source, h.Target, checkpoints, metrics, loggers.CreateLogger<TargetPreparer>());
         var restarts = new RestartLedger(0, TimeProvider.System);
         var services = new DbSyncerServices(
             new CollectionPlanner(h.Source, h.Target, checkpoints, preparer, map, settings.MongoSource, 1, false, loggers.CreateLogger<CollectionPlanner>()),
