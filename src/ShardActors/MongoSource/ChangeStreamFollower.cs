@@ -39,7 +39,6 @@ public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier ap
                     {
                         result = await applier.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
                         foreach (var (ns, count) in result.PerNamespace) metrics.RecordsApplied(ns, count);
-                        if (result.DeadLettered > 0) metrics.DeadLettered(start.Unit, result.DeadLettered);
                     }
                     var next = invalidate is not null ? (BsonDocument)BsonDocumentCopy.Of(invalidate["_id"]) : cursor.GetResumeToken() ?? token;
                     foreach (var e in batch) e.Dispose();

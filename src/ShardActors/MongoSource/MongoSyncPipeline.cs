@@ -172,7 +172,7 @@ public sealed class MongoSyncPipeline : IDisposable
                 .Select(c => new CollectionToCopy(Namespaces.Parse(c.Namespace), null)))
             .OrderBy(c => c.Source.FullName, StringComparer.Ordinal).ToList();
         var planner = new CollectionPlanner(_source, _target, _checkpoints, Preparer, _map, _mongo, generation, dropTargets, _logger);
-        var copier = new RangeCopier(_source, _target, _checkpoints, _limiter, Math.Max(1, _settings.FullSync.ItemsPerSecond), _mongo.BatchSize);
+        var copier = new RangeCopier(_source, _target, _checkpoints, DeadLetters(), _limiter, Math.Max(1, _settings.FullSync.ItemsPerSecond), _mongo.BatchSize);
         var services = new DbSyncerServices(planner, copier, Preparer, _checkpoints, _mongo, generation, _metrics, _restarts, _loggers);
         var copied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var root = _system.ActorOf(DbSyncersActor.Props(services, collections, _mongo.Copiers, () => copied.TrySetResult()),
@@ -186,6 +186,9 @@ public sealed class MongoSyncPipeline : IDisposable
             await StopAsync(root).ConfigureAwait(false);
         }
     }
+
+    private MongoDeadLetters DeadLetters() =>
+        new(_checkpoints.Database.GetCollection<BsonDocument>(_settings.DeadLetterCollection), _metrics, _loggers.CreateLogger<MongoDeadLetters>());
 
     /// <summary>Stops an actor tree and waits for it (its in-flight batch is cancelled; its checkpoint stays before it).</summary>
     private static async Task StopAsync(IActorRef root)
@@ -222,8 +225,7 @@ public sealed class MongoSyncPipeline : IDisposable
     {
         var starts = await _checkpoints.LoadStreamsAsync(generation, cancellationToken).ConfigureAwait(false);
         if (starts.Count == 0) throw new InvalidOperationException($"no change stream position recorded for generation {generation}");
-        var deadLetters = _checkpoints.Database.GetCollection<BsonDocument>(_settings.DeadLetterCollection);
-        var applier = new ChangeApplier(_target, _map, _mongo, Preparer, deadLetters, _logger);
+        var applier = new ChangeApplier(_target, _map, _mongo, Preparer, DeadLetters(), _logger);
         var follower = new ChangeStreamFollower(_streams, applier, _checkpoints, _metrics);
         var services = new ChangeStreamServices(follower, _checkpoints, generation, _metrics, _restarts, _loggers);
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -37,7 +37,9 @@ public sealed class DbSyncerActorTests : Akka.TestKit.Xunit2.TestKit
         var restarts = new RestartLedger(0, TimeProvider.System);
         var services = new DbSyncerServices(
             new CollectionPlanner(h.Source, h.Target, checkpoints, preparer, map, settings.MongoSource, 1, false, loggers.CreateLogger<CollectionPlanner>()),
-            new RangeCopier(h.Source, h.Target, checkpoints, null, 1, settings.MongoSource.BatchSize), preparer, checkpoints, settings.MongoSource, 1, metrics,
+            new RangeCopier(h.Source, h.Target, checkpoints,
+                new MongoDeadLetters(h.Target.GetDatabase(settings.CheckpointDatabase).GetCollection<BsonDocument>(settings.DeadLetterCollection), metrics,
+                    loggers.CreateLogger<MongoDeadLetters>()), null, 1, settings.MongoSource.BatchSize), preparer, checkpoints, settings.MongoSource, 1, metrics,
             restarts, loggers);
 
         // Every write to the target collection is refused, and each attempt is stamped with the virtual time it reached the target.
