@@ -55,7 +55,7 @@ public sealed class MongoSyncPipeline : IDisposable
         _metrics = metrics;
         _logger = loggers.CreateLogger<MongoSyncPipeline>();
         _map = new NamespaceMap(settings.Filter.Include, settings.Filter.Exclude, settings.Renames);
-        _streams = new ChangeStreams(source, _mongo);
+        _streams = new ChangeStreams(source, _mongo, loggers.CreateLogger<ChangeStreams>());
         Preparer = new TargetPreparer(source, target, checkpoints, metrics, loggers.CreateLogger<TargetPreparer>());
         var perSecond = settings.FullSync.ItemsPerSecond;
         _limiter = perSecond > 0
