@@ -10,6 +10,7 @@ using Replication.Coordinator.Verification;
 using Replication.Dynamo;
 using Replication.Dynamo.Control;
 using Replication.Dynamo.Http;
+using Replication.ShardActors.MongoSource;
 
 namespace Replication.Coordinator.Cli;
 
@@ -154,8 +155,8 @@ internal static class VerifyCommand
         if (settings.Source.Type == SourceType.MongoDb)
         {
             var source = new MongoClient(settings.Source.MongoUri);
-            var narrowing = new NamespaceSelection(patterns.Length > 0 ? patterns : ["*"], [], new Dictionary<string, string>());
-            var plans = await new MongoVerificationSource(settings, source, target).PlanAsync(narrowing.Includes, cancellationToken).ConfigureAwait(false);
+            var narrowing = new NamespaceMap(patterns.Length > 0 ? patterns : ["*"], [], new Dictionary<string, string>());
+            var plans = await new MongoVerificationSource(settings, source, target).PlanAsync(ns => narrowing.Includes(ns), cancellationToken).ConfigureAwait(false);
             return (plans, source);
         }
         var options = ReplicationNode.DynamoOptions(settings.Source.DynamoDb);
