@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Replication.Checkpoints;
+using Replication.Configuration;
 using Replication.MongoAccess;
 using Spectre.Console;
 
@@ -25,6 +26,7 @@ internal static class CheckpointsCommand
         {
             var loaded = CliOptions.LoadConfiguration(parse);
             if (loaded is null) return ExitCodes.BadConfiguration;
+            if (loaded.Settings.Source.Type == SourceType.MongoDb) return await MongoCheckpointsCommand.ListAsync(loaded.Settings, cancellationToken).ConfigureAwait(false);
             using var client = MongoClientFactory.Create(loaded.Settings.CheckpointUri);
             var store = new CheckpointStore(client.GetDatabase(loaded.Settings.CheckpointDatabase), loaded.Settings.DeadLetterCollection);
             var tables = await store.ListTablesAsync(cancellationToken).ConfigureAwait(false);
@@ -51,7 +53,7 @@ internal static class CheckpointsCommand
 
     private static Command Reset()
     {
-        var tableOption = new Option<string>("--table") { Description = "The source table whose checkpoints are deleted", Required = true };
+        var tableOption = new Option<string>("--table") { Description = "The source table whose checkpoints are deleted (DynamoDB source; a MongoDB source is reset as a whole)" };
         var yes = new Option<bool>("--yes") { Description = "Confirm: the table's next run starts with a full sync" };
         var reset = new Command("reset", "Forget a table's checkpoints so its next run starts over with a full sync");
         reset.Options.Add(CliOptions.Config);
@@ -62,10 +64,17 @@ internal static class CheckpointsCommand
         {
             var loaded = CliOptions.LoadConfiguration(parse);
             if (loaded is null) return ExitCodes.BadConfiguration;
-            var name = parse.GetValue(tableOption)!;
+            var name = parse.GetValue(tableOption);
+            var mongo = loaded.Settings.Source.Type == SourceType.MongoDb;
             if (!parse.GetValue(yes))
             {
-                Console.Error.WriteLine($"refusing to reset '{name}' without --yes (its next run starts with a full sync)");
+                Console.Error.WriteLine($"refusing to reset {(mongo ? "the MongoDB source" : $"'{name}'")} without --yes (its next run starts with a full sync)");
+                return ExitCodes.BadConfiguration;
+            }
+            if (mongo) return await MongoCheckpointsCommand.ResetAsync(loaded.Settings, name, cancellationToken).ConfigureAwait(false);
+            if (name is null)
+            {
+                Console.Error.WriteLine("--table is required for a DynamoDB source");
                 return ExitCodes.BadConfiguration;
             }
             using var client = MongoClientFactory.Create(loaded.Settings.CheckpointUri);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Replication.MongoAccess;
 using Replication.Configuration;
 using Replication.Coordinator.Discovery;
 using Replication.Coordinator.Hosting;
@@ -10,6 +11,7 @@ using Replication.Coordinator.Verification;
 using Replication.Dynamo;
 using Replication.Dynamo.Control;
 using Replication.Dynamo.Http;
+using Replication.ShardActors.MongoSource;
 
 namespace Replication.Coordinator.Cli;
 
@@ -113,7 +115,7 @@ internal static class VerifyCommand
 
     private static async Task<int> VerifyAsync(ReplicationSettings settings, string[] patterns, bool json, CancellationToken cancellationToken)
     {
-        using var target = new MongoClient(settings.Target.Uri);
+        using var target = MongoClientFactory.Create(settings.Target.Uri);
         IReadOnlyList<NamespacePlan> plans;
         IDisposable? sourceResources;
         try
@@ -148,14 +150,14 @@ internal static class VerifyCommand
         return reports.Any(r => r.Differences > 0) ? ExitCodes.DifferencesFound : ExitCodes.Success;
     }
 
-    private static async Task<(IReadOnlyList<NamespacePlan>, IDisposable?)> PlanAsync(ReplicationSettings settings, string[] patterns, MongoClient target,
+    private static async Task<(IReadOnlyList<NamespacePlan>, IDisposable?)> PlanAsync(ReplicationSettings settings, string[] patterns, IMongoClient target,
         CancellationToken cancellationToken)
     {
         if (settings.Source.Type == SourceType.MongoDb)
         {
-            var source = new MongoClient(settings.Source.MongoUri);
-            var narrowing = new NamespaceSelection(patterns.Length > 0 ? patterns : ["*"], [], new Dictionary<string, string>());
-            var plans = await new MongoVerificationSource(settings, source, target).PlanAsync(narrowing.Includes, cancellationToken).ConfigureAwait(false);
+            var source = MongoClientFactory.Create(settings.Source.MongoUri);
+            var narrowing = new NamespaceMap(patterns.Length > 0 ? patterns : ["*"], [], new Dictionary<string, string>());
+            var plans = await new MongoVerificationSource(settings, source, target).PlanAsync(ns => narrowing.Includes(ns), cancellationToken).ConfigureAwait(false);
             return (plans, source);
         }
         var options = ReplicationNode.DynamoOptions(settings.Source.DynamoDb);

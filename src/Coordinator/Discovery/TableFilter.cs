@@ -1,3 +1,5 @@
+using Replication.Configuration;
+
 namespace Replication.Coordinator.Discovery;
 
 /// <summary>
@@ -19,37 +21,7 @@ public sealed class TableFilter
     public static TableFilter All { get; } = new(["*"], []);
 
     public bool Includes(string name) =>
-        _include.Any(p => WildcardMatches(p, name)) && !_exclude.Any(p => WildcardMatches(p, name));
+        _include.Any(p => Wildcard.Matches(p, name)) && !_exclude.Any(p => Wildcard.Matches(p, name));
 
     public IEnumerable<string> Apply(IEnumerable<string> names) => names.Where(Includes);
-
-    /// <summary>Glob match with <c>*</c> only; iterative with one backtrack point, so no pathological patterns.</summary>
-    public static bool WildcardMatches(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
-    {
-        int p = 0, t = 0, star = -1, resume = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                resume = t;
-            }
-            else if (p < pattern.Length && pattern[p] == text[t])
-            {
-                p++;
-                t++;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++resume;
-            }
-            else
-            {
-                return false;
-            }
-        }
-        while (p < pattern.Length && pattern[p] == '*') p++;
-        return p == pattern.Length;
-    }
 }

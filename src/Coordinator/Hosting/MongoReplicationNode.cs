@@ -35,6 +35,9 @@ public sealed class MongoReplicationNode : IAsyncDisposable
     public MongoSyncCheckpoints Checkpoints { get; private set; } = null!;
     public MongoProgressReportBuilder Progress { get; private set; } = null!;
     public MongoSyncPipeline Pipeline { get; private set; } = null!;
+
+    /// <summary>The node's actor system: the DB-syncers and the change stream followers run on it.</summary>
+    public Akka.Actor.ActorSystem System { get; private set; } = null!;
     public Task<MongoSyncEnded> Completion => _ended.Task;
 
     public static async Task<MongoReplicationNode> StartAsync(ReplicationSettings settings, ILoggerFactory loggers, CancellationToken cancellationToken = default)
@@ -65,7 +68,9 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         if (!ReferenceEquals(checkpointClient, target)) _disposables.Add(checkpointClient);
         Checkpoints = new MongoSyncCheckpoints(checkpointClient.GetDatabase(Settings.CheckpointDatabase));
         Progress = new MongoProgressReportBuilder(Checkpoints, TimeProvider.System);
-        Pipeline = new MongoSyncPipeline(source, target, Checkpoints, Settings, metrics, loggers);
+        var configuration = Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config;
+        System = NodeActorSystem.Create(configuration, loggers);
+        Pipeline = new MongoSyncPipeline(source, target, Checkpoints, Settings, metrics, loggers, System);
         _disposables.Add(Pipeline);
 
         // Membership, the coordinator lease and the dead letters live in the same checkpoint database as for DynamoDB.
@@ -76,7 +81,6 @@ public sealed class MongoReplicationNode : IAsyncDisposable
             new ClusterMembership(checkpointDatabase, Settings.Cluster), new LeaseTable(checkpointDatabase), new CoordinatorLease(checkpointDatabase));
 
         var readiness = new NodeReadiness(ct => PingAsync(source, ct), ct => PingAsync(target, ct)) { LeasesSynced = true };
-        var configuration = Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config;
         Management = new ManagementServer(Settings.Management,
             new ManagementContext(new CheckpointClusterView(Cluster, store), store, metrics, configuration, readiness)
             {
@@ -191,6 +195,7 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         catch (OperationCanceledException)
         {
         }
+        if (System is not null) await System.Terminate().ConfigureAwait(false);
         if (_heartbeat is not null) await _heartbeat.DisposeAsync().ConfigureAwait(false);
         if (Cluster is not null)
         {

@@ -3,7 +3,7 @@ using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
 using Replication.Configuration;
-using Replication.Coordinator.Discovery;
+using Replication.ShardActors.MongoSource;
 
 namespace Replication.Coordinator.Verification;
 
@@ -17,9 +17,9 @@ internal sealed class MongoVerificationSource(ReplicationSettings settings, IMon
     /// <summary>A collection is split into ranges only when each range gets at least this many documents.</summary>
     internal const int MinDocumentsPerRange = 1000;
 
-    public async Task<IReadOnlyList<NamespacePlan>> PlanAsync(Func<MongoNamespace, bool> narrowing, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<NamespacePlan>> PlanAsync(Func<CollectionNamespace, bool> narrowing, CancellationToken cancellationToken)
     {
-        var selection = new NamespaceSelection(settings.Filter.Include, settings.Filter.Exclude, settings.Renames);
+        var selection = new NamespaceMap(settings.Filter.Include, settings.Filter.Exclude, settings.Renames);
         var plans = new List<NamespacePlan>();
         var databases = await (await source.ListDatabaseNamesAsync(cancellationToken).ConfigureAwait(false)).ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var database in databases.Where(selection.MayInclude).Order(StringComparer.Ordinal))
@@ -29,21 +29,21 @@ internal sealed class MongoVerificationSource(ReplicationSettings settings, IMon
             // Views hold no documents of their own.
             foreach (var name in collections.Where(c => c.GetValue("type", "collection") != "view").Select(c => c["name"].AsString).Order(StringComparer.Ordinal))
             {
-                var ns = new MongoNamespace(database, name);
+                var ns = new CollectionNamespace(database, name);
                 if (!selection.Includes(ns) || !narrowing(ns)) continue;
-                plans.Add(await PlanAsync(ns, selection.TargetFor(ns), cancellationToken).ConfigureAwait(false));
+                plans.Add(await PlanAsync(ns, selection.Target(ns), cancellationToken).ConfigureAwait(false));
             }
         }
         return plans;
     }
 
-    private async Task<NamespacePlan> PlanAsync(MongoNamespace ns, MongoNamespace targetNs, CancellationToken cancellationToken)
+    private async Task<NamespacePlan> PlanAsync(CollectionNamespace ns, CollectionNamespace targetNs, CancellationToken cancellationToken)
     {
-        var from = source.GetDatabase(ns.Database).GetCollection<RawBsonDocument>(ns.Collection);
-        var to = target.GetDatabase(targetNs.Database).GetCollection<RawBsonDocument>(targetNs.Collection);
+        var from = source.GetDatabase(ns.DatabaseNamespace.DatabaseName).GetCollection<RawBsonDocument>(ns.CollectionName);
+        var to = target.GetDatabase(targetNs.DatabaseNamespace.DatabaseName).GetCollection<RawBsonDocument>(targetNs.CollectionName);
         var sourceEstimate = await from.EstimatedDocumentCountAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
         var targetEstimate = await to.EstimatedDocumentCountAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
-        var report = new NamespaceReport(ns.ToString(), targetNs.ToString(), $"~{sourceEstimate} documents (metadata)", $"~{targetEstimate} documents (metadata)");
+        var report = new NamespaceReport(ns.FullName, targetNs.FullName, $"~{sourceEstimate} documents (metadata)", $"~{targetEstimate} documents (metadata)");
         var ranges = await IdRangesAsync(from, sourceEstimate, cancellationToken).ConfigureAwait(false);
         var partitions = ranges.Select(range => (SourcePartition)(ct => ReadAsync(from, range, ct))).ToList();
         return new NamespacePlan(report, KeyShape.Id, FieldOrderMatters: true, to, partitions);

@@ -18,7 +18,7 @@ public sealed record AppliedBatch(int Applied, int Skipped, int DeadLettered, in
 /// checkpoint) converges. A write the target refuses goes to the dead letters and the rest of the batch goes on.
 /// </summary>
 public sealed class ChangeApplier(IMongoClient target, NamespaceMap map, MongoSourceSettings settings, TargetPreparer preparer,
-    IMongoCollection<BsonDocument> deadLetters, ILogger logger)
+    MongoDeadLetters deadLetters, ILogger logger)
 {
     private sealed record PendingWrite(WriteModel<RawBsonDocument> Model, string SourceNamespace, BsonValue Key, string Operation);
 
@@ -142,18 +142,9 @@ public sealed class ChangeApplier(IMongoClient target, NamespaceMap map, MongoSo
         return dead;
     }
 
-    private async Task DeadLetterAsync(CollectionNamespace to, PendingWrite write, BulkWriteError error, CancellationToken cancellationToken)
-    {
-        logger.LogError("change to {Namespace} _id {Key} ({Operation}) refused by the target {Target}: {Error}; kept in the dead letters",
-            write.SourceNamespace, write.Key, write.Operation, to.FullName, error.Message);
-        var letter = new BsonDocument
-        {
-            { "source", "mongodb" }, { "table", write.SourceNamespace }, { "collection", to.FullName }, { "key", write.Key.ToString() },
-            { "phase", "incremental" }, { "operation", write.Operation }, { "code", error.Code }, { "error", error.Message }, { "at", DateTime.UtcNow },
-        };
-        if (write.Model is ReplaceOneModel<RawBsonDocument> replace) letter["document"] = BsonDocumentCopy.Of(replace.Replacement);
-        await deadLetters.InsertOneAsync(letter, cancellationToken: cancellationToken).ConfigureAwait(false);
-    }
+    private Task DeadLetterAsync(CollectionNamespace to, PendingWrite write, BulkWriteError error, CancellationToken cancellationToken) =>
+        deadLetters.AddAsync("incremental", write.SourceNamespace, to.FullName, write.Key, write.Operation, error,
+            write.Model is ReplaceOneModel<RawBsonDocument> replace ? replace.Replacement : null, cancellationToken);
 
     /// <summary>Applies (or, with <c>ddl = report</c>, only reports) one DDL event; returns whether it was applied.</summary>
     private async Task<bool> ApplyDdlAsync(string operation, RawBsonDocument e, string database, string? collection, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Replication.Metrics;
@@ -15,19 +14,16 @@ public sealed class ResumePointLostException(string unit, string detail)
 /// <summary>
 /// Follows one change stream from its checkpoint: each batch is applied by <see cref="ChangeApplier"/>, then the resume
 /// token after it is checkpointed (an empty batch moves the token too, so an idle stream's position stays fresh in the
-/// oplog). Transient faults reopen the stream from the checkpoint with back-off; an invalidate (a database stream's
-/// dropDatabase) reopens after it; a lost resume point throws <see cref="ResumePointLostException"/>.
+/// oplog). An invalidate (a database stream's dropDatabase) reopens after it; a lost resume point throws
+/// <see cref="ResumePointLostException"/>; any other fault ends the run, and <see cref="ChangeStreamActor"/>'s
+/// supervisor restarts it from the checkpoint.
 /// </summary>
-public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier applier, MongoSyncCheckpoints checkpoints, ReplicationMetrics metrics, ILogger logger)
+public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier applier, MongoSyncCheckpoints checkpoints, ReplicationMetrics metrics)
 {
-    private static readonly TimeSpan FirstBackoff = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(30);
-
     /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled (the checkpoint stays at the last applied batch).</summary>
     public async Task RunAsync(StreamCheckpoint start, Action<AppliedBatch>? applied, CancellationToken cancellationToken)
     {
         var token = start.ResumeToken;
-        var backoff = FirstBackoff;
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -43,7 +39,6 @@ public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier ap
                     {
                         result = await applier.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
                         foreach (var (ns, count) in result.PerNamespace) metrics.RecordsApplied(ns, count);
-                        if (result.DeadLettered > 0) metrics.DeadLettered(start.Unit, result.DeadLettered);
                     }
                     var next = invalidate is not null ? (BsonDocument)BsonDocumentCopy.Of(invalidate["_id"]) : cursor.GetResumeToken() ?? token;
                     foreach (var e in batch) e.Dispose();
@@ -55,20 +50,12 @@ public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier ap
                         token = next;
                         if (result is not null) applied?.Invoke(result);
                     }
-                    backoff = FirstBackoff;
                     if (invalidate is not null) break;
                 }
             }
             catch (MongoCommandException e) when (IsHistoryLost(e))
             {
                 throw new ResumePointLostException(start.Unit, e.Message);
-            }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is MongoException or TimeoutException or IOException)
-            {
-                metrics.Error(start.Unit, "change-stream");
-                logger.LogWarning("change stream {Unit}: {Error}; reopening from its checkpoint in {Delay}", start.Unit, e.Message, backoff);
-                await Task.Delay(backoff, cancellationToken).ConfigureAwait(false);
-                backoff = TimeSpan.FromTicks(Math.Min(LongestBackoff.Ticks, backoff.Ticks * 2));
             }
         }
     }

@@ -38,6 +38,7 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
     private readonly IMongoCollection<BsonDocument> _collections = database.GetCollection<BsonDocument>("mongoCollections");
     private readonly IMongoCollection<BsonDocument> _ranges = database.GetCollection<BsonDocument>("mongoRanges");
     private readonly IMongoCollection<BsonDocument> _applied = database.GetCollection<BsonDocument>("mongoApplied");
+    private readonly IMongoCollection<BsonDocument> _problems = database.GetCollection<BsonDocument>("mongoTargetProblems");
 
     public IMongoDatabase Database => database;
 
@@ -130,6 +131,10 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
         return docs.Select(FromDocument).ToList();
     }
 
+    public async Task<RangeCheckpoint> LoadRangeAsync(string id, CancellationToken cancellationToken) =>
+        FromDocument(await _ranges.Find(Id(id)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"the range checkpoint '{id}' is gone: a re-sync or a reset replaced it"));
+
     /// <summary>After a batch is acknowledged by the target: the range's position moves to its last document.</summary>
     public Task SaveRangeProgressAsync(RangeCheckpoint range, BsonValue lastId, long copied, CancellationToken cancellationToken) =>
         _ranges.UpdateOneAsync(Id(range.Id), new BsonDocument
@@ -149,6 +154,21 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
         return docs.ToDictionary(d => d["_id"].AsString, d => d["events"].ToInt64());
     }
 
+    /// <summary>An index or collection option the target refused; one document per target namespace and thing (a repeat updates it).</summary>
+    public Task SaveTargetProblemAsync(TargetProblem problem, CancellationToken cancellationToken) =>
+        _problems.ReplaceOneAsync(Id($"{problem.Namespace} {problem.What}"), new BsonDocument
+        {
+            { "_id", $"{problem.Namespace} {problem.What}" }, { "ns", problem.Namespace }, { "kind", problem.Kind }, { "what", problem.What },
+            { "error", problem.Error }, { "at", problem.At },
+        }, new ReplaceOptions { IsUpsert = true }, cancellationToken);
+
+    public async Task<IReadOnlyList<TargetProblem>> LoadTargetProblemsAsync(CancellationToken cancellationToken)
+    {
+        var docs = await _problems.Find(FilterDefinition<BsonDocument>.Empty).ToListAsync(cancellationToken).ConfigureAwait(false);
+        return docs.Select(d => new TargetProblem(d["ns"].AsString, d["kind"].AsString, d["what"].AsString, d["error"].AsString, d["at"].ToUniversalTime()))
+            .ToList();
+    }
+
     /// <summary>Forgets every copy and stream position (a re-sync, or `checkpoints reset`); the next run records a new start and copies again.</summary>
     public async Task ForgetAsync(CancellationToken cancellationToken)
     {
@@ -156,6 +176,7 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
         await _collections.DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken).ConfigureAwait(false);
         await _source.DeleteManyAsync(new BsonDocument("kind", "stream"), cancellationToken).ConfigureAwait(false);
         await _applied.DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken).ConfigureAwait(false);
+        await _problems.DeleteManyAsync(FilterDefinition<BsonDocument>.Empty, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Forgets everything, the state too: the next run starts from scratch (`checkpoints reset`).</summary>

@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Akka.Actor;
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
@@ -32,13 +33,20 @@ public sealed class MongoSyncPipeline : IDisposable
     private readonly MongoSourceSettings _mongo;
     private readonly ReplicationMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly ILoggerFactory _loggers;
+    private readonly ActorSystem _system;
+    private readonly RestartLedger _restarts = new(0, TimeProvider.System);
+    private int _runs;
     private readonly NamespaceMap _map;
     private readonly ChangeStreams _streams;
     private readonly RateLimiter? _limiter;
 
+    /// <param name="system">The node's actor system: the DB-syncers and change stream followers run on it.</param>
     public MongoSyncPipeline(IMongoClient source, IMongoClient target, MongoSyncCheckpoints checkpoints, ReplicationSettings settings,
-        ReplicationMetrics metrics, ILoggerFactory loggers)
+        ReplicationMetrics metrics, ILoggerFactory loggers, ActorSystem system)
     {
+        _system = system;
+        _loggers = loggers;
         _source = source;
         _target = target;
         _checkpoints = checkpoints;
@@ -47,8 +55,8 @@ public sealed class MongoSyncPipeline : IDisposable
         _metrics = metrics;
         _logger = loggers.CreateLogger<MongoSyncPipeline>();
         _map = new NamespaceMap(settings.Filter.Include, settings.Filter.Exclude, settings.Renames);
-        _streams = new ChangeStreams(source, _mongo);
-        Preparer = new TargetPreparer(source, target, loggers.CreateLogger<TargetPreparer>());
+        _streams = new ChangeStreams(source, _mongo, loggers.CreateLogger<ChangeStreams>());
+        Preparer = new TargetPreparer(source, target, checkpoints, metrics, loggers.CreateLogger<TargetPreparer>());
         var perSecond = settings.FullSync.ItemsPerSecond;
         _limiter = perSecond > 0
             ? new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
@@ -152,28 +160,45 @@ public sealed class MongoSyncPipeline : IDisposable
         }
     }
 
+    /// <summary>The DB-syncer actors copy every selected collection not yet done (planned by an earlier run or not).</summary>
     private async Task CopyAsync(int generation, bool dropTargets, CancellationToken cancellationToken)
     {
-        var planned = (await _checkpoints.LoadCollectionsAsync(generation, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Namespace);
-        var sourceCollections = await ListSelectedAsync(cancellationToken).ConfigureAwait(false);
+        var checkpointed = (await _checkpoints.LoadCollectionsAsync(generation, cancellationToken).ConfigureAwait(false)).ToDictionary(c => c.Namespace);
+        var listed = await ListSelectedAsync(cancellationToken).ConfigureAwait(false);
+        var collections = listed.Where(c => !checkpointed.TryGetValue(c.Namespace.FullName, out var p) || !p.Done)
+            .Select(c => new CollectionToCopy(c.Namespace, c.Entry))
+            // Planned by an earlier run and gone from the source since: its ranges still end, and mark it done.
+            .Concat(checkpointed.Values.Where(c => !c.Done && listed.All(l => l.Namespace.FullName != c.Namespace))
+                .Select(c => new CollectionToCopy(Namespaces.Parse(c.Namespace), null)))
+            .OrderBy(c => c.Source.FullName, StringComparer.Ordinal).ToList();
         var planner = new CollectionPlanner(_source, _target, _checkpoints, Preparer, _map, _mongo, generation, dropTargets, _logger);
-        await Parallel.ForEachAsync(sourceCollections.Where(c => !planned.ContainsKey(c.Namespace.FullName)),
-            new ParallelOptions { MaxDegreeOfParallelism = _mongo.Copiers, CancellationToken = cancellationToken },
-            async (c, ct) => await planner.PlanAsync(c.Namespace, c.Entry, ct).ConfigureAwait(false)).ConfigureAwait(false);
-
-        var ranges = await _checkpoints.LoadRangesAsync(generation, cancellationToken).ConfigureAwait(false);
-        var copier = new RangeCopier(_source, _target, _checkpoints, _limiter, Math.Max(1, _settings.FullSync.ItemsPerSecond), _mongo.BatchSize);
-        var syncers = new DbSyncers(copier, _metrics, _logger, _mongo.Copiers);
-        await syncers.CopyAsync(ranges.Where(r => !r.Done).OrderBy(r => r.Namespace, StringComparer.Ordinal).ThenBy(r => r.Index).ToList(), cancellationToken)
-            .ConfigureAwait(false);
-
-        foreach (var collection in await _checkpoints.LoadCollectionsAsync(generation, cancellationToken).ConfigureAwait(false))
+        var copier = new RangeCopier(_source, _target, _checkpoints, DeadLetters(), _limiter, Math.Max(1, _settings.FullSync.ItemsPerSecond), _mongo.BatchSize);
+        var services = new DbSyncerServices(planner, copier, Preparer, _checkpoints, _mongo, generation, _metrics, _restarts, _loggers);
+        var copied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var root = _system.ActorOf(DbSyncersActor.Props(services, collections, _mongo.Copiers, () => copied.TrySetResult()),
+            $"db-syncers-{generation}-{Interlocked.Increment(ref _runs)}");
+        try
         {
-            if (!collection.IndexesBuilt && _mongo.Indexes == IndexBuild.After)
-                await Preparer.CopyIndexesAsync(Namespaces.Parse(collection.Namespace),
-                    Namespaces.Parse(collection.Target), cancellationToken).ConfigureAwait(false);
-            if (!collection.Done) await _checkpoints.MarkCollectionAsync(generation, collection.Namespace, indexesBuilt: true, done: true, cancellationToken)
-                .ConfigureAwait(false);
+            await copied.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await StopAsync(root).ConfigureAwait(false);
+        }
+    }
+
+    private MongoDeadLetters DeadLetters() =>
+        new(_checkpoints.Database.GetCollection<BsonDocument>(_settings.DeadLetterCollection), _metrics, _loggers.CreateLogger<MongoDeadLetters>());
+
+    /// <summary>Stops an actor tree and waits for it (its in-flight batch is cancelled; its checkpoint stays before it).</summary>
+    private static async Task StopAsync(IActorRef root)
+    {
+        try
+        {
+            await root.GracefulStop(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        }
+        catch (TaskCanceledException)
+        {
         }
     }
 
@@ -195,31 +220,25 @@ public sealed class MongoSyncPipeline : IDisposable
         return selected;
     }
 
+    /// <summary>One change stream actor per recorded stream, until the run stops or a resume point is lost (thrown).</summary>
     private async Task FollowAsync(int generation, CancellationToken cancellationToken)
     {
         var starts = await _checkpoints.LoadStreamsAsync(generation, cancellationToken).ConfigureAwait(false);
         if (starts.Count == 0) throw new InvalidOperationException($"no change stream position recorded for generation {generation}");
-        var deadLetters = _checkpoints.Database.GetCollection<BsonDocument>(_settings.DeadLetterCollection);
-        var applier = new ChangeApplier(_target, _map, _mongo, Preparer, deadLetters, _logger);
-        var follower = new ChangeStreamFollower(_streams, applier, _checkpoints, _metrics, _logger);
-        using var stopAll = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var running = starts.Select(s => follower.RunAsync(s, null, stopAll.Token)).ToList();
+        var applier = new ChangeApplier(_target, _map, _mongo, Preparer, DeadLetters(), _logger);
+        var follower = new ChangeStreamFollower(_streams, applier, _checkpoints, _metrics);
+        var services = new ChangeStreamServices(follower, _checkpoints, generation, _metrics, _restarts, _loggers);
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var root = _system.ActorOf(ChangeStreamsActor.Props(services, starts.Select(s => s.Unit).ToList(), e => lost.TrySetException(e)),
+            $"change-streams-{generation}-{Interlocked.Increment(ref _runs)}");
         try
         {
-            // The first to fail (a lost resume point) stops the others.
-            var first = await Task.WhenAny(running).ConfigureAwait(false);
-            await first.ConfigureAwait(false);
+            // The first lost resume point stops all the streams.
+            await lost.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
         {
-            await stopAll.CancelAsync().ConfigureAwait(false);
-            try
-            {
-                await Task.WhenAll(running).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-            }
+            await StopAsync(root).ConfigureAwait(false);
         }
     }
 

@@ -1,4 +1,5 @@
 using MongoDB.Driver;
+using Replication.Configuration;
 
 namespace Replication.ShardActors.MongoSource;
 
@@ -8,6 +9,7 @@ namespace Replication.ShardActors.MongoSource;
 /// characters; a namespace must match an include pattern and no exclude pattern. admin, local, config and
 /// <c>system.*</c> collections are never selected. Renames map a whole database (<c>"db" = "db2"</c>) or one
 /// namespace (<c>"db.coll" = "db2.coll2"</c>, or just <c>"coll2"</c> to keep the database); the namespace rule wins.
+/// The one implementation of these rules: the replication and <c>replication verify</c> both use it.
 /// </summary>
 public sealed class NamespaceMap
 {
@@ -65,35 +67,5 @@ public sealed class NamespaceMap
         database = dot < 0 ? pattern : pattern[..dot];
         collection = dot < 0 ? null : pattern[(dot + 1)..];
         return database.Length > 0;
-    }
-}
-
-/// <summary>Glob match with <c>*</c> only; iterative with one backtrack point, so no pathological patterns.</summary>
-internal static class Wildcard
-{
-    public static bool Matches(ReadOnlySpan<char> pattern, ReadOnlySpan<char> text)
-    {
-        int p = 0, t = 0, star = -1, resume = 0;
-        while (t < text.Length)
-        {
-            if (p < pattern.Length && pattern[p] == '*')
-            {
-                star = p++;
-                resume = t;
-            }
-            else if (p < pattern.Length && pattern[p] == text[t])
-            {
-                p++;
-                t++;
-            }
-            else if (star >= 0)
-            {
-                p = star + 1;
-                t = ++resume;
-            }
-            else return false;
-        }
-        while (p < pattern.Length && pattern[p] == '*') p++;
-        return p == pattern.Length;
     }
 }

@@ -8,9 +8,11 @@ namespace Replication.ShardActors.MongoSource;
 /// Copies one <c>_id</c> range of a collection: reads it in <c>_id</c> order as raw BSON (index bounds min/max with a hint,
 /// so any mix of <c>_id</c> types is covered), writes each batch as unordered replace-by-<c>_id</c> upserts (a replay after
 /// a crash rewrites the same documents), and only then checkpoints the batch's last <c>_id</c>. A restart resumes at that
-/// <c>_id</c> (inclusive: one document is written again).
+/// <c>_id</c> (inclusive: one document is written again). A document the target refuses goes to the dead letters before
+/// the batch's position is saved, so the position only ever moves past documents written or dead-lettered.
 /// </summary>
-public sealed class RangeCopier(IMongoClient source, IMongoClient target, MongoSyncCheckpoints checkpoints, RateLimiter? limiter, int documentsPerSecond, int batchSize)
+public sealed class RangeCopier(IMongoClient source, IMongoClient target, MongoSyncCheckpoints checkpoints, MongoDeadLetters deadLetters, RateLimiter? limiter,
+    int documentsPerSecond, int batchSize)
 {
     private static readonly BsonDocument IdIndex = new("_id", 1);
 
@@ -35,8 +37,18 @@ public sealed class RangeCopier(IMongoClient source, IMongoClient target, MongoS
             var writes = new List<WriteModel<RawBsonDocument>>(batch.Count);
             foreach (var document in batch)
                 writes.Add(new ReplaceOneModel<RawBsonDocument>(new BsonDocument("_id", document["_id"]), document) { IsUpsert = true });
-            await targetCollection.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
-            // Only now, with the batch acknowledged by the target, may the range's position move past it.
+            try
+            {
+                await targetCollection.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (MongoBulkWriteException<RawBsonDocument> e) when (e.WriteErrors.Count > 0 && e.WriteConcernError is null)
+            {
+                // Unordered: every write but the refused ones landed.
+                foreach (var error in e.WriteErrors)
+                    await deadLetters.AddAsync("full-sync", range.Namespace, range.Target, batch[error.Index]["_id"], "copy", error, batch[error.Index], cancellationToken)
+                        .ConfigureAwait(false);
+            }
+            // Only now, with the batch acknowledged by the target (or its refused documents dead-lettered), may the range's position move past it.
             var last = BsonDocumentCopy.Of(batch[^1]["_id"]);
             foreach (var document in batch) document.Dispose();
             await checkpoints.SaveRangeProgressAsync(range, last, batch.Count, cancellationToken).ConfigureAwait(false);
@@ -46,8 +58,8 @@ public sealed class RangeCopier(IMongoClient source, IMongoClient target, MongoS
     }
 
     /// <summary>The range as its checkpoint has it now (after a failure, its last acknowledged position).</summary>
-    public async Task<RangeCheckpoint> ReloadAsync(RangeCheckpoint range, CancellationToken cancellationToken) =>
-        (await checkpoints.LoadRangesAsync(range.Generation, cancellationToken).ConfigureAwait(false)).Single(r => r.Id == range.Id);
+    public Task<RangeCheckpoint> ReloadAsync(RangeCheckpoint range, CancellationToken cancellationToken) =>
+        checkpoints.LoadRangeAsync(range.Id, cancellationToken);
 
     private async Task ThrottleAsync(int documents, CancellationToken cancellationToken)
     {

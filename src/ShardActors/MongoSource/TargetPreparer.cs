@@ -1,32 +1,26 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Replication.Metrics;
 
 namespace Replication.ShardActors.MongoSource;
 
 /// <summary>What could not be created on the target (an index, collection options, a view), kept for /progress and the logs.</summary>
-public sealed record TargetProblem(string Namespace, string What, string Error);
+/// <param name="Namespace">The target namespace.</param>
+/// <param name="Kind">"index" or "collection-options" (the metric's kind is "target-" and this).</param>
+public sealed record TargetProblem(string Namespace, string Kind, string What, string Error, DateTime At);
 
 /// <summary>
 /// Makes the target ready for a collection's documents: creates the collection with the source's options (capped,
 /// clustered, collation, validator…) and builds the source's secondary indexes (unique, compound, TTL, partial, sparse,
-/// collation — every option listIndexes reports). Views are created as views. What the target refuses is reported, not fatal.
+/// collation — every option listIndexes reports). Views are created as views. What the target refuses is reported, not
+/// fatal: logged, counted (<c>replication_errors_total{kind="target-index"}</c>) and saved in the checkpoint database for /progress.
 /// </summary>
-public sealed class TargetPreparer(IMongoClient source, IMongoClient target, ILogger logger)
+public sealed class TargetPreparer(IMongoClient source, IMongoClient target, MongoSyncCheckpoints checkpoints, ReplicationMetrics metrics, ILogger logger)
 {
     private static readonly HashSet<string> CreateOptions =
         ["capped", "size", "max", "collation", "validator", "validationLevel", "validationAction", "clusteredIndex", "expireAfterSeconds",
          "timeseries", "storageEngine", "indexOptionDefaults", "changeStreamPreAndPostImages"];
-
-    private readonly List<TargetProblem> _problems = [];
-
-    public IReadOnlyList<TargetProblem> Problems
-    {
-        get
-        {
-            lock (_problems) return _problems.ToArray();
-        }
-    }
 
     /// <summary>Creates <paramref name="to"/> as <paramref name="from"/> is (options from listCollections); an existing target is kept.</summary>
     public async Task CreateCollectionAsync(CollectionNamespace to, BsonDocument listCollectionsEntry, CancellationToken cancellationToken)
@@ -45,7 +39,7 @@ public sealed class TargetPreparer(IMongoClient source, IMongoClient target, ILo
         }
         catch (MongoCommandException e)
         {
-            Report(to, $"collection options {command.ToJson()}", e.Message);
+            await ReportAsync(to, "collection-options", $"collection options {command.ToJson()}", e.Message, cancellationToken).ConfigureAwait(false);
             // The documents still need a home: a plain collection.
             if (command.ElementCount > 1) await CreatePlainAsync(to, cancellationToken).ConfigureAwait(false);
         }
@@ -85,13 +79,15 @@ public sealed class TargetPreparer(IMongoClient source, IMongoClient target, ILo
         }
         catch (MongoCommandException e)
         {
-            Report(to, $"index {index.GetValue("name", "?")} {index.GetValue("key", new BsonDocument()).ToJson()}", e.Message);
+            await ReportAsync(to, "index", $"index {index.GetValue("name", "?")} {index.GetValue("key", new BsonDocument()).ToJson()}", e.Message, cancellationToken)
+                .ConfigureAwait(false);
         }
     }
 
-    private void Report(CollectionNamespace ns, string what, string error)
+    private async Task ReportAsync(CollectionNamespace ns, string kind, string what, string error, CancellationToken cancellationToken)
     {
         logger.LogWarning("could not create {What} on the target {Namespace}: {Error}", what, ns.FullName, error);
-        lock (_problems) _problems.Add(new TargetProblem(ns.FullName, what, error));
+        metrics.Error(ns.FullName, "target-" + kind);
+        await checkpoints.SaveTargetProblemAsync(new TargetProblem(ns.FullName, kind, what, error, DateTime.UtcNow), cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using Replication.Configuration;
 using Replication.Coordinator.Discovery;
 
 namespace Replication.Tests.Coordinator;
@@ -16,7 +17,7 @@ public class TableFilterTests
     [InlineData("", "", true)]
     [InlineData("**", "", true)]
     public void Wildcards_match_any_run_of_characters(string pattern, string name, bool expected) =>
-        Assert.Equal(expected, TableFilter.WildcardMatches(pattern, name));
+        Assert.Equal(expected, Wildcard.Matches(pattern, name));
 
     [Fact]
     public void Exclude_wins_over_include()

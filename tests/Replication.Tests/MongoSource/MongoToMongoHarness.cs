@@ -20,10 +20,14 @@ public sealed class MongoToMongoHarness : IAsyncDisposable
 {
     private readonly ITestOutputHelper _output;
 
-    public MongoToMongoHarness(ITestOutputHelper output, int changeLogCapacity = 1_000_000)
+    /// <param name="sourceWireVersion">What the source's hello reports: below 17 it acts as a server older than MongoDB 6.0.</param>
+    public MongoToMongoHarness(ITestOutputHelper output, int changeLogCapacity = 1_000_000, int sourceWireVersion = MongoEngineOptions.ExpandedEventsWireVersion)
     {
         _output = output;
-        SourceServer = new InMemoryMongoServer(new InMemoryMongoServerOptions { Engine = new MongoEngineOptions { ChangeLogCapacity = changeLogCapacity } });
+        SourceServer = new InMemoryMongoServer(new InMemoryMongoServerOptions
+        {
+            Engine = new MongoEngineOptions { ChangeLogCapacity = changeLogCapacity, MaxWireVersion = sourceWireVersion },
+        });
         TargetServer = new InMemoryMongoServer();
         Source = new MongoClient(SourceServer.ConnectionString + "&serverSelectionTimeoutMS=5000");
         Target = new MongoClient(TargetServer.ConnectionString + "&serverSelectionTimeoutMS=5000");
@@ -54,8 +58,12 @@ public sealed class MongoToMongoHarness : IAsyncDisposable
     public ReplicationSettings Settings(params string[] overrides) =>
         ReplicationConfiguration.Load(null, SettingOverrides(overrides), new Dictionary<string, string>()).Settings;
 
-    public Task<MongoReplicationNode> StartNodeAsync(ReplicationSettings settings) =>
-        MongoReplicationNode.StartAsync(settings, LoggerFactory.Create(b => b.AddProvider(new TestOutputLoggerProvider(_output)).SetMinimumLevel(LogLevel.Information)));
+    public Task<MongoReplicationNode> StartNodeAsync(ReplicationSettings settings, ILoggerProvider? alsoLogTo = null) =>
+        MongoReplicationNode.StartAsync(settings, LoggerFactory.Create(b =>
+        {
+            b.AddProvider(new TestOutputLoggerProvider(_output)).SetMinimumLevel(LogLevel.Information);
+            if (alsoLogTo is not null) b.AddProvider(alsoLogTo);
+        }));
 
     public MongoSyncCheckpoints Checkpoints(ReplicationSettings settings) => new(Target.GetDatabase(settings.CheckpointDatabase));
 

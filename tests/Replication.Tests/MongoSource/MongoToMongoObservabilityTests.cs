@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using MongoDB.Bson;
+using MongoDB.Driver;
 using Replication.ShardActors.MongoSource;
 using Replication.Tests.Cli;
 using Xunit.Abstractions;
@@ -64,5 +65,33 @@ public sealed class MongoToMongoObservabilityTests(ITestOutputHelper output) : I
         Assert.True(status.ExitCode == 0, $"exit code {status.ExitCode}; stderr: {status.Error}; stdout: {status.Output}");
         Assert.Contains("progress: RUNNING, change event application", status.Output);
         Assert.Contains(status.Output.Split('\n'), l => l.Contains("shop.orders") && l.Contains("incremental"));
+    }
+
+    [Fact]
+    public async Task An_index_the_target_refuses_is_reported_in_progress_and_counted_in_metrics_while_the_copy_goes_on()
+    {
+        await MongoToMongoReplicationTests.SeedAsync(_h, orders: 50);
+        // The target was prepared by hand with another index under the source's index name: MongoDB refuses the source's (code 86).
+        await _h.TargetCollection("shop.orders").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(new BsonDocument("legacy", 1), new CreateIndexOptions { Name = "sku_1" }));
+        var settings = _h.Settings("replication.mode=full", "replication.filter.include=[\"shop.orders\"]");
+        await using var node = await _h.StartNodeAsync(settings);
+        var ended = await node.Completion.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(ended.Success, ended.Message);
+        await _h.WaitUntilEqualAsync(new Dictionary<string, string> { ["shop.orders"] = "shop.orders" });
+
+        using var http = new HttpClient { BaseAddress = node.Management.BaseAddress };
+        var progress = (await http.GetFromJsonAsync<JsonElement>("progress")).GetProperty("progress");
+        var orders = Assert.Single(progress.GetProperty("tables").EnumerateArray());
+        var problem = Assert.Single(orders.GetProperty("targetProblems").EnumerateArray());
+        Assert.Equal("index", problem.GetProperty("kind").GetString());
+        Assert.Contains("sku_1", problem.GetProperty("what").GetString());
+        Assert.False(string.IsNullOrEmpty(problem.GetProperty("error").GetString()));
+        // The other indexes were built all the same.
+        var built = await (await _h.TargetCollection("shop.orders").Indexes.ListAsync()).ToListAsync();
+        Assert.Contains(built, i => i["key"].AsBsonDocument.Contains("coupon"));
+
+        var metrics = await http.GetStringAsync("metrics");
+        Assert.Contains(metrics.Split('\n'), l => l.StartsWith("replication_errors") && l.Contains("kind=\"target-index\"") && l.Contains("table=\"shop.orders\""));
     }
 }

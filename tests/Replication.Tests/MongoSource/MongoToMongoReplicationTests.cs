@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Replication.ShardActors.MongoSource;
+using Replication.Tests.EndToEnd;
 using Xunit.Abstractions;
 
 namespace Replication.Tests.MongoSource;
@@ -109,6 +111,26 @@ public sealed class MongoToMongoReplicationTests(ITestOutputHelper output) : IAs
         await _h.SourceCollection("shop.after").InsertOneAsync(new BsonDocument("_id", "marker"));
         await WaitForAsync(async () => await _h.TargetCollection("shop.after").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty) == 1);
         Assert.Equal(120, await _h.TargetCollection("shop.customers").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
+    }
+
+    [Fact]
+    public async Task On_a_source_older_than_MongoDB_6_0_the_streams_run_without_expanded_events_and_the_unobservable_ddl_is_reported()
+    {
+        // Wire version 13 is MongoDB 5.0: it refuses showExpandedEvents, and its streams never show createIndexes.
+        await using var h = new MongoToMongoHarness(output, sourceWireVersion: 13);
+        await SeedAsync(h, orders: 30);
+        var logs = new CapturedLogs();
+        var settings = h.Settings("replication.filter.include=[\"shop.orders\", \"shop.customers\"]");
+        await using var node = await h.StartNodeAsync(settings, logs);
+        await h.WaitForPhaseAsync(settings, MongoSyncPhase.Incremental);
+        await logs.WaitForAsync(LogLevel.Warning, l => l.Contains("older than MongoDB 6.0") && l.Contains("createIndexes"), "saying which DDL is not observable");
+
+        await h.SourceCollection("shop.customers").Indexes.CreateOneAsync(
+            new CreateIndexModel<BsonDocument>(new BsonDocument("name", 1), new CreateIndexOptions { Name = "after_start" }));
+        await MutateAsync(h, round: 1);
+        await h.WaitUntilEqualAsync(new Dictionary<string, string> { ["shop.orders"] = "shop.orders", ["shop.customers"] = "shop.customers" });
+        var indexes = await (await h.TargetCollection("shop.customers").Indexes.ListAsync()).ToListAsync();
+        Assert.DoesNotContain(indexes, i => i["name"].AsString == "after_start");
     }
 
     [Theory]

@@ -44,6 +44,23 @@ public sealed class NamespaceMapTests
         Assert.Equal("other.x", map.Target(new CollectionNamespace("other", "x")).FullName);
     }
 
+    [Theory]
+    [InlineData("logs2024", "events", true)]       // wildcards in the database part of a namespace pattern
+    [InlineData("logs", "x.events", false)]        // the first dot separates database and collection
+    [InlineData("shop", "tmp_1", false)]           // exclude wins over a database include
+    public void A_namespace_pattern_splits_at_its_first_dot(string database, string collection, bool expected) =>
+        Assert.Equal(expected, Map(["shop", "logs*.events"], ["shop.tmp*"]).Includes(database, collection));
+
+    [Fact]
+    public void A_collection_rename_without_a_database_keeps_the_renamed_database_and_a_database_exclude_is_not_listed()
+    {
+        var map = Map(["*"], ["tmp*"], new() { ["shop"] = "shop_copy", ["shop.orders"] = "orders_v2" });
+        Assert.Equal("shop_copy.orders_v2", map.Target(new CollectionNamespace("shop", "orders")).FullName);
+        Assert.False(map.MayInclude("tmp1"));
+        Assert.False(map.MayInclude("local"));
+        Assert.True(map.MayInclude("shop"));
+    }
+
     [Fact]
     public void MongoDB_source_keys_are_read_and_a_bad_value_names_its_key()
     {

@@ -24,6 +24,7 @@ public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints,
         var ranges = (await checkpoints.LoadRangesAsync(state.Generation, cancellationToken).ConfigureAwait(false)).ToLookup(r => r.Namespace);
         var streams = await checkpoints.LoadStreamsAsync(state.Generation, cancellationToken).ConfigureAwait(false);
         var applied = await checkpoints.LoadAppliedAsync(cancellationToken).ConfigureAwait(false);
+        var problems = (await checkpoints.LoadTargetProblemsAsync(cancellationToken).ConfigureAwait(false)).ToLookup(p => p.Namespace, StringComparer.Ordinal);
         var now = clock.GetUtcNow();
         var following = state.Phase == MongoSyncPhase.Incremental;
         var shardCounts = new ShardCounts(streams.Count, 0, following ? streams.Count : 0, following ? 0 : streams.Count);
@@ -44,7 +45,11 @@ public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints,
             tables.Add(new TableProgressReport(c.Namespace, c.Target, state.Generation, phase,
                 new FullSyncProgress(status, copied, c.EstimatedDocuments, own.Count(r => r.Done), own.Count, itemsPerSecond, eta,
                     new DateTimeOffset(state.StartedAt, TimeSpan.Zero), state.CopyFinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : null),
-                shardCounts, events, eventsPerSecond, lag));
+                shardCounts, events, eventsPerSecond, lag)
+            {
+                TargetProblems = problems[c.Target].OrderBy(p => p.At)
+                    .Select(p => new TargetProblemReport(p.Kind, p.What, p.Error, new DateTimeOffset(p.At, TimeSpan.Zero))).ToList(),
+            });
         }
         var stateName = state.Phase == MongoSyncPhase.Done ? "COMPLETED" : "RUNNING";
         var info = state.Phase switch

@@ -36,7 +36,14 @@ public sealed record TableProgressReport(
 {
     /// <summary>Segments and shards stopped after failing again and again at one position; empty while all run.</summary>
     public IReadOnlyList<FailedUnitReport> FailedUnits { get; init; } = [];
+
+    /// <summary>MongoDB source: indexes and collection options the target refused (the copy went on without them).</summary>
+    public IReadOnlyList<TargetProblemReport> TargetProblems { get; init; } = [];
 }
+
+/// <param name="Kind">"index" or "collection-options".</param>
+/// <param name="What">The index's name and key, or the options.</param>
+public sealed record TargetProblemReport(string Kind, string What, string Error, DateTimeOffset At);
 
 /// <param name="Unit">"segment 3" or "shard shardId-…".</param>
 /// <param name="Position">Where it is stuck: the segment's LastEvaluatedKey or the shard's last applied sequence number; null at the start.</param>

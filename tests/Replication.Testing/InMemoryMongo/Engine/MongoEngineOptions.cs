@@ -15,6 +15,16 @@ public sealed record MongoEngineOptions
     /// <summary>How long a getMore on a change stream waits for events when the client sends no <c>maxTimeMS</c>.</summary>
     public TimeSpan DefaultAwaitTime { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// The wire version hello reports (17 = MongoDB 6.0). Below 17 the server acts as MongoDB 5.0 does where it differs:
+    /// a change stream asking for <c>showExpandedEvents</c> is refused (40415), so DDL events beyond drop/rename/dropDatabase
+    /// are never shown.
+    /// </summary>
+    public int MaxWireVersion { get; init; } = ExpandedEventsWireVersion;
+
+    /// <summary>MongoDB 6.0's wire version: the first with showExpandedEvents.</summary>
+    public const int ExpandedEventsWireVersion = 17;
+
     /// <summary>A cursor left unused this long is closed (mongod's cursorTimeoutMillis, 10 minutes by default).</summary>
     public TimeSpan CursorIdleTimeout { get; init; } = TimeSpan.FromMinutes(10);
 }

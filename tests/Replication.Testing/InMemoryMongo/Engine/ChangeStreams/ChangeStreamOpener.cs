@@ -14,6 +14,8 @@ public static class ChangeStreamOpener
     public static ChangeStreamCursor Open(MongoInstance instance, string database, BsonValue target, BsonValue stage, IEnumerable<BsonValue> rest)
     {
         var spec = ChangeStreamSpec.Parse(stage);
+        if (spec.ShowExpandedEvents && instance.Options.MaxWireVersion < MongoEngineOptions.ExpandedEventsWireVersion)
+            throw new MongoCommandException(MongoErrorCode.Location40415, "BSON field '$changeStream.showExpandedEvents' is an unknown field.");
         var scope = Scope(database, target, spec);
         var log = instance.ChangeLog;
         var start = StartPosition(log, spec);

@@ -44,7 +44,7 @@ public sealed class HelloCommand : IMongoCommand
             // mongod appends its 64-bit connection id as the smallest number type that holds it.
             { "connectionId", invocation.Context.ConnectionId is >= int.MinValue and <= int.MaxValue ? new BsonInt32((int)invocation.Context.ConnectionId) : new BsonInt64(invocation.Context.ConnectionId) },
             { "minWireVersion", 0 },
-            { "maxWireVersion", 17 },
+            { "maxWireVersion", options.MaxWireVersion },
             { "readOnly", false },
             { "topologyVersion", new BsonDocument { { "processId", instance.ProcessId }, { "counter", 0L } } },
         };
