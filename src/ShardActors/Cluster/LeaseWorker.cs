@@ -127,8 +127,7 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     {
         var now = _services.Clock.GetUtcNow();
         var units = await _cluster.Leases.ListAsync(Stopping);
-        var members = await _cluster.Membership.MembersAsync(Stopping);
-        foreach (var claim in LeaseBalancer.Plan(_cluster.NodeId, units, ClusterMembership.LiveNodeIds(members), now))
+        foreach (var claim in LeaseBalancer.Plan(_cluster.NodeId, units, _cluster.LiveNodes(), now))
         {
             if (_held.ContainsKey(claim.Unit.Key.Id)) continue;
             var fence = await _cluster.Leases.TryAcquireAsync(claim.Unit, _cluster.NodeId, LeaseDuration, claim.Steal, Stopping);

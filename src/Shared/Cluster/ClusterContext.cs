@@ -2,5 +2,8 @@ using Replication.Configuration;
 
 namespace Replication.Cluster;
 
-/// <summary>This node's place in the cluster: its id, and the stores of members and leases (all in the checkpoint database).</summary>
-public sealed record ClusterContext(string NodeId, ClusterSettings Settings, ClusterMembership Membership, LeaseTable Leases, CoordinatorLease Coordinator);
+/// <summary>
+/// This node's place in the cluster: its id (its Akka address, the owner name on its leases), the members the work is
+/// balanced over (Up and reachable in Akka's <c>Cluster.State</c>), and the segment and shard leases in the checkpoint database.
+/// </summary>
+public sealed record ClusterContext(string NodeId, ClusterSettings Settings, Func<IReadOnlyCollection<string>> LiveNodes, LeaseTable Leases);
