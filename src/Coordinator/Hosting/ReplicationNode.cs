@@ -151,7 +151,9 @@ public sealed class ReplicationNode : IAsyncDisposable
             watched.Add((DependencyHealth.Checkpoints, ct => checkpointDatabase.RunCommandAsync(new BsonDocument { { "ping", 1 } }, CommandKind.Read, ct)));
         _watch = new DependencyWatch(health, [.. watched]);
 
-        if (Settings.Cluster.Enabled) _leaseWorker = System.ActorOf(LeaseWorker.Props(Services, Cluster, () => _readiness.LeasesSynced = true), "leases");
+        // Only an Up member takes work: before that it counts no other member and would take every free lease at once.
+        if (Settings.Cluster.Enabled)
+            akka.RegisterOnMemberUp(() => Volatile.Write(ref _leaseWorker, System.ActorOf(LeaseWorker.Props(Services, Cluster, () => readiness.LeasesSynced = true), "leases")));
         // Off or on, one coordinator per replication id: the singleton runs on the oldest member, and only while it holds
         // the MongoDB lease (akka.cluster.singleton.use-lease) — so a node of another cluster, or a second one-node
         // cluster, with the same id waits as a standby instead of doubling the work.
@@ -216,7 +218,7 @@ public sealed class ReplicationNode : IAsyncDisposable
         _stopping = true;
         var started = TimeProvider.System.GetTimestamp();
         if (_readiness is not null) _readiness.Joined = false;
-        if (_leaseWorker is { } worker) await TryAsync("hand back its leases", ct => worker.Ask<LeasesReleased>(new ReleaseLeases(), HandBackTimeout, ct)).ConfigureAwait(false);
+        if (Volatile.Read(ref _leaseWorker) is { } worker) await TryAsync("hand back its leases", ct => worker.Ask<LeasesReleased>(new ReleaseLeases(), HandBackTimeout, ct)).ConfigureAwait(false);
         var left = StopAfterDrainTimeout - TimeProvider.System.GetElapsedTime(started);
         try
         {
