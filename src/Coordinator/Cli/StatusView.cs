@@ -19,12 +19,14 @@ internal static class StatusView
     {
         var unreachable = members.Unreachable.Select(u => u.Node).ToHashSet(StringComparer.Ordinal);
         var leases = shards?.Owners.ToDictionary(o => o.Node, o => o.Leases, StringComparer.Ordinal);
+        var coordinators = shards?.Owners.Where(o => o.Coordinator > 0).Select(o => o.Node).ToHashSet(StringComparer.Ordinal) ?? [];
         var table = new Table().Title("members").AddColumns("node", "status", "reachable", "roles", "leases held", "");
         foreach (var member in members.Members)
         {
             var notes = new List<string>();
             if (member.Node == members.SelfNode) notes.Add("self");
-            if (member.Node == members.Leader) notes.Add("coordinator");
+            if (member.Node == members.Leader) notes.Add("leader");
+            if (coordinators.Contains(member.Node)) notes.Add("coordinator");
             if (member.Node == members.Oldest) notes.Add("oldest");
             table.AddRow(
                 Markup.Escape(member.Node),

@@ -1,7 +1,11 @@
+using Akka.Actor;
+using Akka.Cluster.Tools.Singleton;
 using Microsoft.Extensions.Logging;
+using Replication.AkkaCluster.Lease;
 using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Configuration;
+using Replication.Coordinator.Actors;
 using Replication.Coordinator.Management;
 using Replication.Coordinator.Management.Health;
 using Replication.Coordinator.Management.Progress;
@@ -14,30 +18,29 @@ namespace Replication.Coordinator.Hosting;
 
 /// <summary>
 /// One running node of a MongoDB → MongoDB replication: the source, target and checkpoint clients, the management
-/// endpoints, its membership of the cluster, and the <see cref="MongoSyncPipeline"/> — run while this node holds the
-/// coordinator lease (a second node with the same id waits as a standby and takes over when the first stops).
+/// endpoints, its actor system (an Akka.Cluster member), and the <see cref="MongoSyncPipeline"/> — run by the coordinator
+/// singleton under the MongoDB lease (a second node with the same id waits as a standby and takes over when the first stops).
 /// <see cref="Completion"/> ends when the work is over (mode full) or cannot go on.
 /// </summary>
 public sealed class MongoReplicationNode : IAsyncDisposable
 {
     private readonly TaskCompletionSource<MongoSyncEnded> _ended = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly CancellationTokenSource _stop = new();
     private readonly List<IDisposable> _disposables = [];
     private ILogger _logger = null!;
-    private Task _running = Task.CompletedTask;
-    private ClusterHeartbeat? _heartbeat;
+    private volatile bool _stopping;
 
     private MongoReplicationNode(ReplicationSettings settings) => Settings = settings;
 
     public ReplicationSettings Settings { get; }
     public ClusterContext Cluster { get; private set; } = null!;
+
+    /// <summary>The cluster as this node sees it (Akka's membership and the leases): what /cluster/members and /cluster/shards show.</summary>
+    public IClusterView ClusterView { get; private set; } = null!;
+    public ActorSystem System { get; private set; } = null!;
     public ManagementServer Management { get; private set; } = null!;
     public MongoSyncCheckpoints Checkpoints { get; private set; } = null!;
     public MongoProgressReportBuilder Progress { get; private set; } = null!;
     public MongoSyncPipeline Pipeline { get; private set; } = null!;
-
-    /// <summary>The node's actor system: the DB-syncers and the change stream followers run on it.</summary>
-    public Akka.Actor.ActorSystem System { get; private set; } = null!;
     public Task<MongoSyncEnded> Completion => _ended.Task;
 
     public static async Task<MongoReplicationNode> StartAsync(ReplicationSettings settings, ILoggerFactory loggers, CancellationToken cancellationToken = default)
@@ -69,7 +72,8 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         Checkpoints = new MongoSyncCheckpoints(checkpointClient.GetDatabase(Settings.CheckpointDatabase));
         Progress = new MongoProgressReportBuilder(Checkpoints, TimeProvider.System);
         var configuration = Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config;
-        System = NodeActorSystem.Create(configuration, loggers);
+        System = NodeActorSystem.Create(configuration, loggers, Settings.Cluster.Enabled);
+        var akka = Akka.Cluster.Cluster.Get(System);
         Pipeline = new MongoSyncPipeline(source, target, Checkpoints, Settings, metrics, loggers, System);
         _disposables.Add(Pipeline);
 
@@ -77,140 +81,56 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         var checkpointDatabase = checkpointClient.GetDatabase(Settings.CheckpointDatabase);
         var store = new CheckpointStore(checkpointDatabase, Settings.DeadLetterCollection);
         await store.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
-        Cluster = new ClusterContext(NodeIdentity.Resolve(Settings.Cluster.NodeId), Settings.Cluster,
-            new ClusterMembership(checkpointDatabase, Settings.Cluster), new LeaseTable(checkpointDatabase), new CoordinatorLease(checkpointDatabase));
+        Cluster = new ClusterContext(akka.SelfAddress.ToString(), Settings.Cluster, () => AkkaClusterView.LiveNodes(akka), new LeaseTable(checkpointDatabase),
+            () => MongoLeaseStores.Get(System).Holds(NodeActorSystem.SingletonLeaseName(System, NodeActorSystem.CoordinatorName(Settings.Id))));
 
         var readiness = new NodeReadiness(ct => PingAsync(source, ct), ct => PingAsync(target, ct)) { LeasesSynced = true };
+        akka.RegisterOnMemberUp(() => readiness.Joined = true);
+        akka.RegisterOnMemberRemoved(() => readiness.Joined = false);
+        _ = System.WhenTerminated.ContinueWith(_ =>
+        {
+            if (!_stopping) _ended.TrySetResult(new MongoSyncEnded(false, "this node was removed from the cluster (downed as unreachable, or it left); restart it to join again"));
+        }, TaskScheduler.Default);
+        var coordinatorName = NodeActorSystem.CoordinatorName(Settings.Id);
+        var leases = MongoLeaseStores.Get(System).For(System.Settings.Config.GetConfig(MongoLease.ConfigPath));
         Management = new ManagementServer(Settings.Management,
-            new ManagementContext(new CheckpointClusterView(Cluster, store), store, metrics, configuration, readiness)
+            new ManagementContext(ClusterView = new AkkaClusterView(akka, store, leases, NodeActorSystem.SingletonLeaseName(System, coordinatorName)), store, metrics, configuration, readiness)
             {
                 Mode = Settings.Mode,
                 ProgressSource = Progress.BuildAsync,
             }, loggers);
         await Management.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        var address = Management.IsServing ? Management.BaseAddress.ToString().TrimEnd('/') : "";
-        string[] roles = ["single-node"];
-        await Cluster.Membership.JoinAsync(Cluster.NodeId, address, roles, cancellationToken).ConfigureAwait(false);
-        readiness.Joined = true;
-        _heartbeat = new ClusterHeartbeat(Cluster, address, roles, loggers.CreateLogger<ClusterHeartbeat>());
-        _running = RunWhileLeadingAsync(_stop.Token);
-    }
-
-    /// <summary>Holds the coordinator lease while the pipeline runs; losing it stops the pipeline before another node may start.</summary>
-    private async Task RunWhileLeadingAsync(CancellationToken stopping)
-    {
-        try
-        {
-            while (!stopping.IsCancellationRequested)
-            {
-                var fence = await Cluster.Coordinator.TryAcquireAsync(Cluster.NodeId, Settings.Cluster.LeaseDuration, stopping).ConfigureAwait(false);
-                if (fence is null)
-                {
-                    await Task.Delay(Settings.Cluster.LeaseRenewInterval, stopping).ConfigureAwait(false);
-                    continue;
-                }
-                using var leading = CancellationTokenSource.CreateLinkedTokenSource(stopping);
-                var run = Pipeline.RunAsync(leading.Token);
-                var renew = RenewAsync(fence, run, leading);
-                try
-                {
-                    var ended = await run.ConfigureAwait(false);
-                    _ended.TrySetResult(ended);
-                    return;
-                }
-                catch (OperationCanceledException) when (!stopping.IsCancellationRequested)
-                {
-                    _logger.LogWarning("lost the coordinator lease; the run stopped and waits to take it again");
-                }
-                finally
-                {
-                    await leading.CancelAsync().ConfigureAwait(false);
-                    await renew.ConfigureAwait(false);
-                    if (stopping.IsCancellationRequested)
-                    {
-                        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-                        try
-                        {
-                            await Cluster.Coordinator.ReleaseAsync(fence, timeout.Token).ConfigureAwait(false);
-                        }
-                        catch (Exception e)
-                        {
-                            _logger.LogWarning("stopping: could not hand back the coordinator lease: {Error}", e.Message);
-                        }
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-        }
-        catch (Exception e)
-        {
-            _logger.LogError(e, "MongoDB replication failed");
-            _ended.TrySetResult(new MongoSyncEnded(false, e.Message));
-        }
-    }
-
-    private async Task RenewAsync(CheckpointFence fence, Task run, CancellationTokenSource leading)
-    {
-        using var timer = new PeriodicTimer(Settings.Cluster.LeaseRenewInterval);
-        try
-        {
-            while (!run.IsCompleted && await timer.WaitForNextTickAsync(leading.Token).ConfigureAwait(false))
-            {
-                bool renewed;
-                try
-                {
-                    renewed = await Cluster.Coordinator.RenewAsync(fence, Settings.Cluster.LeaseDuration, leading.Token).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    _logger.LogWarning("could not renew the coordinator lease: {Error}", e.Message);
-                    continue; // the lease lasts lease-duration; the next tick tries again
-                }
-                if (!renewed)
-                {
-                    await leading.CancelAsync().ConfigureAwait(false);
-                    return;
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
+        // One pipeline per replication id, wherever the singleton runs and only while it holds the lease.
+        System.ActorOf(ClusterSingletonManager.Props(
+            MongoSyncRunner.Props(Pipeline.RunAsync, ended => _ended.TrySetResult(ended)),
+            StopMongoSync.Instance,
+            ClusterSingletonManagerSettings.Create(System)), coordinatorName);
     }
 
     private static Task PingAsync(Driver.IMongoClient client, CancellationToken cancellationToken) =>
         client.GetDatabase("admin").RunCommandAsync<MongoDB.Bson.BsonDocument>(new MongoDB.Bson.BsonDocument("ping", 1), cancellationToken: cancellationToken);
 
-    /// <summary>Stops the run (the batch or page in flight is cancelled; its checkpoint stays before it), hands the lease back, leaves the cluster.</summary>
+    /// <summary>
+    /// Leaves the cluster through Akka's CoordinatedShutdown: the singleton cancels the run (the batch or page in flight
+    /// is cancelled; its checkpoint stays before it) and hands its lease on, then the actor system terminates.
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
-        await _stop.CancelAsync().ConfigureAwait(false);
-        try
-        {
-            await _running.ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-        }
-        if (System is not null) await System.Terminate().ConfigureAwait(false);
-        if (_heartbeat is not null) await _heartbeat.DisposeAsync().ConfigureAwait(false);
-        if (Cluster is not null)
+        _stopping = true;
+        if (System is not null)
         {
             try
             {
-                using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(3));
-                await Cluster.Membership.RemoveAsync(Cluster.NodeId, timeout.Token).ConfigureAwait(false);
+                await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(ReplicationNode.StopAfterDrainTimeout).ConfigureAwait(false);
             }
             catch (Exception e)
             {
-                _logger.LogWarning("stopping: could not leave the cluster: {Error}", e.Message);
+                _logger.LogWarning("stopping: leaving the cluster did not finish within {Timeout} ({Error}); terminating", ReplicationNode.StopAfterDrainTimeout, e.Message);
             }
+            await System.Terminate().ConfigureAwait(false);
         }
         if (Management is not null) await Management.DisposeAsync().ConfigureAwait(false);
         foreach (var d in _disposables) d.Dispose();
-        _stop.Dispose();
     }
 }

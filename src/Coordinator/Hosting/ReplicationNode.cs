@@ -2,6 +2,8 @@ using Amazon.DynamoDBv2;
 using Amazon.DynamoDBv2.Model;
 using Microsoft.Extensions.Logging;
 using Akka.Actor;
+using Akka.Cluster.Tools.Singleton;
+using Replication.AkkaCluster.Lease;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Replication.Checkpoints;
@@ -23,10 +25,11 @@ using Replication.ShardActors.Streams;
 namespace Replication.Coordinator.Hosting;
 
 /// <summary>
-/// One running node: the source and target clients, the checkpoint store, the actor system, its membership of the
-/// cluster (heartbeats), the coordinator singleton and — with <c>cluster.enabled</c> — the lease worker that runs this
-/// node's share of the segments and shards. <see cref="Completion"/> ends when the work is over (mode `full`) or cannot
-/// go on; disposing drains, hands the leases back, stops the actors top-down and closes the clients.
+/// One running node: the source and target clients, the checkpoint store, the actor system (an Akka.Cluster member),
+/// the coordinator as an Akka ClusterSingleton under the MongoDB lease and — with <c>cluster.enabled</c> — the lease
+/// worker that runs this node's share of the segments and shards. <see cref="Completion"/> ends when the work is over
+/// (mode `full`) or cannot go on (also when the node is downed and removed from the cluster); disposing drains, hands
+/// the leases back, leaves the cluster (CoordinatedShutdown), and closes the clients.
 /// </summary>
 public sealed class ReplicationNode : IAsyncDisposable
 {
@@ -40,6 +43,9 @@ public sealed class ReplicationNode : IAsyncDisposable
     public ActorSystem System { get; private set; } = null!;
     public ReplicationServices Services { get; private set; } = null!;
     public ClusterContext Cluster { get; private set; } = null!;
+
+    /// <summary>The cluster as this node sees it (Akka's membership and the leases): what /cluster/members and /cluster/shards show.</summary>
+    public IClusterView ClusterView { get; private set; } = null!;
     public Task<ReplicationEnded> Completion => _ended.Task;
 
     /// <summary>The management endpoints; <see cref="ManagementServer.IsServing"/> is false when they are disabled.</summary>
@@ -47,10 +53,9 @@ public sealed class ReplicationNode : IAsyncDisposable
 
     private NodeReadiness? _readiness;
     private IAmazonDynamoDB? _control;
-    private ClusterHeartbeat? _heartbeat;
     private IActorRef? _leaseWorker;
-    private IActorRef? _coordinatorSingleton;
     private DependencyWatch? _watch;
+    private volatile bool _stopping;
 
     public static async Task<ReplicationNode> StartAsync(ReplicationSettings settings, ILoggerFactory loggers, CancellationToken cancellationToken = default)
     {
@@ -91,8 +96,11 @@ public sealed class ReplicationNode : IAsyncDisposable
         _control = control;
         var catalog = new DynamoTableCatalog(control, streams);
 
-        var nodeId = NodeIdentity.Resolve(Settings.Cluster.NodeId);
-        // The node id as appName: server logs and currentOp (and the fencing tests) tell which node sent what.
+        var configuration = Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config;
+        System = NodeActorSystem.Create(configuration, loggers, Settings.Cluster.Enabled);
+        var akka = Akka.Cluster.Cluster.Get(System);
+        var nodeId = akka.SelfAddress.ToString();
+        // The node id (its Akka address) as appName: server logs and currentOp (and the fencing tests) tell which node sent what.
         var target = MongoClientFactory.Create(Settings.Target.Uri, applicationName: nodeId);
         _clients.Add(target);
         var checkpointClient = Settings.CheckpointUri == Settings.Target.Uri ? target : MongoClientFactory.Create(Settings.CheckpointUri, applicationName: nodeId);
@@ -100,8 +108,8 @@ public sealed class ReplicationNode : IAsyncDisposable
         var checkpointDatabase = checkpointClient.GetDatabase(Settings.CheckpointDatabase);
         var checkpoints = new CheckpointStore(checkpointDatabase, Settings.DeadLetterCollection);
         await checkpoints.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
-        Cluster = new ClusterContext(nodeId, Settings.Cluster,
-            new ClusterMembership(checkpointDatabase, Settings.Cluster), new LeaseTable(checkpointDatabase), new CoordinatorLease(checkpointDatabase));
+        Cluster = new ClusterContext(nodeId, Settings.Cluster, () => AkkaClusterView.LiveNodes(akka), new LeaseTable(checkpointDatabase),
+            () => MongoLeaseStores.Get(System).Holds(NodeActorSystem.SingletonLeaseName(System, NodeActorSystem.CoordinatorName(Settings.Id))));
 
         Services = new ReplicationServices(Settings, new DynamoScanClient(transport), new DynamoStreamSource(streams),
             target.GetDatabase(Settings.Target.Database), checkpoints, metrics, loggers)
@@ -116,9 +124,22 @@ public sealed class ReplicationNode : IAsyncDisposable
             LeasesSynced = !Settings.Cluster.Enabled,
             FailedUnits = () => restarts.StoppedUnits.Select(u => $"{u.Unit} at {u.Failure.Position ?? "(start)"}: {u.Failure.Error}").ToArray(),
         };
-        var configuration = Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config;
+        var readiness = _readiness;
+        akka.RegisterOnMemberUp(() => readiness.Joined = true);
+        akka.RegisterOnMemberRemoved(() => readiness.Joined = false);
+        // A node downed by the Split Brain Resolver (or otherwise removed) cannot do any more work: the process ends, and
+        // whatever supervises it starts it again as a new member.
+        _ = System.WhenTerminated.ContinueWith(_ =>
+        {
+            if (!_stopping) _ended.TrySetResult(new ReplicationEnded(false, "this node was removed from the cluster (downed as unreachable, or it left); restart it to join again"));
+        }, TaskScheduler.Default);
+        var coordinatorName = NodeActorSystem.CoordinatorName(Settings.Id);
+        var leases = MongoLeaseStores.Get(System).For(System.Settings.Config.GetConfig(MongoLease.ConfigPath));
         Management = new ManagementServer(Settings.Management,
-            new ManagementContext(new CheckpointClusterView(Cluster, checkpoints), checkpoints, metrics, configuration, _readiness) { Mode = Settings.Mode }, loggers);
+            new ManagementContext(ClusterView = new AkkaClusterView(akka, checkpoints, leases, NodeActorSystem.SingletonLeaseName(System, coordinatorName)), checkpoints, metrics, configuration, _readiness)
+            {
+                Mode = Settings.Mode,
+            }, loggers);
         await Management.StartAsync(cancellationToken).ConfigureAwait(false);
 
         // One attempt, time-boxed: the watch wants the cause of each failure, not the retries of a data-plane call.
@@ -134,17 +155,16 @@ public sealed class ReplicationNode : IAsyncDisposable
             watched.Add((DependencyHealth.Checkpoints, ct => PingAsync(checkpointDatabase, ct)));
         _watch = new DependencyWatch(health, [.. watched]);
 
-        var address = Management.IsServing ? Management.BaseAddress.ToString().TrimEnd('/') : "";
-        string[] roles = Settings.Cluster.Enabled ? ["worker"] : ["single-node"];
-        await Cluster.Membership.JoinAsync(Cluster.NodeId, address, roles, cancellationToken).ConfigureAwait(false);
-        _readiness.Joined = true;
-        _heartbeat = new ClusterHeartbeat(Cluster, address, roles, loggers.CreateLogger<ClusterHeartbeat>());
-
-        System = NodeActorSystem.Create(configuration, loggers);
-        if (Settings.Cluster.Enabled) _leaseWorker = System.ActorOf(LeaseWorker.Props(Services, Cluster, () => _readiness.LeasesSynced = true), "leases");
-        // Off or on, one coordinator per replication id: a second node waits as a standby instead of doubling the work.
-        _coordinatorSingleton = System.ActorOf(
-            CoordinatorSingleton.Props(Cluster, CoordinatorActor.Props(Services, catalog, ended => _ended.TrySetResult(ended)), loggers), "coordinator");
+        // Only an Up member takes work: before that it counts no other member and would take every free lease at once.
+        if (Settings.Cluster.Enabled)
+            akka.RegisterOnMemberUp(() => Volatile.Write(ref _leaseWorker, System.ActorOf(LeaseWorker.Props(Services, Cluster, () => readiness.LeasesSynced = true), "leases")));
+        // Off or on, one coordinator per replication id: the singleton runs on the oldest member, and only while it holds
+        // the MongoDB lease (akka.cluster.singleton.use-lease) — so a node of another cluster, or a second one-node
+        // cluster, with the same id waits as a standby instead of doubling the work.
+        System.ActorOf(ClusterSingletonManager.Props(
+            CoordinatorActor.Props(Services, catalog, ended => _ended.TrySetResult(ended)),
+            PoisonPill.Instance,
+            ClusterSingletonManagerSettings.Create(System)), coordinatorName);
     }
 
     /// <summary>One ListTables call: throws when the source cannot be reached or refuses this node's credentials.</summary>
@@ -192,35 +212,44 @@ public sealed class ReplicationNode : IAsyncDisposable
             Services!.Loggers.CreateLogger<ReplicationNode>().LogWarning(
                 "stopping: {InFlight} in-flight batch(es) did not finish within {Timeout} (replication.drain-timeout); cancelling them (their positions stay before them)",
                 Services.Drain.InFlight, drainFor);
-        if (Cluster is not null) await LeaveClusterAsync().ConfigureAwait(false);
-        if (System is not null) await System.Terminate().ConfigureAwait(false);
-        if (Cluster is not null) await TryAsync("leave the cluster", ct => Cluster.Membership.RemoveAsync(Cluster.NodeId, ct)).ConfigureAwait(false);
+        if (System is not null) await LeaveClusterAsync().ConfigureAwait(false);
         return _drained = result;
     }
 
-    /// <summary>Says it is leaving, then hands its leases back at once so the other nodes need not wait for them to expire.</summary>
+    /// <summary>
+    /// Hands its segment and shard leases back at once (so the other nodes need not wait for them to expire), then leaves
+    /// the cluster through Akka's CoordinatedShutdown: the singleton moves to the next oldest member and releases its
+    /// lease, the member goes Leaving → Exiting → Removed, and the actor system terminates.
+    /// </summary>
     private async Task LeaveClusterAsync()
     {
+        _stopping = true;
+        var started = TimeProvider.System.GetTimestamp();
         if (_readiness is not null) _readiness.Joined = false;
-        await TryAsync("mark this node Leaving", ct => Cluster.Membership.LeaveAsync(Cluster.NodeId, ct)).ConfigureAwait(false);
-        if (_heartbeat is not null) await _heartbeat.DisposeAsync().ConfigureAwait(false);
-        _heartbeat = null;
-        if (_leaseWorker is { } worker) await TryAsync("hand back its leases", ct => worker.Ask<LeasesReleased>(new ReleaseLeases(), HandBackTimeout, ct)).ConfigureAwait(false);
-        if (_coordinatorSingleton is { } singleton)
-            await TryAsync("hand back the coordinator lease", ct => singleton.Ask<CoordinatorReleased>(new ReleaseCoordinator(), HandBackTimeout, ct)).ConfigureAwait(false);
+        if (Volatile.Read(ref _leaseWorker) is { } worker) await TryAsync("hand back its leases", ct => worker.Ask<LeasesReleased>(new ReleaseLeases(), HandBackTimeout, ct)).ConfigureAwait(false);
+        var left = StopAfterDrainTimeout - TimeProvider.System.GetElapsedTime(started);
+        try
+        {
+            await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(left).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Services.Loggers.CreateLogger<ReplicationNode>().LogWarning("stopping: leaving the cluster did not finish within {Timeout} ({Error}); terminating", StopAfterDrainTimeout, e.Message);
+        }
+        await System.Terminate().ConfigureAwait(false);
     }
 
     /// <summary>
-    /// Stops the actors without draining or handing anything over: in-flight pages and batches are cancelled (a write
-    /// already sent may still land, with or without its checkpoint), the node is not marked Leaving and keeps its leases,
-    /// so the other nodes take the work over only when the leases expire. Not a crash — the process and its clients live
-    /// on until disposed; the kill tests SIGKILL a real process for that. For failover tests and drills.
+    /// Stops the actor system without draining, handing anything over or leaving the cluster: in-flight pages and batches
+    /// are cancelled (a write already sent may still land, with or without its checkpoint), the other members see this
+    /// one become unreachable until the Split Brain Resolver downs it, and its leases move only when they expire. Not a
+    /// crash — the process and its clients live on until disposed; the kill tests SIGKILL a real process for that. For
+    /// failover tests and drills.
     /// </summary>
     public async Task StopWithoutHandOverAsync()
     {
+        _stopping = true;
         _drained = new DrainResult(0, false);
-        if (_heartbeat is not null) await _heartbeat.DisposeAsync().ConfigureAwait(false);
-        _heartbeat = null;
         if (System is not null) await System.Terminate().ConfigureAwait(false);
     }
 
@@ -240,8 +269,12 @@ public sealed class ReplicationNode : IAsyncDisposable
         }
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed) return; // a test may stop a node itself and dispose it again on cleanup
+        _disposed = true;
         await StopAsync().ConfigureAwait(false);
         if (_watch is not null) await _watch.DisposeAsync().ConfigureAwait(false);
         if (Management is not null) await Management.DisposeAsync().ConfigureAwait(false);

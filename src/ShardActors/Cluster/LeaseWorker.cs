@@ -137,8 +137,7 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     private async Task AcquireAsync()
     {
         var units = await _cluster.Leases.ListAsync(Stopping);
-        var members = await _cluster.Membership.MembersAsync(Stopping);
-        foreach (var claim in LeaseBalancer.Plan(_cluster.NodeId, units, ClusterMembership.LiveNodeIds(members)))
+        foreach (var claim in LeaseBalancer.Plan(_cluster.NodeId, units, _cluster.LiveNodes()))
         {
             if (_held.ContainsKey(claim.Unit.Key.Id)) continue;
             var sentAt = _services.Clock.GetTimestamp();

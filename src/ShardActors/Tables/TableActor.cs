@@ -180,12 +180,11 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
         if (_services.Settings.FullSync.DropTarget || _generation > 0)
         {
             Log.LogInformation("table {Table}: dropping target collection {Collection} before its full sync (generation {Generation})", _tableName, target.CollectionNamespace.FullName, _generation);
-            // In a cluster the table's owner is the coordinator: the drop goes through the coordinator lease's fence, so a
-            // coordinator that was paused past its lease cannot empty a collection its successor has begun to copy into.
-            var fence = _services.Cluster?.Coordinator.Fence;
-            if (_services.Cluster is not null && fence is null)
-                throw new InvalidOperationException($"table '{_tableName}': this node does not hold the coordinator lease, so it may not drop {target.CollectionNamespace.FullName}");
-            try { await fence.GuardAsync(token => target.Database.DropCollectionAsync(target.CollectionNamespace.CollectionName, token), Stopping); }
+            // In a cluster the table's owner is the coordinator singleton: the drop is sent only while this node holds the
+            // singleton's lease, so a coordinator that was paused past it cannot empty a collection its successor has begun to copy into.
+            if (_services.Cluster is { } cluster && !cluster.HoldsCoordinatorLease())
+                throw new InvalidOperationException($"table '{_tableName}': this node no longer holds the coordinator lease, so it may not drop {target.CollectionNamespace.FullName}");
+            try { await target.Database.DropCollectionAsync(target.CollectionNamespace.CollectionName, Stopping); }
             catch (MongoCommandException e) when (e.Code == 26) { } // NamespaceNotFound: nothing to drop
         }
         var indexes = TargetIndexes.For(_services.Settings, _table, _globalIndexes);

@@ -1,30 +1,25 @@
 namespace Replication.Cluster;
 
-/// <summary>A member's status, named as Akka names them so /cluster/members reads like Akka Management's.</summary>
-public enum MemberStatus
+/// <summary>
+/// One member of the Akka cluster as this node's <c>Cluster.State</c> shows it: its address, the uid of its incarnation,
+/// Akka's member status (Joining, Up, Leaving, Exiting, Down…), its roles, and the members that observe it unreachable
+/// (none when it is reachable).
+/// </summary>
+public sealed record ClusterMember(string Node, long Uid, string Status, IReadOnlyList<string> Roles, IReadOnlyList<string> UnreachableFrom)
 {
-    Joining,
-    Up,
-    Leaving,
-    Exiting,
-    Down,
+    public bool Reachable => UnreachableFrom.Count == 0;
 }
 
 /// <summary>
-/// One node of the cluster as its heartbeats describe it. <see cref="Reachable"/> is false when its last heartbeat is
-/// older than <c>cluster.node-timeout</c>; such a node holds no lease for balancing purposes.
+/// The cluster seen from one node: its members, Akka's leader, and the oldest member (where the coordinator singleton
+/// runs), overall and per role.
 /// </summary>
-public sealed record ClusterMember(
-    string NodeId,
-    string ManagementAddress,
-    MemberStatus Status,
-    bool Reachable,
-    DateTimeOffset JoinedAt,
-    DateTimeOffset LastHeartbeat,
-    IReadOnlyList<string> Roles);
-
-/// <summary>The cluster seen from one node: its members, and who holds the coordinator lease (Akka's "leader").</summary>
-public sealed record ClusterSnapshot(string SelfNodeId, IReadOnlyList<ClusterMember> Members, string? CoordinatorNodeId);
+public sealed record ClusterSnapshot(
+    string SelfNode,
+    IReadOnlyList<ClusterMember> Members,
+    string? Leader,
+    string? Oldest,
+    IReadOnlyDictionary<string, string> OldestPerRole);
 
 public enum LeaseKind
 {
@@ -51,7 +46,7 @@ public sealed record LeaseView(
     string? Position,
     TimeSpan? Lag);
 
-/// <summary>What the management endpoints read about the cluster; backed by the checkpoint database.</summary>
+/// <summary>What the management endpoints read about the cluster: Akka's membership, and the leases in the checkpoint database.</summary>
 public interface IClusterView
 {
     string SelfNodeId { get; }

@@ -109,9 +109,6 @@ public sealed record CheckpointSettings(string Uri, string Database);
 
 public sealed record ClusterSettings(
     bool Enabled,
-    string NodeId,
-    TimeSpan HeartbeatInterval,
-    TimeSpan NodeTimeout,
     TimeSpan LeaseDuration,
     TimeSpan LeaseRenewInterval);
 

@@ -55,9 +55,6 @@ internal sealed class SettingsReader(HoconConfig config)
             DeadLetterCollection: Get(c => c.GetString("dead-letter.collection"), "deadletters"),
             Cluster: new ClusterSettings(
                 Get(c => c.GetBoolean("cluster.enabled"), false),
-                Get(c => c.GetString("cluster.node-id"), ""),
-                Positive(Get(c => c.GetDuration("cluster.heartbeat-interval"), TimeSpan.FromSeconds(2)), "cluster.heartbeat-interval"),
-                Positive(Get(c => c.GetDuration("cluster.node-timeout"), TimeSpan.FromSeconds(10)), "cluster.node-timeout"),
                 Positive(Get(c => c.GetDuration("cluster.lease-duration"), TimeSpan.FromSeconds(10)), "cluster.lease-duration"),
                 Positive(Get(c => c.GetDuration("cluster.lease-renew-interval"), TimeSpan.FromSeconds(3)), "cluster.lease-renew-interval")),
             Management: new ManagementSettings(

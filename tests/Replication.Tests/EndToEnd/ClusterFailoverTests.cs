@@ -1,8 +1,10 @@
 using System.Text.Json;
+using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.Coordinator.Hosting;
 using Replication.Tests.Dynamo;
+using Replication.Testing;
 using Replication.Testing.DynamoLocal;
 using Xunit.Abstractions;
 
@@ -16,8 +18,10 @@ public sealed class ClusterCollection : ICollectionFixture<DynamoDbLocalFixture>
 }
 
 /// <summary>
-/// Three nodes (three actor systems, each with its own clients) on one DynamoDB Local and one in-memory MongoDB server,
-/// with short leases: the work spreads, and moves when nodes stop without warning (no drain, no lease handed back).
+/// Three nodes (three actor systems forming an Akka cluster over real remoting on free localhost ports, each with its own
+/// clients) on one DynamoDB Local and one in-memory MongoDB server, with short leases and a fast failure detector and
+/// Split Brain Resolver: the work spreads, and moves when nodes stop without warning (no drain, no lease handed back,
+/// no cluster leave) or leave gracefully.
 /// </summary>
 [Collection(ClusterCollection.Name)]
 public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutputHelper output) : IAsyncLifetime
@@ -25,6 +29,7 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
     private static readonly TimeSpan LeaseDuration = TimeSpan.FromSeconds(4);
     private ReplicationHarness _h = null!;
     private readonly List<ReplicationNode> _nodes = [];
+    private readonly int[] _ports = Enumerable.Range(0, 5).Select(_ => ChildProcesses.FreePort()).ToArray();
 
     public Task InitializeAsync()
     {
@@ -38,11 +43,26 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         await _h.DisposeAsync();
     }
 
+    /// <summary>
+    /// Node <paramref name="n"/> (1…4) on its own port; nodes 1–3 are the seeds (node 1 forms the cluster, a later node
+    /// joins through any seed still alive). Failure detection and the Split Brain Resolver are fast here; production
+    /// keeps Akka's failure detector defaults and stable-after = 7s (see README).
+    /// </summary>
     private Replication.Configuration.ReplicationSettings NodeSettings(int n) => _h.Settings(
         "replication.cluster.enabled=on",
-        $"replication.cluster.node-id=node-{n}",
-        "replication.cluster.heartbeat-interval=500ms",
-        "replication.cluster.node-timeout=3s",
+        "replication.cluster.hostname=\"127.0.0.1\"",
+        $"replication.cluster.port={_ports[n]}",
+        $"replication.cluster.seed-nodes=[\"127.0.0.1:{_ports[1]}\", \"127.0.0.1:{_ports[2]}\", \"127.0.0.1:{_ports[3]}\"]",
+        "replication.cluster.split-brain-resolver.stable-after=2s",
+        "akka.cluster.seed-node-timeout=1s",
+        "akka.cluster.retry-unsuccessful-join-after=1s",
+        "akka.cluster.gossip-interval=300ms",
+        "akka.cluster.leader-actions-interval=300ms",
+        "akka.cluster.unreachable-nodes-reaper-interval=300ms",
+        "akka.cluster.failure-detector.heartbeat-interval=300ms",
+        "akka.cluster.failure-detector.acceptable-heartbeat-pause=2s",
+        "akka.cluster.singleton.hand-over-retry-interval=300ms",
+        "akka.cluster.singleton.lease-retry-interval=500ms",
         $"replication.cluster.lease-duration={LeaseDuration.TotalSeconds}s",
         "replication.cluster.lease-renew-interval=1s",
         "replication.full-sync.segments=6",
@@ -59,18 +79,22 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         using var monitor = new CheckpointMonitor(store, tables);
 
         _nodes.AddRange(await Task.WhenAll(Enumerable.Range(1, 3).Select(n => _h.StartNodeAsync(NodeSettings(n)))));
-        var view = new CheckpointClusterView(_nodes[0].Cluster, store);
+        var view = _nodes[0].ClusterView;
+        var addresses = _nodes.Select(n => n.Cluster.NodeId).Order().ToArray();
+        Assert.Equal(3, addresses.Distinct().Count());
 
-        // Over real HTTP, from any node: three Up members, in Akka Management's shape; every node ready.
+        // Over real HTTP, from any node: three Up members of the Akka cluster, in Akka Management's shape; every node ready.
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
-        using (var members = JsonDocument.Parse(await http.GetStringAsync(new Uri(_nodes[1].Management.BaseAddress, "cluster/members"))))
+        await WaitForAsync(async () =>
         {
+            using var members = JsonDocument.Parse(await http.GetStringAsync(new Uri(_nodes[1].Management.BaseAddress, "cluster/members")));
             var listed = members.RootElement.GetProperty("members").EnumerateArray().ToArray();
-            Assert.Equal(["node-1", "node-2", "node-3"], listed.Select(m => m.GetProperty("node").GetString()).Order());
-            Assert.All(listed, m => Assert.Equal("Up", m.GetProperty("status").GetString()));
-            Assert.Equal("node-2", members.RootElement.GetProperty("selfNode").GetString());
-            Assert.Empty(members.RootElement.GetProperty("unreachable").EnumerateArray());
-        }
+            return listed.Select(m => m.GetProperty("node").GetString()).Order().SequenceEqual(addresses)
+                && listed.All(m => m.GetProperty("status").GetString() == "Up" && long.TryParse(m.GetProperty("nodeUid").GetString(), out _))
+                && members.RootElement.GetProperty("selfNode").GetString() == _nodes[1].Cluster.NodeId
+                && members.RootElement.GetProperty("leader").GetString() is not null
+                && members.RootElement.GetProperty("unreachable").GetArrayLength() == 0 ? (object)true : null;
+        }, TimeSpan.FromMinutes(1), "the three nodes did not all become Up members");
         foreach (var node in _nodes)
         {
             await WaitForAsync(async () =>
@@ -79,6 +103,7 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
                 return ready.IsSuccessStatusCode ? (object)true : null;
             }, TimeSpan.FromMinutes(1), $"{node.Cluster.NodeId} did not become ready");
         }
+        var akkaOldest = (await view.MembersAsync(CancellationToken.None)).Oldest;
 
         // The twelve segment leases spread evenly: four per node.
         var spread = await WaitForAsync(async () =>
@@ -89,7 +114,9 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         output.WriteLine($"segment leases per node: {string.Join(", ", spread.Select(s => $"{s.Key}={s.Value}"))}");
 
         // Stop the coordinator's node without warning (no drain, no lease handed back), mid-full-sync.
-        var coordinator = (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId;
+        var coordinator = await WaitForAsync(() => CoordinatorAsync(view), TimeSpan.FromMinutes(1), "no node holds the coordinator lease");
+        // The singleton runs on the oldest member, and its lease names that member.
+        Assert.Equal(akkaOldest, coordinator);
         var first = _nodes.Single(n => n.Cluster.NodeId == coordinator);
         var orphaned = (await view.LeasesAsync(CancellationToken.None)).Where(l => l.Kind == LeaseKind.Segment && l.Owner == coordinator && l.Status != "Done")
             .Select(l => l.LeaseId).ToHashSet();
@@ -98,39 +125,51 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         var stoppedAt = DateTimeOffset.UtcNow;
         await first.StopWithoutHandOverAsync();
         var survivors = _nodes.Where(n => n != first).ToArray();
-        view = new CheckpointClusterView(survivors[0].Cluster, store);
+        view = survivors[0].ClusterView;
 
+        // The stopped node's remoting is gone: the survivors see it unreachable, the Split Brain Resolver (keep-majority,
+        // 2 of 3) downs it after stable-after, and it is removed; Akka's leader is a survivor.
+        await WaitForAsync(async () =>
+        {
+            using var members = JsonDocument.Parse(await http.GetStringAsync(new Uri(survivors[0].Management.BaseAddress, "cluster/members")));
+            var listed = members.RootElement.GetProperty("members").EnumerateArray().Select(m => m.GetProperty("node").GetString()).ToArray();
+            return !listed.Contains(coordinator) && listed.Length == 2 && members.RootElement.GetProperty("leader").GetString() != coordinator ? (object)true : null;
+        }, TimeSpan.FromMinutes(1), $"/cluster/members still lists {coordinator}, or it still leads");
+        var downedAfter = DateTimeOffset.UtcNow - stoppedAt;
         await WaitForAsync(async () =>
         {
             var leases = await view.LeasesAsync(CancellationToken.None);
             var moved = leases.Where(l => orphaned.Contains(l.LeaseId)).All(l => l.Status == "Done" || l.Owner != coordinator && l.ExpiresAt > DateTimeOffset.UtcNow);
-            var newCoordinator = (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId;
+            var newCoordinator = await CoordinatorAsync(view);
             return moved && newCoordinator is not null && newCoordinator != coordinator ? (object)true : null;
-        }, TimeSpan.FromMinutes(1), $"the segments of {coordinator} did not move to the survivors");
-        // The stopped node no longer heartbeats: after the node timeout it is listed as unreachable, and no longer leads.
-        await WaitForAsync(async () =>
-        {
-            using var members = JsonDocument.Parse(await http.GetStringAsync(new Uri(survivors[0].Management.BaseAddress, "cluster/members")));
-            var unreachable = members.RootElement.GetProperty("unreachable").EnumerateArray().Select(u => u.GetProperty("node").GetString()).ToArray();
-            return unreachable.SequenceEqual([coordinator]) && members.RootElement.GetProperty("leader").GetString() != coordinator ? (object)true : null;
-        }, TimeSpan.FromMinutes(1), $"/cluster/members did not report {coordinator} unreachable");
-        output.WriteLine($"{coordinator}'s {orphaned.Count} segments and the coordinator moved {(DateTimeOffset.UtcNow - stoppedAt).TotalSeconds:F1} s after it stopped (lease {LeaseDuration.TotalSeconds} s)");
+        }, TimeSpan.FromMinutes(1), $"the segments of {coordinator} or the coordinator did not move to the survivors");
+        output.WriteLine($"failover: {coordinator} downed and removed {downedAfter.TotalSeconds:F1} s after it stopped; its {orphaned.Count} segments and the coordinator singleton " +
+            $"ran on the survivors {(DateTimeOffset.UtcNow - stoppedAt).TotalSeconds:F1} s after it stopped (lease {LeaseDuration.TotalSeconds} s, stable-after 2 s)");
 
         foreach (var table in tables) await _h.WaitForFullSyncAsync(survivors[0], table);
         foreach (var table in tables) await ChurnAsync(table, 0, 30);
+
+        // Scale out: a fourth node joins through the seeds still alive. (Two members could not survive the next crash:
+        // keep-majority then keeps only the side with the lowest address, which may be the crashed one.)
+        var joined = await _h.StartNodeAsync(NodeSettings(4));
+        _nodes.Add(joined);
+        var live = survivors.Append(joined).ToArray();
+        await WaitForAsync(async () => (await view.MembersAsync(CancellationToken.None)).Members is { Count: 3 } members && members.All(m => m.Status == "Up")
+            ? (object)true : null, TimeSpan.FromMinutes(1), "the fourth node did not become an Up member");
 
         // Stop, mid-incremental and without warning, a node that holds a shard.
         var shardHolder = await WaitForAsync(async () =>
             (await view.LeasesAsync(CancellationToken.None)).FirstOrDefault(l => l.Kind == LeaseKind.Shard && l.Owner is not null && l.ExpiresAt > DateTimeOffset.UtcNow)?.Owner,
             TimeSpan.FromMinutes(1), "no shard lease was taken after the full sync");
-        var second = survivors.Single(n => n.Cluster.NodeId == shardHolder);
+        var second = live.Single(n => n.Cluster.NodeId == shardHolder);
         await second.StopWithoutHandOverAsync();
-        var last = survivors.Single(n => n != second);
-        view = new CheckpointClusterView(last.Cluster, store);
+        var remaining = live.Where(n => n != second).ToArray();
+        var remainingIds = remaining.Select(n => n.Cluster.NodeId).ToHashSet();
+        view = remaining[0].ClusterView;
         foreach (var table in tables) await ChurnAsync(table, 30, 30);
 
         foreach (var table in tables) await _h.WaitUntilTargetEqualsSourceAsync(settings, table);
-        // Every unfinished shard that was ever leased ends up the last node's. Sampled once, a lease can be seen between
+        // Every unfinished shard that was ever leased ends up on the two remaining nodes. Sampled once, a lease can be seen between
         // a worker handing it back (its shard actor stopped, e.g. on a refused checkpoint or a reported gap) and the
         // next lease tick taking it again, with no owner: wait for the state the cluster converges to, and say which
         // leases kept it from converging.
@@ -138,13 +177,14 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         while (true)
         {
             var shards = (await view.LeasesAsync(CancellationToken.None)).Where(l => l.Kind == LeaseKind.Shard && l.Counter > 0).ToArray();
-            if (shards.Length > 0 && shards.All(s => s.Owner == last.Cluster.NodeId && s.ExpiresAt > DateTimeOffset.UtcNow)) break;
+            if (shards.Length > 0 && shards.All(s => s.Owner is { } o && remainingIds.Contains(o) && s.ExpiresAt > DateTimeOffset.UtcNow)) break;
             if (DateTimeOffset.UtcNow > deadline)
-                Assert.Fail($"the shard leases did not all move to {last.Cluster.NodeId}: " +
+                Assert.Fail($"the shard leases did not all move to {string.Join(" and ", remainingIds)}: " +
                     string.Join(", ", shards.Select(s => $"{s.LeaseId} owner {s.Owner ?? "(none)"} counter {s.Counter} status {s.Status}")));
             await Task.Delay(200);
         }
-        Assert.Equal(last.Cluster.NodeId, (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId);
+        Assert.Contains(await WaitForAsync(async () => await CoordinatorAsync(view) is { } c && remainingIds.Contains(c) ? c : null,
+            TimeSpan.FromMinutes(1), "the coordinator lease is not held by a remaining node"), remainingIds);
         // Nothing is trimmed in a run of minutes: a re-synced table would mean a gap was reported that is not one.
         foreach (var table in tables) Assert.Equal(0, (await store.GetTableAsync(table))!.Generation);
 
@@ -161,24 +201,33 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         var first = await _h.StartNodeAsync(NodeSettings(1));
         var second = await _h.StartNodeAsync(NodeSettings(2));
         _nodes.Add(second);
-        var view = new CheckpointClusterView(second.Cluster, store);
+        var view = second.ClusterView;
+        var (node1, node2) = (first.Cluster.NodeId, second.Cluster.NodeId);
 
         await WaitForAsync(async () =>
         {
             var held = HeldSegmentsByOwner(await view.LeasesAsync(CancellationToken.None));
-            return held.GetValueOrDefault("node-1") > 0 && held.GetValueOrDefault("node-2") > 0 ? held : null;
+            return held.GetValueOrDefault(node1) > 0 && held.GetValueOrDefault(node2) > 0 ? held : null;
         }, TimeSpan.FromMinutes(1), "the two nodes did not both take segments");
+        // Node 1 formed the cluster: it is the oldest, so the coordinator singleton runs there.
+        Assert.Equal(node1, await WaitForAsync(() => CoordinatorAsync(view), TimeSpan.FromMinutes(1), "no node holds the coordinator lease"));
 
+        var stopping = DateTimeOffset.UtcNow;
         await first.DisposeAsync();
+        var stoppedIn = DateTimeOffset.UtcNow - stopping;
+        output.WriteLine($"graceful stop (drain, hand back, cluster leave) took {stoppedIn.TotalSeconds:F1} s");
 
-        // At once, not after the lease expires: node-1 is gone from the members and holds nothing.
-        Assert.DoesNotContain("node-1", (await view.MembersAsync(CancellationToken.None)).Members.Select(m => m.NodeId));
+        // Without waiting for any lease to expire: node 1 left the cluster and holds nothing, the singleton moved to node 2.
+        Assert.True(stoppedIn < ReplicationNode.StopAfterDrainTimeout + TimeSpan.FromSeconds(30), $"the stop took {stoppedIn}");
         var leases = await view.LeasesAsync(CancellationToken.None);
-        Assert.DoesNotContain(leases, l => l.Owner == "node-1" && l.ExpiresAt is not null);
+        Assert.DoesNotContain(leases, l => l.Kind != LeaseKind.Coordinator && l.Owner == node1 && l.ExpiresAt is not null);
+        await WaitForAsync(async () => (await view.MembersAsync(CancellationToken.None)).Members.All(m => m.Node != node1) ? (object)true : null,
+            TimeSpan.FromSeconds(30), $"{node1} is still a member after leaving");
+        Assert.Equal(node2, await WaitForAsync(async () => await CoordinatorAsync(view) is { } c && c != node1 ? c : null,
+            TimeSpan.FromSeconds(30), "the coordinator singleton did not move to node 2"));
 
         await _h.WaitForFullSyncAsync(second, table);
         await _h.WaitUntilTargetEqualsSourceAsync(settings, table);
-        Assert.Equal("node-2", (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId);
     }
 
     [Fact]
@@ -189,19 +238,59 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         var store = new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase));
         _nodes.Add(await _h.StartNodeAsync(NodeSettings(1)));
         _nodes.Add(await _h.StartNodeAsync(NodeSettings(2)));
-        var view = new CheckpointClusterView(_nodes[0].Cluster, store);
+        var view = _nodes[0].ClusterView;
         await _h.WaitForFullSyncAsync(_nodes[0], table);
-        var coordinator = (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId;
-        Assert.NotNull(coordinator);
+        var coordinator = await WaitForAsync(() => CoordinatorAsync(view), TimeSpan.FromMinutes(1), "no node holds the coordinator lease");
 
         await ChurnAsync(table, 0, 30);
         await _h.WaitUntilTargetEqualsSourceAsync(settings, table);
 
         // Applied by a shard lease of this run: no node stopped, the coordinator never changed hands.
-        Assert.Equal(coordinator, (await view.MembersAsync(CancellationToken.None)).CoordinatorNodeId);
+        Assert.Equal(coordinator, await CoordinatorAsync(view));
         var shard = Assert.Single(await view.LeasesAsync(CancellationToken.None), l => l.Kind == LeaseKind.Shard);
         Assert.True(shard.Counter > 0, $"shard {shard.LeaseId} was never leased (status {shard.Status})");
     }
+
+    [Fact]
+    public async Task Two_one_node_clusters_with_the_same_id_run_one_coordinator_and_the_standby_takes_over_when_it_stops()
+    {
+        var table = await CreateTableAsync("-standby", 200);
+        // cluster.enabled = off: each node is a one-node cluster of its own, so only the singleton's lease keeps them apart.
+        var settings = _h.Settings("replication.full-sync.items-per-second=40", "replication.full-sync.page-size=10",
+            "replication.cluster.lease-duration=4s", "replication.cluster.lease-renew-interval=1s", "akka.cluster.singleton.lease-retry-interval=500ms");
+        var first = await _h.StartNodeAsync(settings);
+        _nodes.Add(first);
+        Assert.Equal(first.Cluster.NodeId, await WaitForAsync(() => CoordinatorAsync(first.ClusterView), TimeSpan.FromMinutes(1), "the first node did not take the coordinator lease"));
+        var standby = await _h.StartNodeAsync(settings);
+        _nodes.Add(standby);
+        var store = new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase));
+        await WaitForAsync(async () => (await standby.ClusterView.MembersAsync(CancellationToken.None)).Members is [{ Status: "Up" }] ? (object)true : null,
+            TimeSpan.FromMinutes(1), "the standby did not become Up in its own cluster");
+        await WaitForAsync(async () => (await store.GetTableAsync(table))?.FullSync.ItemsWritten > 0 ? (object)true : null, TimeSpan.FromMinutes(1), "the first node did not start copying");
+        // The standby is Up in its own cluster, but its singleton manager waits for the lease: no coordinator runs there.
+        Assert.False(await RunsCoordinatorAsync(standby, settings.Id), "the standby runs a second coordinator");
+        Assert.True(await RunsCoordinatorAsync(first, settings.Id), "the lease holder runs no coordinator");
+
+        await first.DisposeAsync();
+
+        Assert.Equal(standby.Cluster.NodeId, await WaitForAsync(async () => await CoordinatorAsync(standby.ClusterView) is { } c && c != first.Cluster.NodeId ? c : null,
+            TimeSpan.FromMinutes(1), "the standby did not take the coordinator lease"));
+        Assert.True(await RunsCoordinatorAsync(standby, settings.Id), "the standby took the lease but runs no coordinator");
+        await _h.WaitForFullSyncAsync(standby, table);
+        await _h.WaitUntilTargetEqualsSourceAsync(settings, table);
+    }
+
+    /// <summary>Whether the node's ClusterSingletonManager has started the coordinator (its child named "singleton").</summary>
+    private static async Task<bool> RunsCoordinatorAsync(ReplicationNode node, string replicationId)
+    {
+        var identity = await node.System.ActorSelection($"/user/{NodeActorSystem.CoordinatorName(replicationId)}/singleton")
+            .Ask<ActorIdentity>(new Identify(1), TimeSpan.FromSeconds(10));
+        return identity.Subject is not null;
+    }
+
+    /// <summary>The member holding the coordinator singleton's lease, or null while nobody does.</summary>
+    private static async Task<string?> CoordinatorAsync(IClusterView view) =>
+        (await view.LeasesAsync(CancellationToken.None)).Single(l => l.Kind == LeaseKind.Coordinator) is { Status: "Held" } lease ? lease.Owner : null;
 
     private static Dictionary<string, int> HeldSegmentsByOwner(IReadOnlyList<LeaseView> leases) =>
         leases.Where(l => l.Kind == LeaseKind.Segment && l.Owner is not null && l.ExpiresAt > DateTimeOffset.UtcNow)

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Tests.Dynamo;
+using Replication.Testing;
 using Replication.Testing.Demo;
 using Replication.Testing.DynamoLocal;
 using Replication.Testing.InMemoryMongo.Wire;
@@ -18,11 +19,13 @@ public sealed class PausedNodeCollection : ICollectionFixture<DynamoDbLocalFixtu
 }
 
 /// <summary>
-/// Two real `replication` processes in cluster mode with a 3 s lease. The node holding the stream shard is frozen
+/// Two real `replication` processes, members of one Akka cluster, with a 3 s lease. The node holding the stream shard is frozen
 /// (SIGSTOP) — a long GC pause, a frozen VM — until the other has taken the shard over and written with it, then
 /// woken (SIGCONT). The woken node must send no write to the target and move no checkpoint: its lease fence expired
 /// while it was frozen. The in-memory MongoDB server records every write with the appName of the client that sent it
-/// (each node's clients give their node id), so the test can tell who wrote what.
+/// (each node's clients give their node id, its Akka address), so the test can tell who wrote what. Split Brain
+/// Resolver's stable-after is longer than the pause: the frozen node is unreachable but not downed — the case in which
+/// only the fence keeps it from writing when it wakes.
 /// </summary>
 [Collection(PausedNodeCollection.Name)]
 public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOutputHelper output) : IAsyncLifetime
@@ -33,6 +36,7 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
     private string _configFile = null!;
     private readonly Dictionary<string, ReplicationProcess> _nodes = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _lines = new(StringComparer.Ordinal);
+    private readonly int[] _ports = [ChildProcesses.FreePort(), ChildProcesses.FreePort()];
 
     public Task InitializeAsync()
     {
@@ -57,8 +61,7 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
         var settings = _h.Settings();
         var store = new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase), settings.DeadLetterCollection);
         await using var monitor = new CheckpointMonitor(store, table);
-        Start("node-1");
-        Start("node-2");
+        var (first, second) = (Start(0), Start(1));
         await WaitForAsync(async () => await store.GetTableAsync(table) is { FullSync.Status: FullSyncStatus.Done } t ? t : null, "the full sync did not finish");
 
         // Under a steady write load, find the node that applies the stream.
@@ -66,7 +69,7 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
         var working = await WaitForAsync(async () => (await store.ListShardsAsync(table))
             .FirstOrDefault(s => s.Status == ShardStatus.Processing && s.Lease?.Owner is not null && s.RecordsApplied >= 5), "no node applied the stream");
         var paused = working.Lease!.Owner!;
-        var other = paused == "node-1" ? "node-2" : "node-1";
+        var other = paused == first ? second : first;
 
         _nodes[paused].Pause();
         var frozen = Stopwatch.StartNew();
@@ -123,13 +126,16 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
     private bool Said(string node, params string[] phrases) =>
         _lines.TryGetValue(node, out var lines) && lines.Any(line => phrases.Any(p => line.Contains(p, StringComparison.Ordinal)));
 
-    private void Start(string node)
+    /// <summary>Starts node <paramref name="n"/> (the first is the seed); returns its node id, the Akka address its leases and appName carry.</summary>
+    private string Start(int n)
     {
+        var node = $"akka.tcp://replication@127.0.0.1:{_ports[n]}";
         string[] overrides = _h.SettingOverrides(
             "replication.cluster.enabled=on",
-            $"replication.cluster.node-id={node}",
-            "replication.cluster.heartbeat-interval=500ms",
-            "replication.cluster.node-timeout=3s",
+            "replication.cluster.hostname=\"127.0.0.1\"",
+            $"replication.cluster.port={_ports[n]}",
+            $"replication.cluster.seed-nodes=[\"127.0.0.1:{_ports[0]}\"]",
+            "replication.cluster.split-brain-resolver.stable-after=60s",
             "replication.cluster.lease-duration=3s",
             "replication.cluster.lease-renew-interval=1s");
         var lines = _lines.GetOrAdd(node, _ => new ConcurrentQueue<string>());
@@ -141,6 +147,7 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
             try { output.WriteLine($"{node} {line}"); }
             catch (InvalidOperationException) { } // the test already finished; its output is closed
         });
+        return node;
     }
 
     private async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string failure) where T : class

@@ -2,13 +2,13 @@ using Replication.Cluster;
 
 namespace Replication.Tests.Management;
 
-/// <summary>A cluster that says what the test tells it to (the real view reads heartbeats and leases from the checkpoint database).</summary>
+/// <summary>A cluster that says what the test tells it to (the real view reads Akka's Cluster.State and the leases in the checkpoint database).</summary>
 internal sealed class FixedClusterView(ClusterSnapshot members, IReadOnlyList<LeaseView> leases) : IClusterView
 {
     /// <summary>When set, every read fails with it, as a view whose database is down would.</summary>
     public Exception? Failure { get; set; }
 
-    public string SelfNodeId => members.SelfNodeId;
+    public string SelfNodeId => members.SelfNode;
 
     public Task<ClusterSnapshot> MembersAsync(CancellationToken cancellationToken) =>
         Failure is { } failure ? Task.FromException<ClusterSnapshot>(failure) : Task.FromResult(members);
@@ -17,20 +17,20 @@ internal sealed class FixedClusterView(ClusterSnapshot members, IReadOnlyList<Le
         Failure is { } failure ? Task.FromException<IReadOnlyList<LeaseView>>(failure) : Task.FromResult(leases);
 
     /// <summary>
-    /// Four nodes seen from node-a, which holds the coordinator lease: node-d joined first but is still Joining, so the
-    /// oldest Up member is node-b; node-c stopped heartbeating and is unreachable; its shard lease has expired.
+    /// Four nodes seen from node-a, Akka's leader and the coordinator lease holder: node-d is still Joining, node-b has
+    /// been Up the longest (the oldest); node-c is unreachable from node-a and its shard lease has expired.
     /// </summary>
     public static FixedClusterView FourNodes(DateTimeOffset now)
     {
-        ClusterMember Member(string id, MemberStatus status, bool reachable, TimeSpan joinedAgo, params string[] roles) =>
-            new(id, $"http://{id}:8558", status, reachable, now - joinedAgo, now - TimeSpan.FromSeconds(1), roles);
+        ClusterMember Member(string id, long uid, string status, bool reachable, params string[] roles) =>
+            new(id, uid, status, roles, reachable ? [] : ["node-a"]);
         var snapshot = new ClusterSnapshot("node-a",
         [
-            Member("node-a", MemberStatus.Up, true, TimeSpan.FromHours(2), "replication", "dynamodb"),
-            Member("node-b", MemberStatus.Up, true, TimeSpan.FromHours(3), "replication"),
-            Member("node-c", MemberStatus.Up, false, TimeSpan.FromHours(1), "replication"),
-            Member("node-d", MemberStatus.Joining, true, TimeSpan.FromHours(4), "replication"),
-        ], CoordinatorNodeId: "node-a");
+            Member("node-a", 1001, "Up", true, "replication", "dynamodb"),
+            Member("node-b", 1002, "Up", true, "replication"),
+            Member("node-c", 1003, "Up", false, "replication"),
+            Member("node-d", 1004, "Joining", true, "replication"),
+        ], Leader: "node-a", Oldest: "node-b", OldestPerRole: new Dictionary<string, string> { ["dynamodb"] = "node-a", ["replication"] = "node-b" });
         LeaseView[] leases =
         [
             new("shard:Orders|shard-3", LeaseKind.Shard, "Orders", "shard-3", null, 0, null, "NotStarted", null, null),

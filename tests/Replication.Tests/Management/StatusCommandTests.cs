@@ -21,7 +21,7 @@ public sealed class StatusCommandTests : ManagementServerTest
         Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}; stderr: {result.Error}; stdout: {result.Output}");
         Assert.DoesNotContain("\u001b[", result.Output);
         var lines = result.Output.Split('\n');
-        Assert.Contains(lines, l => l.Contains("node-a") && l.Contains("Up") && l.Contains("self, coordinator"));
+        Assert.Contains(lines, l => l.Contains("node-a") && l.Contains("Up") && l.Contains("self, leader, coordinator"));
         Assert.Contains(lines, l => l.Contains("node-b") && l.Contains("oldest"));
         Assert.Contains(lines, l => l.Contains("node-c") && l.Contains(" no "));
         Assert.Contains("leases per node", result.Output);

@@ -40,7 +40,6 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     private IDisposable? _reports;
     private bool _ownsSystem;
     private ReplicationMetrics? _metrics;
-    private readonly List<ClusterHeartbeat> _heartbeats = [];
 
     public ShardTreeHarness(ITestOutputHelper output, params string[] overrides) : this(output, clock: null, overrides)
     {
@@ -119,22 +118,21 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// The table actor in cluster mode, with <paramref name="nodes"/> lease workers (node-1…) that each heartbeat and
+    /// The table actor in cluster mode, with <paramref name="nodes"/> lease workers (node-1…), all live members, that
     /// take shard leases: the shards run wherever a lease puts them, not as the table actor's children.
     /// </summary>
     public async Task StartClusterAsync(int nodes)
     {
         var database = Client.GetDatabase(Settings.CheckpointDatabase);
-        var settings = Settings.Cluster with { Enabled = true, HeartbeatInterval = TimeSpan.FromMilliseconds(300), LeaseRenewInterval = TimeSpan.FromMilliseconds(300) };
-        ClusterContext Node(int n) => new($"node-{n}", settings, new ClusterMembership(database, settings), new LeaseTable(database), new CoordinatorLease(database));
-        var (services, loggers) = await StartSystemAsync(Node(1));
+        var settings = Settings.Cluster with { Enabled = true, LeaseRenewInterval = TimeSpan.FromMilliseconds(300) };
+        var live = Enumerable.Range(1, nodes).Select(n => $"node-{n}").ToArray();
+        // The table actor runs on node-1, as the coordinator singleton would: only node-1 holds the coordinator lease.
+        ClusterContext Node(int n) => new($"node-{n}", settings, () => live, new LeaseTable(database), () => n == 1);
+        var (services, _) = await StartSystemAsync(Node(1));
         TableActor = _system!.ActorOf(Replication.ShardActors.Tables.TableActor.Props(services, Table), Table);
         for (var n = 1; n <= nodes; n++)
         {
-            var node = Node(n);
-            await node.Membership.JoinAsync(node.NodeId, "", []);
-            _heartbeats.Add(new ClusterHeartbeat(node, "", [], loggers.CreateLogger<ClusterHeartbeat>()));
-            _system.ActorOf(LeaseWorker.Props(services, node, () => { }), $"leases-{n}");
+            _system.ActorOf(LeaseWorker.Props(services, Node(n), () => { }), $"leases-{n}");
         }
     }
 
@@ -148,7 +146,7 @@ public sealed class ShardTreeHarness : IAsyncDisposable
         var services = new ReplicationServices(Settings, new DynamoScanClient(_unusedScanTransport), Stream,
             Client.GetDatabase(Settings.Target.Database), Checkpoints, _metrics, loggers, Clock) { Cluster = cluster };
         _ownsSystem = system is null;
-        _system = system ?? NodeActorSystem.Create(Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config, loggers);
+        _system = system ?? NodeActorSystem.Create(Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config, loggers, clusterEnabled: false);
         Services = services;
         // The table actor runs under the user guardian, which passes its reports on to the dead letters.
         _reports = new EventSubscription<Akka.Event.AllDeadLetters>(_system, m =>
@@ -161,8 +159,6 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     /// <summary>Stops every actor; when this returns no handler is running, so the checkpoints are what a crash would leave at best.</summary>
     public async Task StopAsync()
     {
-        foreach (var heartbeat in _heartbeats) await heartbeat.DisposeAsync();
-        _heartbeats.Clear();
         if (_system is null) return;
         _reports?.Dispose();
         if (_ownsSystem) await _system.Terminate();

@@ -1,13 +1,12 @@
-using System.Buffers.Binary;
-using System.Security.Cryptography;
-using System.Text;
+using System.Globalization;
 using Replication.Cluster;
 
 namespace Replication.Coordinator.Management.Cluster;
 
 /// <summary>
-/// <c>GET /cluster/members</c> in Akka Management's shape, so tools written for Akka clusters read it: the leader is the
-/// coordinator lease holder, the oldest is the earliest-joined Up member.
+/// <c>GET /cluster/members</c> in Akka Management's shape, from this node's <c>Cluster.State</c>: Akka's leader, the
+/// oldest member (where the coordinator singleton runs), each member's address, uid, status and roles, and the
+/// unreachable ones with who observes them.
 /// </summary>
 public sealed record ClusterMembersResponse(
     string SelfNode,
@@ -17,33 +16,13 @@ public sealed record ClusterMembersResponse(
     string? Oldest,
     IReadOnlyDictionary<string, string> OldestPerRole)
 {
-    public static ClusterMembersResponse From(ClusterSnapshot snapshot)
-    {
-        var members = snapshot.Members.OrderBy(m => m.NodeId, StringComparer.Ordinal).ToList();
-        var up = members.Where(m => m.Status == MemberStatus.Up).OrderBy(m => m.JoinedAt).ThenBy(m => m.NodeId, StringComparer.Ordinal).ToList();
-        var oldestPerRole = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var member in up)
-        foreach (var role in member.Roles)
-            oldestPerRole.TryAdd(role, member.NodeId);
-        return new ClusterMembersResponse(
-            snapshot.SelfNodeId,
-            members.Select(m => new ClusterMemberEntry(m.NodeId, NodeUid(m), m.Status.ToString(), m.Roles)).ToList(),
-            // Reachability is judged from heartbeats in the checkpoint database, by this node's reading of them.
-            members.Where(m => !m.Reachable).Select(m => new UnreachableMemberEntry(m.NodeId, [snapshot.SelfNodeId])).ToList(),
-            snapshot.CoordinatorNodeId,
-            up.FirstOrDefault()?.NodeId,
-            oldestPerRole);
-    }
-
-    /// <summary>
-    /// Akka's uid tells a restarted node from its previous incarnation at the same address; node id plus join time does
-    /// the same here. Milliseconds, because that is what the checkpoint database keeps.
-    /// </summary>
-    public static string NodeUid(ClusterMember member)
-    {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{member.NodeId}|{member.JoinedAt.ToUnixTimeMilliseconds()}"));
-        return BinaryPrimitives.ReadInt64LittleEndian(hash).ToString(System.Globalization.CultureInfo.InvariantCulture);
-    }
+    public static ClusterMembersResponse From(ClusterSnapshot snapshot) => new(
+        snapshot.SelfNode,
+        snapshot.Members.Select(m => new ClusterMemberEntry(m.Node, m.Uid.ToString(CultureInfo.InvariantCulture), m.Status, m.Roles)).ToList(),
+        snapshot.Members.Where(m => !m.Reachable).Select(m => new UnreachableMemberEntry(m.Node, m.UnreachableFrom)).ToList(),
+        snapshot.Leader,
+        snapshot.Oldest,
+        snapshot.OldestPerRole);
 }
 
 public sealed record ClusterMemberEntry(string Node, string NodeUid, string Status, IReadOnlyList<string> Roles);

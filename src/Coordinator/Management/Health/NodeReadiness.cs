@@ -1,8 +1,8 @@
 namespace Replication.Coordinator.Management.Health;
 
 /// <summary>
-/// Whether this node should receive work, for <c>/ready</c>. The node sets <see cref="Joined"/> once its first heartbeat
-/// is written and <see cref="LeasesSynced"/> once it has read the lease table; the source and the target are probed on
+/// Whether this node should receive work, for <c>/ready</c>. The node sets <see cref="Joined"/> while it is an Up member
+/// of the Akka cluster and <see cref="LeasesSynced"/> once it has read the lease table; the source and the target are probed on
 /// demand through the delegates (each throws when its database cannot be reached).
 /// </summary>
 public sealed class NodeReadiness
@@ -48,7 +48,7 @@ public sealed class NodeReadiness
         var target = _target.CheckAsync().WaitAsync(cancellationToken);
         ReadinessCheck[] checks =
         [
-            new("joined", Joined, Joined ? null : "this node has not joined the cluster yet (no heartbeat written)"),
+            new("joined", Joined, Joined ? null : "this node is not an Up member of the cluster (joining, leaving or removed)"),
             new("leases-synced", LeasesSynced, LeasesSynced ? null : "this node has not read the lease table yet"),
             await source.ConfigureAwait(false),
             await target.ConfigureAwait(false),

@@ -24,9 +24,8 @@ public sealed class MongoLease : Akka.Coordination.Lease
 
     /// <summary>How Akka's LeaseProvider creates it: the store comes from the lease's own configuration section.</summary>
     public MongoLease(LeaseSettings settings, ExtendedActorSystem system)
-        : this(settings, MongoLeaseStores.Get(system).For(settings.LeaseConfig), Logging.GetLogger(system, typeof(MongoLease)), MongoLeaseStores.Get(system).Stopping)
-    {
-    }
+        : this(settings, MongoLeaseStores.Get(system).For(settings.LeaseConfig), Logging.GetLogger(system, typeof(MongoLease)), MongoLeaseStores.Get(system).Stopping) =>
+        MongoLeaseStores.Get(system).Register(this);
 
     public MongoLease(LeaseSettings settings, MongoLeaseStore store, ILoggingAdapter log, CancellationToken systemStopping = default, TimeProvider? clock = null)
         : base(settings)

@@ -15,6 +15,7 @@ public sealed class MongoLeaseStores : IExtension
 {
     private readonly ConcurrentDictionary<(string Uri, string Database, string Collection), Lazy<MongoLeaseStore>> _stores = new();
     private readonly ConcurrentBag<IMongoClient> _clients = [];
+    private readonly ConcurrentDictionary<string, MongoLease> _leases = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
 
     private MongoLeaseStores(ActorSystem system) =>
@@ -40,6 +41,15 @@ public sealed class MongoLeaseStores : IExtension
             return new MongoLeaseStore(client.GetDatabase(k.Database).GetCollection<BsonDocument>(k.Collection));
         })).Value;
     }
+
+    /// <summary>Called by each lease Akka creates, so <see cref="Holds"/> can answer for it.</summary>
+    internal void Register(MongoLease lease) => _leases[lease.Settings.LeaseName] = lease;
+
+    /// <summary>
+    /// Whether this node holds the lease named <paramref name="leaseName"/> right now (within its validity on this node's
+    /// monotonic clock): for writes made outside the lease's owner, e.g. the coordinator singleton's children.
+    /// </summary>
+    public bool Holds(string leaseName) => _leases.TryGetValue(leaseName, out var lease) && lease.CheckLease();
 
     private static string Required(Config config, string key) =>
         config.GetString(key, "") is { Length: > 0 } value
