@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Text.Json;
 using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Tests.Dynamo;
@@ -62,6 +63,8 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
         var store = new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase), settings.DeadLetterCollection);
         await using var monitor = new CheckpointMonitor(store, table);
         var (first, second) = (Start(0), Start(1));
+        // Both members Up before anything is paused: a node that has not joined yet takes no lease, and would prove nothing.
+        await WaitForAsync(async () => await UpMembersAsync(first) == 2 ? (object)true : null, "the two nodes did not form one cluster");
         await WaitForAsync(async () => await store.GetTableAsync(table) is { FullSync.Status: FullSyncStatus.Done } t ? t : null, "the full sync did not finish");
 
         // Under a steady write load, find the node that applies the stream.
@@ -122,6 +125,24 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
         && command.GetValue("updates", null) is BsonArray updates
         && updates.Any(u => u is BsonDocument statement && statement.GetValue("u", null) is BsonDocument update
             && update.GetValue("$inc", null) is BsonDocument inc && inc.Contains("lease.renewal"));
+
+    /// <summary>How many members <paramref name="node"/>'s /cluster/members lists as Up (0 before its endpoints answer).</summary>
+    private async Task<int> UpMembersAsync(string node)
+    {
+        var announced = _lines.TryGetValue(node, out var lines) ? lines.FirstOrDefault(l => l.Contains("management endpoints on ", StringComparison.Ordinal)) : null;
+        if (announced is null) return 0;
+        var address = announced[(announced.IndexOf("management endpoints on ", StringComparison.Ordinal) + "management endpoints on ".Length)..].Trim();
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+            using var members = JsonDocument.Parse(await http.GetStringAsync(new Uri(new Uri(address), "cluster/members")));
+            return members.RootElement.GetProperty("members").EnumerateArray().Count(m => m.GetProperty("status").GetString() == "Up");
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return 0;
+        }
+    }
 
     private bool Said(string node, params string[] phrases) =>
         _lines.TryGetValue(node, out var lines) && lines.Any(line => phrases.Any(p => line.Contains(p, StringComparison.Ordinal)));
