@@ -70,7 +70,8 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         _disposables.Add(target);
         if (!ReferenceEquals(checkpointClient, target)) _disposables.Add(checkpointClient);
         Checkpoints = new MongoSyncCheckpoints(checkpointClient.GetDatabase(Settings.CheckpointDatabase));
-        Progress = new MongoProgressReportBuilder(Checkpoints, TimeProvider.System);
+        Progress = new MongoProgressReportBuilder(Checkpoints,
+            Checkpoints.Database.GetCollection<MongoDB.Bson.BsonDocument>(Settings.DeadLetterCollection), TimeProvider.System);
         var configuration = Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config;
         System = NodeActorSystem.Create(configuration, loggers, Settings.Cluster.Enabled);
         var akka = Akka.Cluster.Cluster.Get(System);
