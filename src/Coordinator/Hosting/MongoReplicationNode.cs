@@ -11,6 +11,7 @@ using Replication.Coordinator.Management.Health;
 using Replication.Coordinator.Management.Progress;
 using Replication.Metrics;
 using Replication.MongoAccess;
+using Replication.ShardActors;
 using Replication.ShardActors.MongoSource;
 using Driver = MongoDB.Driver;
 
@@ -112,13 +113,23 @@ public sealed class MongoReplicationNode : IAsyncDisposable
     private static Task PingAsync(Driver.IMongoClient client, CancellationToken cancellationToken) =>
         client.GetDatabase("admin").RunCommandAsync<MongoDB.Bson.BsonDocument>(new MongoDB.Bson.BsonDocument("ping", 1), cancellationToken: cancellationToken);
 
+    private DrainResult? _drained;
+
     /// <summary>
-    /// Leaves the cluster through Akka's CoordinatedShutdown: the singleton cancels the run (the batch or page in flight
-    /// is cancelled; its checkpoint stays before it) and hands its lease on, then the actor system terminates.
+    /// Stops gracefully: no new copy or change batch starts, and those in flight are written and checkpointed (bounded
+    /// by <paramref name="timeout"/>, by default <c>drain-timeout</c>); then the node leaves the cluster through Akka's
+    /// CoordinatedShutdown: the singleton cancels the run (whatever is still in flight after the drain is cancelled, its
+    /// checkpoint stays before it) and hands its lease on, and the actor system terminates. Disposing calls this.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public async Task<DrainResult> StopAsync(TimeSpan? timeout = null)
     {
+        if (_drained is { } done) return done;
         _stopping = true;
+        var drainFor = timeout ?? Settings.DrainTimeout;
+        var result = Pipeline is null ? new DrainResult(0, true) : await Pipeline.Drain.DrainAsync(drainFor).ConfigureAwait(false);
+        if (!result.Finished)
+            _logger.LogWarning("stopping: {InFlight} in-flight batch(es) did not finish within {Timeout} (replication.drain-timeout); cancelling them (their positions stay before them)",
+                Pipeline!.Drain.InFlight, drainFor);
         if (System is not null)
         {
             try
@@ -131,6 +142,16 @@ public sealed class MongoReplicationNode : IAsyncDisposable
             }
             await System.Terminate().ConfigureAwait(false);
         }
+        return _drained = result;
+    }
+
+    private bool _disposed;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return; // a test may stop a node itself and dispose it again on cleanup
+        _disposed = true;
+        await StopAsync().ConfigureAwait(false);
         if (Management is not null) await Management.DisposeAsync().ConfigureAwait(false);
         foreach (var d in _disposables) d.Dispose();
     }

@@ -38,6 +38,7 @@ public sealed class RangeCopierActor : ReceiveActor, IWithTimers
             _services.Metrics.Error(_range.Namespace, "copy");
             throw new RangeCopyException(_range, failure.Cause);
         });
+        Receive<Drained>(_ => { }); // the node is stopping: this actor stops with it, its range not done
         Receive<Begin>(_ => Run());
     }
 
@@ -76,19 +77,22 @@ public sealed class RangeCopierActor : ReceiveActor, IWithTimers
     private void Run()
     {
         var self = Self;
-        RunAsync(self).PipeTo(self, success: () => new Copied());
+        RunAsync(self).PipeTo(self, success: finished => finished ? new Copied() : new Drained());
     }
 
-    private async Task RunAsync(IActorRef self)
+    /// <summary>True when the range is copied to its end; false when the node's stop came first (the range is not done).</summary>
+    private async Task<bool> RunAsync(IActorRef self)
     {
         var current = await _services.Copier.ReloadAsync(_range, _stopping.Token).ConfigureAwait(false);
-        if (current.Done) return;
-        await _services.Copier.CopyAsync(current, n => self.Tell(new BatchCopied(n)), _stopping.Token).ConfigureAwait(false);
+        if (current.Done) return true;
+        return await _services.Copier.CopyAsync(current, n => self.Tell(new BatchCopied(n)), _stopping.Token).ConfigureAwait(false);
     }
 
     private sealed record BatchCopied(long Documents);
 
     private sealed record Copied;
+
+    private sealed record Drained;
 
     private sealed record Begin;
 }
