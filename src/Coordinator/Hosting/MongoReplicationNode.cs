@@ -12,6 +12,7 @@ using Replication.Coordinator.Management.Progress;
 using Replication.Metrics;
 using Replication.MongoAccess;
 using Replication.ShardActors;
+using Replication.ShardActors.Cluster;
 using Replication.ShardActors.MongoSource;
 using Driver = MongoDB.Driver;
 
@@ -29,6 +30,7 @@ public sealed class MongoReplicationNode : IAsyncDisposable
     private readonly List<IDisposable> _disposables = [];
     private ILogger _logger = null!;
     private volatile bool _stopping;
+    private IActorRef? _leaseWorker;
 
     private MongoReplicationNode(ReplicationSettings settings) => Settings = settings;
 
@@ -103,6 +105,12 @@ public sealed class MongoReplicationNode : IAsyncDisposable
             }, loggers);
         await Management.StartAsync(cancellationToken).ConfigureAwait(false);
 
+        // In a cluster every member copies its share of the planned _id ranges under leases; only an Up member takes
+        // work (before that it counts no other member and would take every free lease at once).
+        if (Settings.Cluster.Enabled)
+            akka.RegisterOnMemberUp(() => Volatile.Write(ref _leaseWorker,
+                System.ActorOf(LeaseWorker.Props(new MongoRangeLeasedWork(Pipeline, Checkpoints, loggers), Cluster, () => { }), "leases")));
+
         // One pipeline per replication id, wherever the singleton runs and only while it holds the lease.
         System.ActorOf(ClusterSingletonManager.Props(
             MongoSyncRunner.Props(Pipeline.RunAsync, ended => _ended.TrySetResult(ended)),
@@ -132,6 +140,18 @@ public sealed class MongoReplicationNode : IAsyncDisposable
                 Pipeline!.Drain.InFlight, drainFor);
         if (System is not null)
         {
+            // Leased ranges go back at once, so the other members need not wait for them to expire.
+            if (Volatile.Read(ref _leaseWorker) is { } worker)
+            {
+                try
+                {
+                    await worker.Ask<LeasesReleased>(new ReleaseLeases(), TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    _logger.LogWarning("stopping: could not hand back its range leases ({Error}); they expire on their own", e.Message);
+                }
+            }
             try
             {
                 await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(ReplicationNode.StopAfterDrainTimeout).ConfigureAwait(false);
@@ -143,6 +163,17 @@ public sealed class MongoReplicationNode : IAsyncDisposable
             await System.Terminate().ConfigureAwait(false);
         }
         return _drained = result;
+    }
+
+    /// <summary>
+    /// Stops the actor system without draining, handing leases back or leaving the cluster: what the others see of a
+    /// node that died (its leases move only once they expire). For failover tests and drills.
+    /// </summary>
+    public async Task StopWithoutHandOverAsync()
+    {
+        _stopping = true;
+        _drained = new DrainResult(0, false);
+        if (System is not null) await System.Terminate().ConfigureAwait(false);
     }
 
     private bool _disposed;

@@ -174,9 +174,7 @@ public sealed class MongoSyncPipeline : IDisposable
             .Concat(checkpointed.Values.Where(c => !c.Done && listed.All(l => l.Namespace.FullName != c.Namespace))
                 .Select(c => new CollectionToCopy(Namespaces.Parse(c.Namespace), null)))
             .OrderBy(c => c.Source.FullName, StringComparer.Ordinal).ToList();
-        var planner = new CollectionPlanner(_source, _target, _checkpoints, Preparer, _map, _mongo, generation, dropTargets, _logger);
-        var copier = new RangeCopier(_source, _target, _checkpoints, DeadLetters(), _limiter, Math.Max(1, _settings.FullSync.ItemsPerSecond), _mongo.BatchSize, Drain);
-        var services = new DbSyncerServices(planner, copier, Preparer, _checkpoints, _mongo, generation, _metrics, _restarts, _loggers);
+        var services = CopyServices(generation, dropTargets);
         var copied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var root = _system.ActorOf(DbSyncersActor.Props(services, collections, _mongo.Copiers, () => copied.TrySetResult()),
             $"db-syncers-{generation}-{Interlocked.Increment(ref _runs)}");
@@ -188,6 +186,17 @@ public sealed class MongoSyncPipeline : IDisposable
         {
             await StopAsync(root).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// What the DB-syncers of <paramref name="generation"/> share. In a cluster (<c>cluster.enabled</c>) the coordinator's
+    /// collection actors only plan and the members' lease workers copy the ranges (<see cref="MongoRangeLeasedWork"/>).
+    /// </summary>
+    internal DbSyncerServices CopyServices(int generation, bool dropTargets)
+    {
+        var planner = new CollectionPlanner(_source, _target, _checkpoints, Preparer, _map, _mongo, generation, dropTargets, _logger);
+        var copier = new RangeCopier(_source, _target, _checkpoints, DeadLetters(), _limiter, Math.Max(1, _settings.FullSync.ItemsPerSecond), _mongo.BatchSize, Drain);
+        return new DbSyncerServices(planner, copier, Preparer, _checkpoints, _mongo, generation, _metrics, _restarts, _loggers, RangesLeased: _settings.Cluster.Enabled);
     }
 
     private MongoDeadLetters DeadLetters() =>

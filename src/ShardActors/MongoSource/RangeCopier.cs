@@ -1,6 +1,7 @@
 using System.Threading.RateLimiting;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Replication.Cluster;
 
 namespace Replication.ShardActors.MongoSource;
 
@@ -22,7 +23,8 @@ public sealed class RangeCopier(IMongoClient source, IMongoClient target, MongoS
     /// Copies what is left of <paramref name="range"/>; <paramref name="copied"/> is told each acknowledged batch's size.
     /// False when the node began to stop before the range's end (its position stays after the last batch written).
     /// </summary>
-    public async Task<bool> CopyAsync(RangeCheckpoint range, Action<long> copied, CancellationToken cancellationToken)
+    /// <param name="fence">A leased range's fence (in a cluster): every target, dead-letter and checkpoint write goes through it.</param>
+    public async Task<bool> CopyAsync(RangeCheckpoint range, Action<long> copied, LeaseFence? fence, CancellationToken cancellationToken)
     {
         var from = Namespaces.Parse(range.Namespace);
         var to = Namespaces.Parse(range.Target);
@@ -50,22 +52,23 @@ public sealed class RangeCopier(IMongoClient source, IMongoClient target, MongoS
                 writes.Add(new ReplaceOneModel<RawBsonDocument>(new BsonDocument("_id", document["_id"]), document) { IsUpsert = true });
             try
             {
-                await targetCollection.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, cancellationToken).ConfigureAwait(false);
+                await fence.GuardAsync(token => targetCollection.BulkWriteAsync(writes, new BulkWriteOptions { IsOrdered = false }, token), cancellationToken)
+                    .ConfigureAwait(false);
             }
             catch (MongoBulkWriteException<RawBsonDocument> e) when (e.WriteErrors.Count > 0 && e.WriteConcernError is null)
             {
                 // Unordered: every write but the refused ones landed.
                 foreach (var error in e.WriteErrors)
-                    await deadLetters.AddAsync("full-sync", range.Namespace, range.Target, batch[error.Index]["_id"], "copy", error, batch[error.Index], cancellationToken)
-                        .ConfigureAwait(false);
+                    await fence.GuardAsync(token => deadLetters.AddAsync("full-sync", range.Namespace, range.Target, batch[error.Index]["_id"], "copy", error,
+                        batch[error.Index], token), cancellationToken).ConfigureAwait(false);
             }
             // Only now, with the batch acknowledged by the target (or its refused documents dead-lettered), may the range's position move past it.
             var last = BsonDocumentCopy.Of(batch[^1]["_id"]);
             foreach (var document in batch) document.Dispose();
-            await checkpoints.SaveRangeProgressAsync(range, last, batch.Count, cancellationToken).ConfigureAwait(false);
+            await fence.GuardAsync(token => checkpoints.SaveRangeProgressAsync(range, last, batch.Count, fence?.Claim, token), cancellationToken).ConfigureAwait(false);
             copied(batch.Count);
         }
-        await checkpoints.MarkRangeDoneAsync(range, cancellationToken).ConfigureAwait(false);
+        await fence.GuardAsync(token => checkpoints.MarkRangeDoneAsync(range, fence?.Claim, token), cancellationToken).ConfigureAwait(false);
         return true;
     }
 
