@@ -2,10 +2,8 @@ using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Cluster;
-using Replication.Dynamo;
 using Replication.ShardActors.FullSync;
 using Replication.ShardActors.Streams;
-using Replication.ShardActors.Tables;
 
 namespace Replication.ShardActors.Cluster;
 
