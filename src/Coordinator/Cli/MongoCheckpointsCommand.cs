@@ -34,8 +34,7 @@ internal static class MongoCheckpointsCommand
         foreach (var c in collections.OrderBy(c => c.Namespace, StringComparer.Ordinal))
         {
             var own = ranges[c.Namespace].ToList();
-            var dead = await letters.CountDocumentsAsync(new BsonDocument { { "source", "mongodb" }, { "table", c.Namespace } },
-                cancellationToken: cancellationToken).ConfigureAwait(false);
+            var dead = await MongoDeadLetters.CountAsync(letters, c.Namespace, cancellationToken).ConfigureAwait(false);
             Console.WriteLine($"{c.Namespace} → {c.Target}: {(c.Done ? "Done" : "Copying")}, {own.Sum(r => r.Copied)} of ~{c.EstimatedDocuments} documents, " +
                 $"ranges done {own.Count(r => r.Done)}/{own.Count}, {applied.GetValueOrDefault(c.Namespace)} change events applied, {dead} dead letters");
         }

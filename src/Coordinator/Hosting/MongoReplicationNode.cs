@@ -11,6 +11,8 @@ using Replication.Coordinator.Management.Health;
 using Replication.Coordinator.Management.Progress;
 using Replication.Metrics;
 using Replication.MongoAccess;
+using Replication.ShardActors;
+using Replication.ShardActors.Cluster;
 using Replication.ShardActors.MongoSource;
 using Driver = MongoDB.Driver;
 
@@ -28,6 +30,7 @@ public sealed class MongoReplicationNode : IAsyncDisposable
     private readonly List<IDisposable> _disposables = [];
     private ILogger _logger = null!;
     private volatile bool _stopping;
+    private IActorRef? _leaseWorker;
 
     private MongoReplicationNode(ReplicationSettings settings) => Settings = settings;
 
@@ -70,7 +73,8 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         _disposables.Add(target);
         if (!ReferenceEquals(checkpointClient, target)) _disposables.Add(checkpointClient);
         Checkpoints = new MongoSyncCheckpoints(checkpointClient.GetDatabase(Settings.CheckpointDatabase));
-        Progress = new MongoProgressReportBuilder(Checkpoints, TimeProvider.System);
+        Progress = new MongoProgressReportBuilder(Checkpoints,
+            Checkpoints.Database.GetCollection<MongoDB.Bson.BsonDocument>(Settings.DeadLetterCollection), TimeProvider.System);
         var configuration = Settings.Configuration ?? ReplicationConfiguration.Load(null, [], new Dictionary<string, string>()).Config;
         System = NodeActorSystem.Create(configuration, loggers, Settings.Cluster.Enabled);
         var akka = Akka.Cluster.Cluster.Get(System);
@@ -101,6 +105,12 @@ public sealed class MongoReplicationNode : IAsyncDisposable
             }, loggers);
         await Management.StartAsync(cancellationToken).ConfigureAwait(false);
 
+        // In a cluster every member copies its share of the planned _id ranges under leases; only an Up member takes
+        // work (before that it counts no other member and would take every free lease at once).
+        if (Settings.Cluster.Enabled)
+            akka.RegisterOnMemberUp(() => Volatile.Write(ref _leaseWorker,
+                System.ActorOf(LeaseWorker.Props(new MongoRangeLeasedWork(Pipeline, Checkpoints, loggers), Cluster, () => { }), "leases")));
+
         // One pipeline per replication id, wherever the singleton runs and only while it holds the lease.
         System.ActorOf(ClusterSingletonManager.Props(
             MongoSyncRunner.Props(Pipeline.RunAsync, ended => _ended.TrySetResult(ended)),
@@ -111,15 +121,37 @@ public sealed class MongoReplicationNode : IAsyncDisposable
     private static Task PingAsync(Driver.IMongoClient client, CancellationToken cancellationToken) =>
         client.GetDatabase("admin").RunCommandAsync<MongoDB.Bson.BsonDocument>(new MongoDB.Bson.BsonDocument("ping", 1), cancellationToken: cancellationToken);
 
+    private DrainResult? _drained;
+
     /// <summary>
-    /// Leaves the cluster through Akka's CoordinatedShutdown: the singleton cancels the run (the batch or page in flight
-    /// is cancelled; its checkpoint stays before it) and hands its lease on, then the actor system terminates.
+    /// Stops gracefully: no new copy or change batch starts, and those in flight are written and checkpointed (bounded
+    /// by <paramref name="timeout"/>, by default <c>drain-timeout</c>); then the node leaves the cluster through Akka's
+    /// CoordinatedShutdown: the singleton cancels the run (whatever is still in flight after the drain is cancelled, its
+    /// checkpoint stays before it) and hands its lease on, and the actor system terminates. Disposing calls this.
     /// </summary>
-    public async ValueTask DisposeAsync()
+    public async Task<DrainResult> StopAsync(TimeSpan? timeout = null)
     {
+        if (_drained is { } done) return done;
         _stopping = true;
+        var drainFor = timeout ?? Settings.DrainTimeout;
+        var result = Pipeline is null ? new DrainResult(0, true) : await Pipeline.Drain.DrainAsync(drainFor).ConfigureAwait(false);
+        if (!result.Finished)
+            _logger.LogWarning("stopping: {InFlight} in-flight batch(es) did not finish within {Timeout} (replication.drain-timeout); cancelling them (their positions stay before them)",
+                Pipeline!.Drain.InFlight, drainFor);
         if (System is not null)
         {
+            // Leased ranges go back at once, so the other members need not wait for them to expire.
+            if (Volatile.Read(ref _leaseWorker) is { } worker)
+            {
+                try
+                {
+                    await worker.Ask<LeasesReleased>(new ReleaseLeases(), TimeSpan.FromSeconds(3)).ConfigureAwait(false);
+                }
+                catch (Exception e)
+                {
+                    _logger.LogWarning("stopping: could not hand back its range leases ({Error}); they expire on their own", e.Message);
+                }
+            }
             try
             {
                 await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(ReplicationNode.StopAfterDrainTimeout).ConfigureAwait(false);
@@ -130,6 +162,27 @@ public sealed class MongoReplicationNode : IAsyncDisposable
             }
             await System.Terminate().ConfigureAwait(false);
         }
+        return _drained = result;
+    }
+
+    /// <summary>
+    /// Stops the actor system without draining, handing leases back or leaving the cluster: what the others see of a
+    /// node that died (its leases move only once they expire). For failover tests and drills.
+    /// </summary>
+    public async Task StopWithoutHandOverAsync()
+    {
+        _stopping = true;
+        _drained = new DrainResult(0, false);
+        if (System is not null) await System.Terminate().ConfigureAwait(false);
+    }
+
+    private bool _disposed;
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return; // a test may stop a node itself and dispose it again on cleanup
+        _disposed = true;
+        await StopAsync().ConfigureAwait(false);
         if (Management is not null) await Management.DisposeAsync().ConfigureAwait(false);
         foreach (var d in _disposables) d.Dispose();
     }

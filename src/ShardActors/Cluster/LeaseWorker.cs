@@ -2,10 +2,8 @@ using Microsoft.Extensions.Logging;
 using Akka.Actor;
 using Replication.Checkpoints;
 using Replication.Cluster;
-using Replication.Dynamo;
 using Replication.ShardActors.FullSync;
 using Replication.ShardActors.Streams;
-using Replication.ShardActors.Tables;
 
 namespace Replication.ShardActors.Cluster;
 
@@ -17,13 +15,14 @@ public sealed record LeasesReleased(int Count);
 /// <summary>
 /// Runs this node's share of the cluster's work. Every <c>lease-renew-interval</c> it renews the leases it holds —
 /// stopping the work of any lease it lost, or could not renew in time, before another node may take it — then takes
-/// free, expired or (one at a time) stolen leases up to its fair share, and runs a SegmentActor or ShardActor for each,
-/// fenced by the lease: every write the unit makes goes through its <see cref="LeaseFence"/>. A lease is handed back
-/// only after the fence was revoked and the unit's writes in flight have ended.
+/// free, expired or (one at a time) stolen leases up to its fair share, and runs the unit's actor for each (what the
+/// units are is its <see cref="ILeasedWork"/>'s: Scan segments and stream shards, or a MongoDB source's <c>_id</c>
+/// ranges), fenced by the lease: every write the unit makes goes through its <see cref="LeaseFence"/>. A lease is handed
+/// back only after the fence was revoked and the unit's writes in flight have ended.
 /// </summary>
 public sealed class LeaseWorker : ReceiveActor, IWithTimers
 {
-    private readonly ReplicationServices _services;
+    private readonly ILeasedWork _work;
     private readonly ClusterContext _cluster;
     private readonly Action _synced;
     private readonly Dictionary<string, HeldLease> _held = new(StringComparer.Ordinal);
@@ -31,12 +30,12 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     private bool _leaving;
     private bool _reportedSynced;
 
-    public LeaseWorker(ReplicationServices services, ClusterContext cluster, Action synced)
+    public LeaseWorker(ILeasedWork work, ClusterContext cluster, Action synced)
     {
-        _services = services;
+        _work = work;
         _cluster = cluster;
         _synced = synced;
-        Log = ActorLog.For(services.Loggers, Context);
+        Log = ActorLog.For(work.Loggers, Context);
 
         ReceiveAsync<Tick>(_ => TickAsync());
         ReceiveAsync<SegmentCopied>(_ => FinishAsync(Sender));
@@ -53,7 +52,10 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     private ILogger Log { get; }
 
     public static Props Props(ReplicationServices services, ClusterContext cluster, Action synced) =>
-        Akka.Actor.Props.Create(() => new LeaseWorker(services, cluster, synced));
+        Props(new TableLeasedWork(services), cluster, synced);
+
+    public static Props Props(ILeasedWork work, ClusterContext cluster, Action synced) =>
+        Akka.Actor.Props.Create(() => new LeaseWorker(work, cluster, synced));
 
     private TimeSpan LeaseDuration => _cluster.Settings.LeaseDuration;
     private TimeSpan RenewInterval => _cluster.Settings.LeaseRenewInterval;
@@ -84,7 +86,7 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     private async Task TickAsync()
     {
         await RenewAsync();
-        if (_leaving || _services.Drain.IsDraining) return;
+        if (_leaving || _work.IsDraining) return;
         try
         {
             await AcquireAsync();
@@ -111,7 +113,7 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
                 await HandBackAsync(held);
                 continue;
             }
-            var sentAt = _services.Clock.GetTimestamp();
+            var sentAt = _work.Clock.GetTimestamp();
             try
             {
                 if (await _cluster.Leases.RenewAsync(held.Key, held.Fence.Claim, LeaseDuration, Stopping))
@@ -136,38 +138,31 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
 
     private async Task AcquireAsync()
     {
-        var units = await _cluster.Leases.ListAsync(Stopping);
+        var units = await _work.ListAsync(_cluster.Leases, Stopping);
         foreach (var claim in LeaseBalancer.Plan(_cluster.NodeId, units, _cluster.LiveNodes()))
         {
             if (_held.ContainsKey(claim.Unit.Key.Id)) continue;
-            var sentAt = _services.Clock.GetTimestamp();
+            var sentAt = _work.Clock.GetTimestamp();
             var claimed = await _cluster.Leases.TryAcquireAsync(claim.Unit, _cluster.NodeId, LeaseDuration, claim.Steal, Stopping);
             if (claimed is null) continue;
             if (claim.Steal) Log.LogInformation("node {Node}: took lease {Lease} from {Owner} to even out the work", _cluster.NodeId, claim.Unit.Key.Id, claim.Unit.Lease.Owner);
-            await StartAsync(claim.Unit.Key, new LeaseFence(claimed, LeaseDuration, sentAt, _services.Clock));
+            await StartAsync(claim.Unit.Key, new LeaseFence(claimed, LeaseDuration, sentAt, _work.Clock));
         }
     }
 
     private async Task StartAsync(LeaseKey key, LeaseFence fence)
     {
-        var table = await _services.Checkpoints.GetTableAsync(key.Table, Stopping);
-        if (table is null || key is SegmentLeaseKey s && s.Generation != table.Generation)
+        var start = await _work.StartAsync(key, fence, Self, Stopping);
+        if (start is null)
         {
             fence.Dispose();
             await _cluster.Leases.ReleaseAsync(key, fence.Claim, Stopping);
             return;
         }
-        var context = TableContext.From(table, _services.Settings.Convert);
-        var name = $"{key.Kind.ToString().ToLowerInvariant()}-{key.Table}-{Unit(key)}-{fence.Claim.Counter}";
-        var actor = key switch
-        {
-            SegmentLeaseKey segment => Context.ActorOf(SegmentActor.Props(_services, context, segment.Generation, segment.Segment, segment.TotalSegments, fence), name),
-            ShardLeaseKey shard => Context.ActorOf(ShardActor.Props(_services, context, Self,
-                new ShardDescription(shard.ShardId, shard.ParentShardId, SequenceNumber.Parse("0"), null), ShardStartMode.Process, fence: fence), name),
-            _ => throw new ArgumentOutOfRangeException(nameof(key), key, "unknown kind of lease"),
-        };
+        var name = Uri.EscapeDataString($"{key.Kind.ToString().ToLowerInvariant()}-{key.Table}-{Unit(key)}-{fence.Claim.Counter}");
+        var actor = Context.ActorOf(start.Props, name);
         Context.Watch(actor);
-        _held[key.Id] = new HeldLease(key, fence, actor, table.Generation);
+        _held[key.Id] = new HeldLease(key, fence, actor, start.Generation);
         Log.LogInformation("node {Node}: took lease {Lease} (counter {Counter})", _cluster.NodeId, key.Id, fence.Claim.Counter);
     }
 
@@ -186,7 +181,7 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
         if (held is null) return;
         try
         {
-            await held.Fence.WriteAsync(token => _services.Checkpoints.ReportGapAsync(held.Key.Table, held.Generation, new StreamGap(gap.ShardId, gap.Reason), token), Stopping);
+            await _work.ReportGapAsync(held.Key, held.Generation, gap, held.Fence, Stopping);
         }
         catch (LeaseLostException e)
         {
@@ -236,6 +231,7 @@ public sealed class LeaseWorker : ReceiveActor, IWithTimers
     {
         SegmentLeaseKey s => s.Segment.ToString(System.Globalization.CultureInfo.InvariantCulture),
         ShardLeaseKey s => s.ShardId,
+        MongoRangeLeaseKey r => r.RangeId,
         _ => "",
     };
 

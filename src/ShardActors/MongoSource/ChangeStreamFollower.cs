@@ -16,11 +16,17 @@ public sealed class ResumePointLostException(string unit, string detail)
 /// token after it is checkpointed (an empty batch moves the token too, so an idle stream's position stays fresh in the
 /// oplog). An invalidate (a database stream's dropDatabase) reopens after it; a lost resume point throws
 /// <see cref="ResumePointLostException"/>; any other fault ends the run, and <see cref="ChangeStreamActor"/>'s
-/// supervisor restarts it from the checkpoint.
+/// supervisor restarts it from the checkpoint. Each batch is one unit of the node's <see cref="WorkDrain"/>: once a
+/// graceful stop begins none is applied any more, and the one begun is applied and checkpointed before the stop
+/// cancels anything.
 /// </summary>
-public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier applier, MongoSyncCheckpoints checkpoints, ReplicationMetrics metrics)
+public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier applier, MongoSyncCheckpoints checkpoints, ReplicationMetrics metrics,
+    WorkDrain drain)
 {
-    /// <summary>Runs until <paramref name="cancellationToken"/> is cancelled (the checkpoint stays at the last applied batch).</summary>
+    /// <summary>
+    /// Runs until <paramref name="cancellationToken"/> is cancelled, or returns once the node began to stop (the
+    /// checkpoint stays at the last applied batch).
+    /// </summary>
     public async Task RunAsync(StreamCheckpoint start, Action<AppliedBatch>? applied, CancellationToken cancellationToken)
     {
         var token = start.ResumeToken;
@@ -33,6 +39,12 @@ public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier ap
                 while (await cursor.MoveNextAsync(cancellationToken).ConfigureAwait(false))
                 {
                     var batch = cursor.Current.ToList();
+                    using var inFlight = drain.TryBegin();
+                    if (inFlight is null)
+                    {
+                        foreach (var e in batch) e.Dispose();
+                        return; // stopping: this batch is not applied and the position stays before it
+                    }
                     var invalidate = batch.FirstOrDefault(e => e["operationType"].AsString == "invalidate");
                     AppliedBatch? result = null;
                     if (batch.Count > 0)

@@ -8,7 +8,9 @@ namespace Replication.ShardActors.MongoSource;
 /// A DB-syncer for one collection: plans it (target created, indexes before, <c>_id</c> ranges saved) unless an earlier
 /// run did, then copies its unfinished ranges with one <see cref="RangeCopierActor"/> child per range, each started when
 /// the parent grants a copier slot; when the last range is done it builds the indexes (when after) and marks the
-/// collection done. A failure restarts it after the workers' back-off; it then carries on from the checkpoints.
+/// collection done. In a cluster (<see cref="DbSyncerServices.RangesLeased"/>) it makes the ranges leasable instead and
+/// watches their checkpoints until every one is done, wherever the members' lease workers copied them. A failure
+/// restarts it after the workers' back-off; it then carries on from the checkpoints.
 /// </summary>
 public sealed class CollectionSyncActor : ReceiveActor, IWithTimers
 {
@@ -30,6 +32,7 @@ public sealed class CollectionSyncActor : ReceiveActor, IWithTimers
         ReceiveAsync<Begin>(_ => BeginAsync());
         ReceiveAsync<CopierSlotGranted>(_ => SlotGrantedAsync());
         ReceiveAsync<RangeCopied>(copied => RangeCopiedAsync(copied.RangeId));
+        ReceiveAsync<CheckLeasedRanges>(_ => CheckLeasedRangesAsync());
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -112,9 +115,26 @@ public sealed class CollectionSyncActor : ReceiveActor, IWithTimers
     {
         var ranges = (await _services.Checkpoints.LoadRangesAsync(_services.Generation, _stopping.Token))
             .Where(r => r.Namespace == Namespace && !r.Done).OrderBy(r => r.Index).ToList();
+        if (_services.RangesLeased && ranges.Count > 0)
+        {
+            await _services.Checkpoints.MakeRangesLeasableAsync(_services.Generation, Namespace, _stopping.Token);
+            Timers.StartPeriodicTimer("leased-ranges", new CheckLeasedRanges(), LeasedRangesCheckInterval);
+            return;
+        }
         foreach (var range in ranges) _pending.Enqueue(range);
         if (ranges.Count == 0) await FinishAsync();
         else WantSlots(ranges.Count);
+    }
+
+    private static readonly TimeSpan LeasedRangesCheckInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>In a cluster: the collection is finished once the lease workers marked every one of its ranges done.</summary>
+    private async Task CheckLeasedRangesAsync()
+    {
+        var ranges = await _services.Checkpoints.LoadRangesAsync(_services.Generation, _stopping.Token);
+        if (ranges.Any(r => r.Namespace == Namespace && !r.Done)) return;
+        Timers.Cancel("leased-ranges");
+        await FinishAsync();
     }
 
     private async Task RangeCopiedAsync(string rangeId)
@@ -147,4 +167,6 @@ public sealed class CollectionSyncActor : ReceiveActor, IWithTimers
     }
 
     private sealed record Begin;
+
+    private sealed record CheckLeasedRanges;
 }

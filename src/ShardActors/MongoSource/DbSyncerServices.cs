@@ -8,8 +8,9 @@ namespace Replication.ShardActors.MongoSource;
 
 /// <summary>What the DB-syncer actors of one copy share: the planner, the range copier (with its one rate limit), the checkpoints.</summary>
 /// <param name="Restarts">Failures in a row per collection and per range; they set the restart back-off.</param>
+/// <param name="RangesLeased">In a cluster: a collection's ranges are made leasable and copied by the members' lease workers, not by its own children.</param>
 public sealed record DbSyncerServices(CollectionPlanner Planner, RangeCopier Copier, TargetPreparer Preparer, MongoSyncCheckpoints Checkpoints,
-    MongoSourceSettings Settings, int Generation, ReplicationMetrics Metrics, RestartLedger Restarts, ILoggerFactory Loggers);
+    MongoSourceSettings Settings, int Generation, ReplicationMetrics Metrics, RestartLedger Restarts, ILoggerFactory Loggers, bool RangesLeased = false);
 
 /// <summary>One collection the copy covers: its listCollections entry, or null when it was planned by an earlier run.</summary>
 public sealed record CollectionToCopy(CollectionNamespace Source, BsonDocument? Entry);

@@ -42,4 +42,8 @@ public sealed class MongoDeadLetters(IMongoCollection<BsonDocument> collection, 
         await collection.InsertOneAsync(letter, cancellationToken: cancellationToken).ConfigureAwait(false);
         metrics.DeadLettered(sourceNamespace, 1);
     }
+
+    /// <summary>The dead letters of one source namespace in <paramref name="letters"/> (what `checkpoints list` and /progress show).</summary>
+    public static Task<long> CountAsync(IMongoCollection<BsonDocument> letters, string sourceNamespace, CancellationToken cancellationToken) =>
+        letters.CountDocumentsAsync(new BsonDocument { { "source", "mongodb" }, { "table", sourceNamespace } }, cancellationToken: cancellationToken);
 }

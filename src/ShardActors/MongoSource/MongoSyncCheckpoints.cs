@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Replication.Checkpoints;
 
 namespace Replication.ShardActors.MongoSource;
 
@@ -135,17 +136,48 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
         FromDocument(await _ranges.Find(Id(id)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"the range checkpoint '{id}' is gone: a re-sync or a reset replaced it"));
 
-    /// <summary>After a batch is acknowledged by the target: the range's position moves to its last document.</summary>
-    public Task SaveRangeProgressAsync(RangeCheckpoint range, BsonValue lastId, long copied, CancellationToken cancellationToken) =>
-        _ranges.UpdateOneAsync(Id(range.Id), new BsonDocument
+    /// <summary>The range as its checkpoint has it now; null when it is gone (a re-sync or a reset).</summary>
+    public async Task<RangeCheckpoint?> FindRangeAsync(string id, CancellationToken cancellationToken) =>
+        await _ranges.Find(Id(id)).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false) is { } doc ? FromDocument(doc) : null;
+
+    /// <summary>
+    /// After a batch is acknowledged by the target: the range's position moves to its last document. With a
+    /// <paramref name="lease"/> (a leased range, in a cluster) only while the range's lease is still that one.
+    /// </summary>
+    public Task SaveRangeProgressAsync(RangeCheckpoint range, BsonValue lastId, long copied, CheckpointFence? lease, CancellationToken cancellationToken) =>
+        UpdateRangeAsync(range, new BsonDocument
         {
             { "$set", new BsonDocument { { "lastId", new BsonDocument("v", lastId) }, { "updatedAt", DateTime.UtcNow } } },
             { "$inc", new BsonDocument("copied", copied) },
-        }, cancellationToken: cancellationToken);
+        }, lease, cancellationToken);
 
-    public Task MarkRangeDoneAsync(RangeCheckpoint range, CancellationToken cancellationToken) =>
-        _ranges.UpdateOneAsync(Id(range.Id), new BsonDocument("$set", new BsonDocument { { "done", true }, { "updatedAt", DateTime.UtcNow } }),
-            cancellationToken: cancellationToken);
+    /// <summary>The range is copied to its end; a leased range also records which node finished it (<c>doneBy</c>).</summary>
+    public Task MarkRangeDoneAsync(RangeCheckpoint range, CheckpointFence? lease, CancellationToken cancellationToken)
+    {
+        var set = new BsonDocument { { "done", true }, { "updatedAt", DateTime.UtcNow } };
+        if (lease is not null) set.Add("doneBy", lease.Owner);
+        return UpdateRangeAsync(range, new BsonDocument("$set", set), lease, cancellationToken);
+    }
+
+    /// <summary>In a cluster: every range of <paramref name="ns"/> not done yet may be taken by any member's lease worker.</summary>
+    public Task MakeRangesLeasableAsync(int generation, string ns, CancellationToken cancellationToken) =>
+        _ranges.UpdateManyAsync(new BsonDocument { { "generation", generation }, { "ns", ns }, { "done", false } },
+            new BsonDocument("$set", new BsonDocument("leasable", true)), cancellationToken: cancellationToken);
+
+    private async Task UpdateRangeAsync(RangeCheckpoint range, BsonDocument update, CheckpointFence? lease, CancellationToken cancellationToken)
+    {
+        var filter = Id(range.Id);
+        if (lease is not null)
+        {
+            filter.Add("lease.owner", lease.Owner);
+            filter.Add("lease.counter", lease.Counter);
+        }
+        var result = await _ranges.UpdateOneAsync(filter, update, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (result.MatchedCount == 0)
+            throw lease is not null
+                ? new CheckpointConflictException($"the range {range.Id} is no longer leased to {lease.Owner} (counter {lease.Counter}): another node took it over")
+                : new InvalidOperationException($"the range checkpoint '{range.Id}' is gone: a re-sync or a reset replaced it");
+    }
 
     /// <summary>Change events applied per source namespace (this generation and earlier ones: a count for people, not a position).</summary>
     public async Task<IReadOnlyDictionary<string, long>> LoadAppliedAsync(CancellationToken cancellationToken)

@@ -73,6 +73,9 @@ public sealed class MongoSyncPipeline : IDisposable
 
     public NamespaceMap Map => _map;
 
+    /// <summary>The node's graceful stop: the copy's and the change streams' batches in flight finish before the run is cancelled.</summary>
+    public WorkDrain Drain { get; } = new();
+
     /// <summary>Indexes, options and views the target refused, for the logs and /progress.</summary>
     public TargetPreparer Preparer { get; }
 
@@ -171,9 +174,7 @@ public sealed class MongoSyncPipeline : IDisposable
             .Concat(checkpointed.Values.Where(c => !c.Done && listed.All(l => l.Namespace.FullName != c.Namespace))
                 .Select(c => new CollectionToCopy(Namespaces.Parse(c.Namespace), null)))
             .OrderBy(c => c.Source.FullName, StringComparer.Ordinal).ToList();
-        var planner = new CollectionPlanner(_source, _target, _checkpoints, Preparer, _map, _mongo, generation, dropTargets, _logger);
-        var copier = new RangeCopier(_source, _target, _checkpoints, DeadLetters(), _limiter, Math.Max(1, _settings.FullSync.ItemsPerSecond), _mongo.BatchSize);
-        var services = new DbSyncerServices(planner, copier, Preparer, _checkpoints, _mongo, generation, _metrics, _restarts, _loggers);
+        var services = CopyServices(generation, dropTargets);
         var copied = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var root = _system.ActorOf(DbSyncersActor.Props(services, collections, _mongo.Copiers, () => copied.TrySetResult()),
             $"db-syncers-{generation}-{Interlocked.Increment(ref _runs)}");
@@ -187,10 +188,24 @@ public sealed class MongoSyncPipeline : IDisposable
         }
     }
 
+    /// <summary>
+    /// What the DB-syncers of <paramref name="generation"/> share. In a cluster (<c>cluster.enabled</c>) the coordinator's
+    /// collection actors only plan and the members' lease workers copy the ranges (<see cref="MongoRangeLeasedWork"/>).
+    /// </summary>
+    internal DbSyncerServices CopyServices(int generation, bool dropTargets)
+    {
+        var planner = new CollectionPlanner(_source, _target, _checkpoints, Preparer, _map, _mongo, generation, dropTargets, _logger);
+        var copier = new RangeCopier(_source, _target, _checkpoints, DeadLetters(), _limiter, Math.Max(1, _settings.FullSync.ItemsPerSecond), _mongo.BatchSize, Drain);
+        return new DbSyncerServices(planner, copier, Preparer, _checkpoints, _mongo, generation, _metrics, _restarts, _loggers, RangesLeased: _settings.Cluster.Enabled);
+    }
+
     private MongoDeadLetters DeadLetters() =>
         new(_checkpoints.Database.GetCollection<BsonDocument>(_settings.DeadLetterCollection), _metrics, _loggers.CreateLogger<MongoDeadLetters>());
 
-    /// <summary>Stops an actor tree and waits for it (its in-flight batch is cancelled; its checkpoint stays before it).</summary>
+    /// <summary>
+    /// Stops an actor tree and waits for it. After a graceful stop's drain no batch is in flight; otherwise (the drain
+    /// timed out, or the singleton moved) the batch in flight is cancelled and its checkpoint stays before it.
+    /// </summary>
     private static async Task StopAsync(IActorRef root)
     {
         try
@@ -226,7 +241,7 @@ public sealed class MongoSyncPipeline : IDisposable
         var starts = await _checkpoints.LoadStreamsAsync(generation, cancellationToken).ConfigureAwait(false);
         if (starts.Count == 0) throw new InvalidOperationException($"no change stream position recorded for generation {generation}");
         var applier = new ChangeApplier(_target, _map, _mongo, Preparer, DeadLetters(), _logger);
-        var follower = new ChangeStreamFollower(_streams, applier, _checkpoints, _metrics);
+        var follower = new ChangeStreamFollower(_streams, applier, _checkpoints, _metrics, Drain);
         var services = new ChangeStreamServices(follower, _checkpoints, generation, _metrics, _restarts, _loggers);
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var root = _system.ActorOf(ChangeStreamsActor.Props(services, starts.Select(s => s.Unit).ToList(), e => lost.TrySetException(e)),

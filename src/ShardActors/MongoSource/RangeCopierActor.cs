@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
+using Replication.Cluster;
 
 namespace Replication.ShardActors.MongoSource;
 
@@ -13,13 +14,16 @@ public sealed class RangeCopierActor : ReceiveActor, IWithTimers
 {
     private readonly DbSyncerServices _services;
     private readonly RangeCheckpoint _range;
+    private readonly LeaseFence? _fence;
     private readonly CancellationTokenSource _stopping = new();
     private bool _movedOn;
 
-    public RangeCopierActor(DbSyncerServices services, RangeCheckpoint range)
+    /// <param name="fence">Set when the range is leased (a cluster's lease worker runs it): its writes go through the fence.</param>
+    public RangeCopierActor(DbSyncerServices services, RangeCheckpoint range, LeaseFence? fence = null)
     {
         _services = services;
         _range = range;
+        _fence = fence;
         Log = ActorLog.For(services.Loggers, Context);
 
         Receive<BatchCopied>(batch =>
@@ -38,6 +42,7 @@ public sealed class RangeCopierActor : ReceiveActor, IWithTimers
             _services.Metrics.Error(_range.Namespace, "copy");
             throw new RangeCopyException(_range, failure.Cause);
         });
+        Receive<Drained>(_ => { }); // the node is stopping: this actor stops with it, its range not done
         Receive<Begin>(_ => Run());
     }
 
@@ -50,7 +55,8 @@ public sealed class RangeCopierActor : ReceiveActor, IWithTimers
 
     private string Unit => UnitOf(_range);
 
-    public static Props Props(DbSyncerServices services, RangeCheckpoint range) => Akka.Actor.Props.Create(() => new RangeCopierActor(services, range));
+    public static Props Props(DbSyncerServices services, RangeCheckpoint range, LeaseFence? fence = null) =>
+        Akka.Actor.Props.Create(() => new RangeCopierActor(services, range, fence));
 
     protected override void PreStart() => Run();
 
@@ -76,19 +82,22 @@ public sealed class RangeCopierActor : ReceiveActor, IWithTimers
     private void Run()
     {
         var self = Self;
-        RunAsync(self).PipeTo(self, success: () => new Copied());
+        RunAsync(self).PipeTo(self, success: finished => finished ? new Copied() : new Drained());
     }
 
-    private async Task RunAsync(IActorRef self)
+    /// <summary>True when the range is copied to its end; false when the node's stop came first (the range is not done).</summary>
+    private async Task<bool> RunAsync(IActorRef self)
     {
         var current = await _services.Copier.ReloadAsync(_range, _stopping.Token).ConfigureAwait(false);
-        if (current.Done) return;
-        await _services.Copier.CopyAsync(current, n => self.Tell(new BatchCopied(n)), _stopping.Token).ConfigureAwait(false);
+        if (current.Done) return true;
+        return await _services.Copier.CopyAsync(current, n => self.Tell(new BatchCopied(n)), _fence, _stopping.Token).ConfigureAwait(false);
     }
 
     private sealed record BatchCopied(long Documents);
 
     private sealed record Copied;
+
+    private sealed record Drained;
 
     private sealed record Begin;
 }

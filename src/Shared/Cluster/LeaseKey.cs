@@ -27,6 +27,18 @@ public sealed record ShardLeaseKey(string Table, string ShardId, string? ParentS
     public override LeaseKind Kind => LeaseKind.Shard;
 }
 
+/// <summary>
+/// An <c>_id</c> range of a MongoDB source's collection copy: the MongoDB mode's counterpart of a Scan segment (and shown
+/// as one). Its lease lives in the range's checkpoint document (<c>mongoRanges</c>).
+/// </summary>
+/// <param name="Generation">The source's generation the range belongs to: a re-sync forgets every older range.</param>
+public sealed record MongoRangeLeaseKey(string RangeId, string Namespace, int Generation) : LeaseKey(Namespace)
+{
+    public override string Id => $"range/{RangeId}";
+
+    public override LeaseKind Kind => LeaseKind.Segment;
+}
+
 /// <summary>A leasable unit as last read, with its lease at that moment.</summary>
 public sealed record LeasedUnit(LeaseKey Key, CheckpointLease Lease)
 {

@@ -31,6 +31,7 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
     private readonly IMongoCollection<BsonDocument> _tables = database.GetCollection<BsonDocument>("tables");
     private readonly IMongoCollection<BsonDocument> _shards = database.GetCollection<BsonDocument>("shards");
     private readonly IMongoCollection<BsonDocument> _counters = database.GetCollection<BsonDocument>("leaseCounters");
+    private readonly IMongoCollection<BsonDocument> _mongoRanges = database.GetCollection<BsonDocument>("mongoRanges");
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Sighting> _sightings = new(StringComparer.Ordinal);
 
@@ -55,6 +56,19 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
         }).ToListAsync(cancellationToken).ConfigureAwait(false);
         foreach (var shard in leasable.Select(CheckpointStore.ReadShard))
             units.Add(new LeasedUnit(new ShardLeaseKey(shard.Table, shard.ShardId, shard.ParentShardId), shard.Lease ?? CheckpointLease.Free));
+        return Observe(units);
+    }
+
+    /// <summary>
+    /// Every <c>_id</c> range of a MongoDB source's copy that the coordinator made leasable and that is not done yet,
+    /// marked expired as <see cref="ListAsync"/> marks its units. A node lists either these (MongoDB source) or those
+    /// (DynamoDB source), never both: each listing forgets the sightings of units it does not list.
+    /// </summary>
+    public async Task<IReadOnlyList<LeasedUnit>> ListMongoRangesAsync(CancellationToken cancellationToken = default)
+    {
+        var ranges = await _mongoRanges.Find(new BsonDocument { { "leasable", true }, { "done", false } }).ToListAsync(cancellationToken).ConfigureAwait(false);
+        var units = ranges.Select(r => new LeasedUnit(new MongoRangeLeaseKey(r["_id"].AsString, r["ns"].AsString, r["generation"].AsInt32),
+            CheckpointFields.Lease(r) ?? CheckpointLease.Free)).ToList();
         return Observe(units);
     }
 
@@ -189,6 +203,16 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
                     filter.Add("status", new BsonDocument { { "$nin", new BsonArray { nameof(ShardStatus.Done), nameof(ShardStatus.Skipped) } } });
                 }
                 return (_shards, filter, "lease");
+            }
+            case MongoRangeLeaseKey range:
+            {
+                var filter = new BsonDocument { { "_id", range.RangeId }, { "generation", range.Generation } };
+                if (forTaking)
+                {
+                    filter.Add("leasable", true);
+                    filter.Add("done", false);
+                }
+                return (_mongoRanges, filter, "lease");
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(key), key, "unknown kind of lease");

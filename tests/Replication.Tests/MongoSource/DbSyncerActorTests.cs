@@ -39,7 +39,7 @@ public sealed class DbSyncerActorTests : Akka.TestKit.Xunit2.TestKit
             new CollectionPlanner(h.Source, h.Target, checkpoints, preparer, map, settings.MongoSource, 1, false, loggers.CreateLogger<CollectionPlanner>()),
             new RangeCopier(h.Source, h.Target, checkpoints,
                 new MongoDeadLetters(h.Target.GetDatabase(settings.CheckpointDatabase).GetCollection<BsonDocument>(settings.DeadLetterCollection), metrics,
-                    loggers.CreateLogger<MongoDeadLetters>()), null, 1, settings.MongoSource.BatchSize), preparer, checkpoints, settings.MongoSource, 1, metrics,
+                    loggers.CreateLogger<MongoDeadLetters>()), null, 1, settings.MongoSource.BatchSize, new WorkDrain()), preparer, checkpoints, settings.MongoSource, 1, metrics,
             restarts, loggers);
 
         // Every write to the target collection is refused, and each attempt is stamped with the virtual time it reached the target.

@@ -1,3 +1,5 @@
+using System.Net.Http.Json;
+using System.Text.Json;
 using MongoDB.Bson;
 using MongoDB.Bson.Serialization;
 using MongoDB.Driver;
@@ -44,6 +46,8 @@ public sealed class MongoToMongoDeadLetterTests(ITestOutputHelper output) : IAsy
         Assert.Contains(copyLetter["key"].AsString, new[] { "3", "7" });
         Assert.Equal(9, await _h.TargetCollection("shop.users").CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
         Assert.All(await _h.Checkpoints(settings).LoadRangesAsync(1, default), r => Assert.True(r.Done));
+        using var http = new HttpClient { BaseAddress = node.Management.BaseAddress };
+        Assert.Equal(1, await DeadLettersInProgressAsync(http, "shop.users"));
 
         // Change apply: the refused insert is dead-lettered, the one after it is applied and the stream's position passes both.
         await _h.SourceCollection("shop.users").InsertOneAsync(new BsonDocument { { "_id", 100 }, { "email", "u1@example.com" } });
@@ -61,5 +65,14 @@ public sealed class MongoToMongoDeadLetterTests(ITestOutputHelper output) : IAsy
         Assert.Equal(0, await _h.TargetCollection("shop.users").CountDocumentsAsync(new BsonDocument("_id", 100)));
         var stream = Assert.Single(await _h.Checkpoints(settings).LoadStreamsAsync(1, default));
         Assert.True(stream.EventsApplied >= 1, $"the stream's checkpoint should have moved past the applied insert ({stream.EventsApplied} events)");
+        Assert.Equal(2, await DeadLettersInProgressAsync(http, "shop.users"));
+    }
+
+    /// <summary>The dead letters /progress counts for one source namespace.</summary>
+    private static async Task<long> DeadLettersInProgressAsync(HttpClient http, string ns)
+    {
+        var progress = (await http.GetFromJsonAsync<JsonElement>("progress")).GetProperty("progress");
+        var table = Assert.Single(progress.GetProperty("tables").EnumerateArray(), t => t.GetProperty("table").GetString() == ns);
+        return table.GetProperty("deadLetters").GetProperty("items").GetInt64();
     }
 }

@@ -1,3 +1,5 @@
+using MongoDB.Bson;
+using MongoDB.Driver;
 using Replication.Configuration;
 using Replication.ShardActors.MongoSource;
 
@@ -6,9 +8,10 @@ namespace Replication.Coordinator.Management.Progress;
 /// <summary>
 /// <c>/progress</c> for a MongoDB source, in the same shape as for DynamoDB: one entry per source namespace (its target
 /// namespace as the collection, its <c>_id</c> ranges as segments, the change streams as shards), read from the
-/// checkpoint database so every node reports the whole run.
+/// checkpoint database so every node reports the whole run, with each namespace's dead letters counted as `checkpoints
+/// list` counts them.
 /// </summary>
-public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints, TimeProvider clock)
+public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints, IMongoCollection<BsonDocument> deadLetters, TimeProvider clock)
 {
     private readonly RateSampler _itemRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
     private readonly RateSampler _eventRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
@@ -41,11 +44,12 @@ public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints,
             var eventsPerSecond = _eventRates.Observe(series, events, now);
             var phase = !c.Done ? TablePhase.FullSync : state.Phase == MongoSyncPhase.Done ? TablePhase.Done : TablePhase.Incremental;
             double? eta = !c.Done && itemsPerSecond is > 0 && c.EstimatedDocuments > copied ? (c.EstimatedDocuments - copied) / itemsPerSecond.Value : null;
+            var dead = await MongoDeadLetters.CountAsync(deadLetters, c.Namespace, cancellationToken).ConfigureAwait(false);
             var status = c.Done ? "Done" : copied > 0 || own.Any(r => r.Done) ? "Running" : "NotStarted";
             tables.Add(new TableProgressReport(c.Namespace, c.Target, state.Generation, phase,
                 new FullSyncProgress(status, copied, c.EstimatedDocuments, own.Count(r => r.Done), own.Count, itemsPerSecond, eta,
                     new DateTimeOffset(state.StartedAt, TimeSpan.Zero), state.CopyFinishedAt is { } f ? new DateTimeOffset(f, TimeSpan.Zero) : null),
-                shardCounts, events, eventsPerSecond, lag)
+                shardCounts, events, eventsPerSecond, lag, new DeadLetterCounts(dead, 0, 0))
             {
                 TargetProblems = problems[c.Target].OrderBy(p => p.At)
                     .Select(p => new TargetProblemReport(p.Kind, p.What, p.Error, new DateTimeOffset(p.At, TimeSpan.Zero))).ToList(),

@@ -1,0 +1,32 @@
+using Akka.Actor;
+using Microsoft.Extensions.Logging;
+using Replication.Cluster;
+using Replication.ShardActors.Streams;
+
+namespace Replication.ShardActors.Cluster;
+
+/// <summary>The actor a lease worker started for a unit, and the generation of the unit it works on.</summary>
+public sealed record LeasedWorkStart(Props Props, int Generation);
+
+/// <summary>
+/// What a <see cref="LeaseWorker"/> runs: which units may be leased now, and the actor that works one under its fence.
+/// The worker owns the lease's life (take, renew, stop, hand back); this owns the meaning of the unit. A unit's actor
+/// ends its unit by stopping (or by telling the worker it is done, for the DynamoDB units).
+/// </summary>
+public interface ILeasedWork
+{
+    TimeProvider Clock { get; }
+
+    ILoggerFactory Loggers { get; }
+
+    /// <summary>True once the node began a graceful stop: no lease is taken any more.</summary>
+    bool IsDraining { get; }
+
+    Task<IReadOnlyList<LeasedUnit>> ListAsync(LeaseTable leases, CancellationToken cancellationToken);
+
+    /// <summary>The actor for <paramref name="key"/> under <paramref name="fence"/>; null when the unit no longer runs (its lease is handed back).</summary>
+    Task<LeasedWorkStart?> StartAsync(LeaseKey key, LeaseFence fence, IActorRef worker, CancellationToken cancellationToken);
+
+    /// <summary>A stream shard of <paramref name="key"/>'s table found a gap (DynamoDB units only); written through the unit's fence.</summary>
+    Task ReportGapAsync(LeaseKey key, int generation, StreamGapDetected gap, LeaseFence fence, CancellationToken cancellationToken);
+}
