@@ -18,6 +18,9 @@ public static class AkkaConfigFactory
 {
     /// <summary>Sharding's state lives in distributed data, in memory only: the LMDB durable store does not work with
     /// the LightningDB version served here, and every position the work needs is in the checkpoint database anyway.</summary>
+    /// <summary>How long singletons and sharded entities of a downed, removed member wait before they start elsewhere.</summary>
+    public static readonly TimeSpan DownRemovalMargin = TimeSpan.FromSeconds(1);
+
     private static readonly (string Path, string Value, string Why)[] Required =
     [
         ("akka.cluster.sharding.state-store-mode", "ddata", "the persistence store needs an Akka.Persistence journal this product does not have"),
@@ -55,6 +58,10 @@ public static class AkkaConfigFactory
         text.AppendLine($"akka.cluster.downing-provider-class = {Quote("Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster")}");
         text.AppendLine("akka.cluster.split-brain-resolver.active-strategy = keep-majority");
         text.AppendLine($"akka.cluster.split-brain-resolver.stable-after = {Duration(s.StableAfter)}");
+        // Left off, the margin is stable-after: a crashed coordinator's singleton would wait 7 s more after the crashed
+        // node is removed. The MongoDB lease, not this margin, keeps two coordinators apart: the new one starts only once
+        // the old one's lease has expired on the database's clock.
+        text.AppendLine($"akka.cluster.down-removal-margin = {Duration(DownRemovalMargin)}");
         text.AppendLine($"akka.cluster.sharding.use-lease = {Quote(MongoLease.ConfigPath)}");
         text.AppendLine($"akka.cluster.singleton.use-lease = {Quote(MongoLease.ConfigPath)}");
         text.AppendLine($"{MongoLease.ConfigPath} {{");

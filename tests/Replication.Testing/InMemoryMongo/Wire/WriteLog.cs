@@ -35,9 +35,17 @@ public sealed class WriteLog
         var affected = name is "findAndModify" or "findandmodify"
             ? reply.GetValue("lastErrorObject", new BsonDocument()).AsBsonDocument.GetValue("n", 0).ToInt64()
             : reply.GetValue("n", 0).ToInt64();
-        lock (_gate) _writes.Add(new RecordedWrite(_writes.Count + 1, appName, database, collection, name, affected, DateTimeOffset.UtcNow));
+        // An update that matched a document but left it as it was (say, a flag set again) changed nothing.
+        var changed = name == "update"
+            ? reply.GetValue("nModified", 0).ToInt64() + (reply.GetValue("upserted", null) is BsonArray upserted ? upserted.Count : 0)
+            : affected;
+        lock (_gate) _writes.Add(new RecordedWrite(_writes.Count + 1, appName, database, collection, name, affected, DateTimeOffset.UtcNow) { Changed = changed });
     }
 }
 
 /// <param name="Affected">The reply's <c>n</c>: documents inserted, matched or deleted (0 for a conditional write that matched nothing).</param>
-public sealed record RecordedWrite(long Sequence, string? AppName, string Database, string Collection, string Command, long Affected, DateTimeOffset At);
+public sealed record RecordedWrite(long Sequence, string? AppName, string Database, string Collection, string Command, long Affected, DateTimeOffset At)
+{
+    /// <summary>Documents the write changed: for an update, <c>nModified</c> plus upserts; otherwise <see cref="Affected"/>.</summary>
+    public long Changed { get; init; }
+}
