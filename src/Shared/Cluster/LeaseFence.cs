@@ -17,6 +17,9 @@ public sealed class LeaseFence : IDisposable
     /// <summary>The share of the lease duration this node trusts itself to hold the lease after a renewal was sent.</summary>
     public const double SafeFraction = 0.9;
 
+    // The write this async flow is sending, for the last check as its bytes go out (see CheckBeforeSending).
+    private static readonly AsyncLocal<SendingWrite?> Sending = new();
+
     private readonly Lock _gate = new();
     private readonly TimeProvider _clock;
     private readonly long _window;
@@ -85,9 +88,11 @@ public sealed class LeaseFence : IDisposable
             if (!IsValidLocked()) throw new LeaseLostException(Claim, _revoked ? "it was handed back" : "it was not renewed in time");
             _inFlight++;
         }
+        var sending = new SendingWrite(this);
         try
         {
             using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _expired.Token);
+            Sending.Value = sending;
             try
             {
                 return await write(linked.Token).ConfigureAwait(false);
@@ -99,11 +104,24 @@ public sealed class LeaseFence : IDisposable
         }
         finally
         {
+            sending.Ended();
             lock (_gate)
             {
                 if (--_inFlight == 0) _drained?.TrySetResult();
             }
         }
+    }
+
+    /// <summary>
+    /// The last check, made by the MongoDB client as a message goes on the wire (MongoClientFactory subscribes it to
+    /// the driver's ConnectionSendingMessagesEvent, raised in the sending flow): a process frozen between
+    /// <see cref="WriteAsync{T}"/>'s check and the send (SIGSTOP, a VM pause) wakes up there and must not send. The
+    /// driver then fails the write as a connection error, and the writer's next attempt meets the expired fence.
+    /// </summary>
+    public static void CheckBeforeSending()
+    {
+        if (Sending.Value is { IsActive: true, Fence: var fence } && !fence.IsValid)
+            throw new LeaseLostException(fence.Claim, "it was not renewed in time (checked again as the write went out)");
     }
 
     public Task WriteAsync(Func<CancellationToken, Task> write, CancellationToken cancellationToken) =>
@@ -132,6 +150,21 @@ public sealed class LeaseFence : IDisposable
     {
         _expiry.Dispose();
         _expired.Dispose();
+    }
+
+    /// <summary>
+    /// One write in flight under a fence. Background work the driver starts during it (its server monitors) inherits
+    /// the async flow; once the write has ended it no longer answers for them.
+    /// </summary>
+    private sealed class SendingWrite(LeaseFence fence)
+    {
+        private volatile bool _ended;
+
+        public LeaseFence Fence => fence;
+
+        public bool IsActive => !_ended;
+
+        public void Ended() => _ended = true;
     }
 
     private bool IsValidLocked() => !_revoked && !_expired.IsCancellationRequested && _clock.GetTimestamp() < _validUntil;

@@ -1,4 +1,6 @@
 using MongoDB.Driver;
+using MongoDB.Driver.Core.Events;
+using Replication.Cluster;
 
 namespace Replication.MongoAccess;
 
@@ -35,6 +37,8 @@ public static class MongoClientFactory
             settings.MaxConnectionPoolSize = size;
         }
         settings.ApplicationName ??= applicationName ?? ApplicationName;
+        // A leased unit's write is checked against its lease fence once more as its bytes go out (see LeaseFence).
+        settings.ClusterConfigurator = cluster => cluster.Subscribe<ConnectionSendingMessagesEvent>(_ => LeaseFence.CheckBeforeSending());
         return new MongoClient(settings);
     }
 }

@@ -154,8 +154,15 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         var joined = await _h.StartNodeAsync(NodeSettings(4));
         _nodes.Add(joined);
         var live = survivors.Append(joined).ToArray();
-        await WaitForAsync(async () => (await view.MembersAsync(CancellationToken.None)).Members is { Count: 3 } members && members.All(m => m.Status == "Up")
-            ? (object)true : null, TimeSpan.FromMinutes(1), "the fourth node did not become an Up member");
+        // Every member must see all three Up: one that still sees the newcomer Joining counts two members, and its Split
+        // Brain Resolver would take the next crash for an even split.
+        await WaitForAsync(async () =>
+        {
+            foreach (var member in live)
+                if ((await member.ClusterView.MembersAsync(CancellationToken.None)).Members is not { Count: 3 } members || members.Any(m => m.Status != "Up"))
+                    return null;
+            return (object)true;
+        }, TimeSpan.FromMinutes(1), "the fourth node did not become an Up member in every member's view");
 
         // Stop, mid-incremental and without warning, a node that holds a shard.
         var shardHolder = await WaitForAsync(async () =>
