@@ -30,7 +30,6 @@ public sealed class MongoReplicationNode : IAsyncDisposable
     private readonly List<IDisposable> _disposables = [];
     private ILogger _logger = null!;
     private volatile bool _stopping;
-    private IActorRef? _leaseWorker;
 
     private MongoReplicationNode(ReplicationSettings settings) => Settings = settings;
 
@@ -85,7 +84,7 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         var checkpointDatabase = checkpointClient.GetDatabase(Settings.CheckpointDatabase);
         var store = new CheckpointStore(checkpointDatabase, Settings.DeadLetterCollection);
         await store.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
-        Cluster = new ClusterContext(akka.SelfAddress.ToString(), Settings.Cluster, () => AkkaClusterView.LiveNodes(akka), new LeaseTable(checkpointDatabase),
+        Cluster = new ClusterContext(akka.SelfAddress.ToString(), Settings.Cluster, new LeaseTable(checkpointDatabase),
             () => MongoLeaseStores.Get(System).Holds(NodeActorSystem.SingletonLeaseName(System, NodeActorSystem.CoordinatorName(Settings.Id))));
 
         var readiness = new NodeReadiness(ct => PingAsync(source, ct), ct => PingAsync(target, ct)) { LeasesSynced = true };
@@ -105,16 +104,16 @@ public sealed class MongoReplicationNode : IAsyncDisposable
             }, loggers);
         await Management.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        // In a cluster every member copies its share of the planned _id ranges under leases; only an Up member takes
-        // work (before that it counts no other member and would take every free lease at once).
-        if (Settings.Cluster.Enabled)
-            akka.RegisterOnMemberUp(() => Volatile.Write(ref _leaseWorker,
-                System.ActorOf(LeaseWorker.Props(new MongoRangeLeasedWork(Pipeline, Checkpoints, loggers), Cluster, () => { }), "leases")));
+        // In a cluster the planned _id ranges are sharded entities, each copied under its lease wherever sharding puts it;
+        // the singleton's dispatcher starts them from the checkpoints.
+        var dispatcher = Settings.Cluster.Enabled
+            ? WorkUnits.Start(System, new MongoRangeLeasedWork(Pipeline, Checkpoints, loggers), Cluster, () => { })
+            : null;
 
         // One pipeline per replication id, wherever the singleton runs and only while it holds the lease.
         System.ActorOf(ClusterSingletonManager.Props(
-            MongoSyncRunner.Props(Pipeline.RunAsync, ended => _ended.TrySetResult(ended)),
-            StopMongoSync.Instance,
+            CoordinatorSingleton.Props(MongoSyncRunner.Props(Pipeline.RunAsync, ended => _ended.TrySetResult(ended)), StopMongoSync.Instance, dispatcher),
+            StopCoordinatorSingleton.Instance,
             ClusterSingletonManagerSettings.Create(System)), coordinatorName);
     }
 
@@ -140,18 +139,8 @@ public sealed class MongoReplicationNode : IAsyncDisposable
                 Pipeline!.Drain.InFlight, drainFor);
         if (System is not null)
         {
-            // Leased ranges go back at once, so the other members need not wait for them to expire.
-            if (Volatile.Read(ref _leaseWorker) is { } worker)
-            {
-                try
-                {
-                    await worker.Ask<LeasesReleased>(new ReleaseLeases(), TimeSpan.FromSeconds(3)).ConfigureAwait(false);
-                }
-                catch (Exception e)
-                {
-                    _logger.LogWarning("stopping: could not hand back its range leases ({Error}); they expire on their own", e.Message);
-                }
-            }
+            // CoordinatedShutdown hands the shard region's range entities off first: each hands its lease back once its
+            // writes in flight have ended, so the other members need not wait for it to expire.
             try
             {
                 await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(ReplicationNode.StopAfterDrainTimeout).ConfigureAwait(false);

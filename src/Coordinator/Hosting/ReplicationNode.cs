@@ -53,7 +53,6 @@ public sealed class ReplicationNode : IAsyncDisposable
 
     private NodeReadiness? _readiness;
     private IAmazonDynamoDB? _control;
-    private IActorRef? _leaseWorker;
     private DependencyWatch? _watch;
     private volatile bool _stopping;
 
@@ -108,7 +107,7 @@ public sealed class ReplicationNode : IAsyncDisposable
         var checkpointDatabase = checkpointClient.GetDatabase(Settings.CheckpointDatabase);
         var checkpoints = new CheckpointStore(checkpointDatabase, Settings.DeadLetterCollection);
         await checkpoints.EnsureIndexesAsync(cancellationToken).ConfigureAwait(false);
-        Cluster = new ClusterContext(nodeId, Settings.Cluster, () => AkkaClusterView.LiveNodes(akka), new LeaseTable(checkpointDatabase),
+        Cluster = new ClusterContext(nodeId, Settings.Cluster, new LeaseTable(checkpointDatabase),
             () => MongoLeaseStores.Get(System).Holds(NodeActorSystem.SingletonLeaseName(System, NodeActorSystem.CoordinatorName(Settings.Id))));
 
         Services = new ReplicationServices(Settings, new DynamoScanClient(transport), new DynamoStreamSource(streams),
@@ -155,15 +154,17 @@ public sealed class ReplicationNode : IAsyncDisposable
             watched.Add((DependencyHealth.Checkpoints, ct => PingAsync(checkpointDatabase, ct)));
         _watch = new DependencyWatch(health, [.. watched]);
 
-        // Only an Up member takes work: before that it counts no other member and would take every free lease at once.
-        if (Settings.Cluster.Enabled)
-            akka.RegisterOnMemberUp(() => Volatile.Write(ref _leaseWorker, System.ActorOf(LeaseWorker.Props(Services, Cluster, () => readiness.LeasesSynced = true), "leases")));
+        // In a cluster the segments and shards are sharded entities: every node hosts a shard region and watches the
+        // leases; the coordinator singleton's dispatcher starts the entities from the checkpoints.
+        var dispatcher = Settings.Cluster.Enabled
+            ? WorkUnits.Start(System, new TableLeasedWork(Services), Cluster, () => readiness.LeasesSynced = true)
+            : null;
         // Off or on, one coordinator per replication id: the singleton runs on the oldest member, and only while it holds
         // the MongoDB lease (akka.cluster.singleton.use-lease) — so a node of another cluster, or a second one-node
         // cluster, with the same id waits as a standby instead of doubling the work.
         System.ActorOf(ClusterSingletonManager.Props(
-            CoordinatorActor.Props(Services, catalog, ended => _ended.TrySetResult(ended)),
-            PoisonPill.Instance,
+            CoordinatorSingleton.Props(CoordinatorActor.Props(Services, catalog, ended => _ended.TrySetResult(ended)), PoisonPill.Instance, dispatcher),
+            StopCoordinatorSingleton.Instance,
             ClusterSingletonManagerSettings.Create(System)), coordinatorName);
     }
 
@@ -217,16 +218,16 @@ public sealed class ReplicationNode : IAsyncDisposable
     }
 
     /// <summary>
-    /// Hands its segment and shard leases back at once (so the other nodes need not wait for them to expire), then leaves
-    /// the cluster through Akka's CoordinatedShutdown: the singleton moves to the next oldest member and releases its
-    /// lease, the member goes Leaving → Exiting → Removed, and the actor system terminates.
+    /// Leaves the cluster through Akka's CoordinatedShutdown: the shard region hands its shards off first (each unit entity
+    /// stops its unit, revokes its fence, waits for its writes in flight and hands the lease back, so the other nodes need
+    /// not wait for it to expire), then the singleton moves to the next oldest member and releases its lease, the member
+    /// goes Leaving → Exiting → Removed, and the actor system terminates.
     /// </summary>
     private async Task LeaveClusterAsync()
     {
         _stopping = true;
         var started = TimeProvider.System.GetTimestamp();
         if (_readiness is not null) _readiness.Joined = false;
-        if (Volatile.Read(ref _leaseWorker) is { } worker) await TryAsync("hand back its leases", ct => worker.Ask<LeasesReleased>(new ReleaseLeases(), HandBackTimeout, ct)).ConfigureAwait(false);
         var left = StopAfterDrainTimeout - TimeProvider.System.GetElapsedTime(started);
         try
         {
@@ -251,22 +252,6 @@ public sealed class ReplicationNode : IAsyncDisposable
         _stopping = true;
         _drained = new DrainResult(0, false);
         if (System is not null) await System.Terminate().ConfigureAwait(false);
-    }
-
-    // Each step of leaving is bounded, so a stop after the drain stays within StopAfterDrainTimeout even when the checkpoint database is down.
-    private static readonly TimeSpan HandBackTimeout = TimeSpan.FromSeconds(3);
-
-    private async Task TryAsync(string what, Func<CancellationToken, Task> step)
-    {
-        try
-        {
-            using var timeout = new CancellationTokenSource(HandBackTimeout);
-            await step(timeout.Token).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            Services.Loggers.CreateLogger<ReplicationNode>().LogWarning("stopping: could not {What}: {Error}", what, e.Message);
-        }
     }
 
     private bool _disposed;

@@ -20,13 +20,6 @@ public sealed class AkkaClusterView(ClusterExtension cluster, CheckpointStore ch
 
     public Task<ClusterSnapshot> MembersAsync(CancellationToken cancellationToken) => Task.FromResult(Snapshot(cluster));
 
-    /// <summary>Members Up and reachable: the nodes the segment and shard leases are balanced over.</summary>
-    public static IReadOnlyCollection<string> LiveNodes(ClusterExtension cluster)
-    {
-        var state = cluster.State;
-        return state.Members.Where(m => m.Status == MemberStatus.Up && !state.Unreachable.Contains(m)).Select(m => m.Address.ToString()).ToArray();
-    }
-
     public static ClusterSnapshot Snapshot(ClusterExtension cluster)
     {
         var state = cluster.State;

@@ -110,6 +110,7 @@ public sealed record CheckpointSettings(string Uri, string Database);
 public sealed record ClusterSettings(
     bool Enabled,
     TimeSpan LeaseDuration,
-    TimeSpan LeaseRenewInterval);
+    TimeSpan LeaseRenewInterval,
+    int Shards);
 
 public sealed record ManagementSettings(bool Enabled, string Hostname, int Port);

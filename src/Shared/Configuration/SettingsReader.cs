@@ -56,7 +56,8 @@ internal sealed class SettingsReader(HoconConfig config)
             Cluster: new ClusterSettings(
                 Get(c => c.GetBoolean("cluster.enabled"), false),
                 Positive(Get(c => c.GetDuration("cluster.lease-duration"), TimeSpan.FromSeconds(10)), "cluster.lease-duration"),
-                Positive(Get(c => c.GetDuration("cluster.lease-renew-interval"), TimeSpan.FromSeconds(3)), "cluster.lease-renew-interval")),
+                Positive(Get(c => c.GetDuration("cluster.lease-renew-interval"), TimeSpan.FromSeconds(3)), "cluster.lease-renew-interval"),
+                Between(Get(c => c.GetInt("cluster.shards"), 50), 1, 10000, "cluster.shards")),
             Management: new ManagementSettings(
                 Get(c => c.GetBoolean("management.http.enabled"), true),
                 Get(c => c.GetString("management.http.hostname"), "127.0.0.1"),

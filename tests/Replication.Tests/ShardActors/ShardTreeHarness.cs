@@ -118,22 +118,19 @@ public sealed class ShardTreeHarness : IAsyncDisposable
     }
 
     /// <summary>
-    /// The table actor in cluster mode, with <paramref name="nodes"/> lease workers (node-1…), all live members, that
-    /// take shard leases: the shards run wherever a lease puts them, not as the table actor's children.
+    /// The table actor in cluster mode, in the harness's one-node Akka cluster: the shards run as Cluster Sharding
+    /// entities under their leases (owner node-1), started by the dispatcher from the checkpoints, not as the table
+    /// actor's children.
     /// </summary>
-    public async Task StartClusterAsync(int nodes)
+    public async Task StartClusterAsync()
     {
         var database = Client.GetDatabase(Settings.CheckpointDatabase);
         var settings = Settings.Cluster with { Enabled = true, LeaseRenewInterval = TimeSpan.FromMilliseconds(300) };
-        var live = Enumerable.Range(1, nodes).Select(n => $"node-{n}").ToArray();
-        // The table actor runs on node-1, as the coordinator singleton would: only node-1 holds the coordinator lease.
-        ClusterContext Node(int n) => new($"node-{n}", settings, () => live, new LeaseTable(database), () => n == 1);
-        var (services, _) = await StartSystemAsync(Node(1));
+        // The table actor runs here, as under the coordinator singleton: this node holds the coordinator lease.
+        var node = new ClusterContext("node-1", settings, new LeaseTable(database), () => true);
+        var (services, _) = await StartSystemAsync(node);
         TableActor = _system!.ActorOf(Replication.ShardActors.Tables.TableActor.Props(services, Table), Table);
-        for (var n = 1; n <= nodes; n++)
-        {
-            _system.ActorOf(LeaseWorker.Props(services, Node(n), () => { }), $"leases-{n}");
-        }
+        _system.ActorOf(WorkUnits.Start(_system, new TableLeasedWork(services), node, () => { }), "units");
     }
 
     private async Task<(ReplicationServices Services, ILoggerFactory Loggers)> StartSystemAsync(ClusterContext? cluster, ActorSystem? system = null)

@@ -102,7 +102,7 @@ public sealed class ShardTreeOrderingTests(ITestOutputHelper output)
         script.Delete(c, "gone");
         script.Put(c, "k7", 2);
 
-        await h.StartClusterAsync(nodes: 2);
+        await h.StartClusterAsync();
         await h.WaitForTargetAsync(script.Expected);
         await h.WaitForShardAsync(a, ShardStatus.Done, lastOfA);
         await h.WaitForShardAsync(b, ShardStatus.Done);

@@ -86,7 +86,7 @@ public sealed class StartPositionTests(ITestOutputHelper output)
         var script = new StreamScript(h.Stream);
         var a = h.Stream.OpenShard();
         var b = h.Stream.OpenShard();
-        await h.StartClusterAsync(nodes: 2);
+        await h.StartClusterAsync();
         await ShardTreeHarness.WaitUntilAsync(() => h.Stream.CallsOf(a).Count >= 1 && h.Stream.CallsOf(b).Count >= 1, "both probes polled");
 
         // A learns its start position during the full sync; B only after it (nothing is written to B before).
