@@ -16,11 +16,14 @@ namespace Replication.AkkaCluster;
 /// </summary>
 public static class AkkaConfigFactory
 {
-    /// <summary>Sharding's state lives in distributed data, in memory only: the LMDB durable store does not work with
-    /// the LightningDB version served here, and every position the work needs is in the checkpoint database anyway.</summary>
     /// <summary>How long singletons and sharded entities of a downed, removed member wait before they start elsewhere.</summary>
     public static readonly TimeSpan DownRemovalMargin = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often a shard that could not take its MongoDB lease yet (the previous holder's has not run out) tries again.</summary>
+    public static readonly TimeSpan ShardLeaseRetryInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>Sharding's state lives in distributed data, in memory only: the LMDB durable store does not work with
+    /// the LightningDB version served here, and every position the work needs is in the checkpoint database anyway.</summary>
     private static readonly (string Path, string Value, string Why)[] Required =
     [
         ("akka.cluster.sharding.state-store-mode", "ddata", "the persistence store needs an Akka.Persistence journal this product does not have"),
@@ -63,6 +66,9 @@ public static class AkkaConfigFactory
         // the old one's lease has expired on the database's clock.
         text.AppendLine($"akka.cluster.down-removal-margin = {Duration(DownRemovalMargin)}");
         text.AppendLine($"akka.cluster.sharding.use-lease = {Quote(MongoLease.ConfigPath)}");
+        // A shard allocated to a new node waits for its previous region's MongoDB lease to run out; retried every 5 s by
+        // default, that could add 5 s to a failover.
+        text.AppendLine($"akka.cluster.sharding.lease-retry-interval = {Duration(ShardLeaseRetryInterval)}");
         text.AppendLine($"akka.cluster.singleton.use-lease = {Quote(MongoLease.ConfigPath)}");
         text.AppendLine($"{MongoLease.ConfigPath} {{");
         text.AppendLine($"  lease-class = {Quote(typeof(MongoLease).AssemblyQualifiedName!)}");
