@@ -135,7 +135,8 @@ public sealed class ReplicationNode : IAsyncDisposable
         var coordinatorName = NodeActorSystem.CoordinatorName(Settings.Id);
         var leases = MongoLeaseStores.Get(System).For(System.Settings.Config.GetConfig(MongoLease.ConfigPath));
         Management = new ManagementServer(Settings.Management,
-            new ManagementContext(ClusterView = new AkkaClusterView(akka, checkpoints, leases, NodeActorSystem.SingletonLeaseName(System, coordinatorName)), checkpoints, metrics, configuration, _readiness)
+            new ManagementContext(ClusterView = new AkkaClusterView(akka, checkpoints, leases, NodeActorSystem.SingletonLeaseName(System, coordinatorName),
+                Settings.Cluster.Enabled ? WorkUnitSharding.TypeName : null), checkpoints, metrics, configuration, _readiness)
             {
                 Mode = Settings.Mode,
             }, loggers);

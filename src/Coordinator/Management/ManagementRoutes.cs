@@ -44,9 +44,10 @@ internal sealed class ManagementRoutes(ManagementContext context, PrometheusExpo
 
     private async Task Shards(HttpContext http)
     {
+        var regions = context.Cluster.ShardRegionsAsync(http.RequestAborted);
         var leases = await DependencyUnavailableException.Guard("cluster view",
             () => context.Cluster.LeasesAsync(http.RequestAborted), http.RequestAborted).ConfigureAwait(false);
-        await ManagementJson.WriteAsync(http, ClusterShardsResponse.From(leases, context.Clock.GetUtcNow())).ConfigureAwait(false);
+        await ManagementJson.WriteAsync(http, ClusterShardsResponse.From(leases, await regions.ConfigureAwait(false), context.Clock.GetUtcNow())).ConfigureAwait(false);
     }
 
     private async Task Progress(HttpContext http)

@@ -5,13 +5,14 @@ using Replication.ShardActors.Streams;
 
 namespace Replication.ShardActors.Cluster;
 
-/// <summary>The actor a lease worker started for a unit, and the generation of the unit it works on.</summary>
+/// <summary>The actor a unit entity started for its unit, and the generation of the unit it works on.</summary>
 public sealed record LeasedWorkStart(Props Props, int Generation);
 
 /// <summary>
-/// What a <see cref="LeaseWorker"/> runs: which units may be leased now, and the actor that works one under its fence.
-/// The worker owns the lease's life (take, renew, stop, hand back); this owns the meaning of the unit. A unit's actor
-/// ends its unit by stopping (or by telling the worker it is done, for the DynamoDB units).
+/// The plug-in point of the sharded work units: which units may be leased now (listed by every node's
+/// <see cref="UnitObserver"/>, started by the singleton's <see cref="UnitDispatcher"/>), and the actor that works one under
+/// its fence. The <see cref="UnitEntity"/> owns the lease's life (take, renew, stop, hand back); this owns the meaning of
+/// the unit. A unit's actor ends its unit by stopping (or by telling the entity it is done, for the DynamoDB units).
 /// </summary>
 public interface ILeasedWork
 {

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 
 namespace Replication.ShardActors.Cluster;
 
@@ -19,6 +20,12 @@ public sealed class UnitDispatcher : ReceiveActor
         _listings = listings;
         _region = region;
         Receive<UnitListing>(Dispatch);
+        // A removed member's shards are free to be allocated again now: restart their entities without waiting for the next listing.
+        Receive<ClusterEvent.MemberRemoved>(_ =>
+        {
+            if (_listings.Latest is { } latest) Dispatch(latest);
+        });
+        Receive<ClusterEvent.CurrentClusterState>(_ => { });
     }
 
     public static Props Props(UnitListings listings, IActorRef region) => Akka.Actor.Props.Create(() => new UnitDispatcher(listings, region));
@@ -26,11 +33,16 @@ public sealed class UnitDispatcher : ReceiveActor
     protected override void PreStart()
     {
         Context.System.EventStream.Subscribe(Self, typeof(UnitListing));
+        Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.MemberRemoved));
         // A singleton that just moved here starts at once from this node's last listing, not a renew-interval later.
         if (_listings.Latest is { } latest) Dispatch(latest);
     }
 
-    protected override void PostStop() => Context.System.EventStream.Unsubscribe(Self);
+    protected override void PostStop()
+    {
+        Context.System.EventStream.Unsubscribe(Self);
+        Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+    }
 
     private void Dispatch(UnitListing listing)
     {

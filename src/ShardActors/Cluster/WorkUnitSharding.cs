@@ -41,8 +41,12 @@ public static class WorkUnitSharding
         var sharding = ClusterSharding.Get(system);
         // Entities are stopped by their unit's end or by hand-off, never for being idle: a long copy gets no message for long.
         var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero);
+        // A new shard goes to the region with the fewest; each rebalance round (every 10 s) may move up to half of the
+        // shards, not Akka's default tenth, so a member that joined (or a cluster whose first shards all landed on the
+        // first region to register) evens out within a round or two. Each move is a hand-off: the unit pauses a few seconds.
+        var allocation = ShardAllocationStrategy.LeastShardAllocationStrategy(absoluteLimit: node.Cluster.Settings.Shards, relativeLimit: 0.5);
         return sharding.Start(TypeName, id => UnitEntity.Props(node, id), settings, new UnitMessageExtractor(node.Cluster.Settings.Shards),
-            sharding.DefaultShardAllocationStrategy(settings), HandOffUnit.Instance);
+            allocation, HandOffUnit.Instance);
     }
 }
 

@@ -9,7 +9,7 @@ namespace Replication.ShardActors.MongoSource;
 /// run did, then copies its unfinished ranges with one <see cref="RangeCopierActor"/> child per range, each started when
 /// the parent grants a copier slot; when the last range is done it builds the indexes (when after) and marks the
 /// collection done. In a cluster (<see cref="DbSyncerServices.RangesLeased"/>) it makes the ranges leasable instead and
-/// watches their checkpoints until every one is done, wherever the members' lease workers copied them. A failure
+/// watches their checkpoints until every one is done, wherever the members' unit entities copied them. A failure
 /// restarts it after the workers' back-off; it then carries on from the checkpoints.
 /// </summary>
 public sealed class CollectionSyncActor : ReceiveActor, IWithTimers
@@ -128,7 +128,7 @@ public sealed class CollectionSyncActor : ReceiveActor, IWithTimers
 
     private static readonly TimeSpan LeasedRangesCheckInterval = TimeSpan.FromSeconds(1);
 
-    /// <summary>In a cluster: the collection is finished once the lease workers marked every one of its ranges done.</summary>
+    /// <summary>In a cluster: the collection is finished once the unit entities marked every one of its ranges done.</summary>
     private async Task CheckLeasedRangesAsync()
     {
         var ranges = await _services.Checkpoints.LoadRangesAsync(_services.Generation, _stopping.Token);

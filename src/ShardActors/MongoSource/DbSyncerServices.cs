@@ -8,7 +8,7 @@ namespace Replication.ShardActors.MongoSource;
 
 /// <summary>What the DB-syncer actors of one copy share: the planner, the range copier (with its one rate limit), the checkpoints.</summary>
 /// <param name="Restarts">Failures in a row per collection and per range; they set the restart back-off.</param>
-/// <param name="RangesLeased">In a cluster: a collection's ranges are made leasable and copied by the members' lease workers, not by its own children.</param>
+/// <param name="RangesLeased">In a cluster: a collection's ranges are made leasable and copied by the members' sharded unit entities, not by its own children.</param>
 public sealed record DbSyncerServices(CollectionPlanner Planner, RangeCopier Copier, TargetPreparer Preparer, MongoSyncCheckpoints Checkpoints,
     MongoSourceSettings Settings, int Generation, ReplicationMetrics Metrics, RestartLedger Restarts, ILoggerFactory Loggers, bool RangesLeased = false);
 

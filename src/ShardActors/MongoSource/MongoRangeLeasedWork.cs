@@ -9,7 +9,7 @@ namespace Replication.ShardActors.MongoSource;
 /// <summary>
 /// A MongoDB source's leased units in a cluster: the <c>_id</c> ranges the coordinator planned and made leasable. Each
 /// taken range is copied by a <see cref="RangeCopierActor"/> under the range's fence (target, dead-letter and checkpoint
-/// writes), which stops itself when the range is done, so the lease worker hands the lease back.
+/// writes), which stops itself when the range is done, so its unit entity hands the lease back.
 /// </summary>
 public sealed class MongoRangeLeasedWork(MongoSyncPipeline pipeline, MongoSyncCheckpoints checkpoints, ILoggerFactory loggers) : ILeasedWork
 {

@@ -159,7 +159,7 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
         return UpdateRangeAsync(range, new BsonDocument("$set", set), lease, cancellationToken);
     }
 
-    /// <summary>In a cluster: every range of <paramref name="ns"/> not done yet may be taken by any member's lease worker.</summary>
+    /// <summary>In a cluster: every range of <paramref name="ns"/> not done yet may be taken by the unit entity sharding puts on any member.</summary>
     public Task MakeRangesLeasableAsync(int generation, string ns, CancellationToken cancellationToken) =>
         _ranges.UpdateManyAsync(new BsonDocument { { "generation", generation }, { "ns", ns }, { "done", false } },
             new BsonDocument("$set", new BsonDocument("leasable", true)), cancellationToken: cancellationToken);

@@ -190,7 +190,7 @@ public sealed class MongoSyncPipeline : IDisposable
 
     /// <summary>
     /// What the DB-syncers of <paramref name="generation"/> share. In a cluster (<c>cluster.enabled</c>) the coordinator's
-    /// collection actors only plan and the members' lease workers copy the ranges (<see cref="MongoRangeLeasedWork"/>).
+    /// collection actors only plan and the members' sharded unit entities copy the ranges (<see cref="MongoRangeLeasedWork"/>).
     /// </summary>
     internal DbSyncerServices CopyServices(int generation, bool dropTargets)
     {

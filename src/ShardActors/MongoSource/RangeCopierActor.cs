@@ -18,7 +18,7 @@ public sealed class RangeCopierActor : ReceiveActor, IWithTimers
     private readonly CancellationTokenSource _stopping = new();
     private bool _movedOn;
 
-    /// <param name="fence">Set when the range is leased (a cluster's lease worker runs it): its writes go through the fence.</param>
+    /// <param name="fence">Set when the range is leased (a cluster's unit entity runs it): its writes go through the fence.</param>
     public RangeCopierActor(DbSyncerServices services, RangeCheckpoint range, LeaseFence? fence = null)
     {
         _services = services;

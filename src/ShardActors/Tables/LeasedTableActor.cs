@@ -6,8 +6,8 @@ using Replication.ShardActors.Streams;
 namespace Replication.ShardActors.Tables;
 
 /// <summary>
-/// A table of a cluster, owned by the coordinator's node. Its segments and shards run on any node, under leases the
-/// LeaseWorkers take: this actor makes them leasable when they may run and follows their progress through the
+/// A table of a cluster, owned by the coordinator's node. Its segments and shards run on any node as sharded unit
+/// entities under their leases: this actor makes them leasable when they may run and follows their progress through the
 /// checkpoints (every <see cref="ObserveInterval"/>). Its only children are the start-position probes, which need the
 /// LATEST iterators it takes before the scan.
 /// </summary>

@@ -15,8 +15,8 @@ namespace Replication.ShardActors.Tables;
 /// work per Scan segment; then (mode all/incremental) it runs incremental sync along the shard tree, a child shard only
 /// after its parent is finished. It discovers new shards on a timer and at once when a shard closes. Where the segments
 /// and shards run is its subclass's concern: <see cref="LocalTableActor"/> runs them as its own child actors;
-/// <see cref="LeasedTableActor"/> (in a cluster, on the coordinator's node) makes them leasable for any node's
-/// LeaseWorker and follows their progress through the checkpoints.
+/// <see cref="LeasedTableActor"/> (in a cluster, on the coordinator's node) makes them leasable, so they run as sharded
+/// unit entities on any node, and follows their progress through the checkpoints.
 /// </summary>
 public abstract partial class TableActor : ReceiveActor, IWithTimers
 {

@@ -19,8 +19,8 @@ public static class AkkaConfigFactory
     /// <summary>How long singletons and sharded entities of a downed, removed member wait before they start elsewhere.</summary>
     public static readonly TimeSpan DownRemovalMargin = TimeSpan.FromSeconds(1);
 
-    /// <summary>How often a shard that could not take its MongoDB lease yet (the previous holder's has not run out) tries again.</summary>
-    public static readonly TimeSpan ShardLeaseRetryInterval = TimeSpan.FromSeconds(1);
+    /// <summary>How often a shard that could not take its MongoDB lease yet tries again, and a shard region registers with a new coordinator.</summary>
+    public static readonly TimeSpan ShardingRetryInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>Sharding's state lives in distributed data, in memory only: the LMDB durable store does not work with
     /// the LightningDB version served here, and every position the work needs is in the checkpoint database anyway.</summary>
@@ -68,7 +68,10 @@ public static class AkkaConfigFactory
         text.AppendLine($"akka.cluster.sharding.use-lease = {Quote(MongoLease.ConfigPath)}");
         // A shard allocated to a new node waits for its previous region's MongoDB lease to run out; retried every 5 s by
         // default, that could add 5 s to a failover.
-        text.AppendLine($"akka.cluster.sharding.lease-retry-interval = {Duration(ShardLeaseRetryInterval)}");
+        text.AppendLine($"akka.cluster.sharding.lease-retry-interval = {Duration(ShardingRetryInterval)}");
+        // How often a shard region retries registering with a coordinator that just moved (and resends what it buffered):
+        // 2 s by default, on the failover's critical path.
+        text.AppendLine($"akka.cluster.sharding.retry-interval = {Duration(ShardingRetryInterval)}");
         text.AppendLine($"akka.cluster.singleton.use-lease = {Quote(MongoLease.ConfigPath)}");
         text.AppendLine($"{MongoLease.ConfigPath} {{");
         text.AppendLine($"  lease-class = {Quote(typeof(MongoLease).AssemblyQualifiedName!)}");

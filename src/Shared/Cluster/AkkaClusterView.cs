@@ -1,5 +1,7 @@
 using System.Globalization;
+using Akka.Actor;
 using Akka.Cluster;
+using Akka.Cluster.Sharding;
 using Replication.AkkaCluster.Lease;
 using Replication.Checkpoints;
 using ClusterExtension = Akka.Cluster.Cluster;
@@ -9,11 +11,16 @@ namespace Replication.Cluster;
 /// <summary>
 /// The cluster as this node sees it: members from Akka's <c>Cluster.State</c>; the coordinator singleton's lease (the
 /// MongoDB lease Akka's ClusterSingletonManager holds, named <paramref name="coordinatorLeaseName"/>) and the segment
-/// and shard leases with their units' positions from the checkpoint database.
+/// and shard leases with their units' positions from the checkpoint database; and, when the work units are sharded (the
+/// entity type <paramref name="shardedType"/>), every member's shard region as it answers for itself.
 /// </summary>
-public sealed class AkkaClusterView(ClusterExtension cluster, CheckpointStore checkpoints, MongoLeaseStore leases, string coordinatorLeaseName, TimeProvider? clock = null)
+public sealed class AkkaClusterView(ClusterExtension cluster, CheckpointStore checkpoints, MongoLeaseStore leases, string coordinatorLeaseName,
+    string? shardedType, TimeProvider? clock = null)
     : IClusterView
 {
+    /// <summary>How long a member's shard region may take to answer; one that does not is shown with an error, not waited for.</summary>
+    private static readonly TimeSpan RegionTimeout = TimeSpan.FromSeconds(3);
+
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
 
     public string SelfNodeId => cluster.SelfAddress.ToString();
@@ -37,6 +44,41 @@ public sealed class AkkaClusterView(ClusterExtension cluster, CheckpointStore ch
         foreach (var role in member.Roles)
             oldestPerRole.TryAdd(role, member.Address.ToString());
         return new ClusterSnapshot(self, members, state.Leader?.ToString(), byAge.FirstOrDefault()?.Address.ToString(), oldestPerRole);
+    }
+
+    /// <summary>
+    /// Asks the shard region of every Up (or leaving) member — at its well-known path under <c>/system/sharding</c> — for
+    /// its shards and entities, all at once: each region answers for itself, so a node shows what it really hosts.
+    /// </summary>
+    public async Task<IReadOnlyList<ShardRegionView>> ShardRegionsAsync(CancellationToken cancellationToken)
+    {
+        if (shardedType is null) return [];
+        var state = cluster.State;
+        var members = state.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.Leaving or MemberStatus.Exiting)
+            .OrderBy(m => m.Address.ToString(), StringComparer.Ordinal).ToArray();
+        return await Task.WhenAll(members.Select(m => RegionAsync(m, state.Unreachable.Contains(m), cancellationToken))).ConfigureAwait(false);
+    }
+
+    private async Task<ShardRegionView> RegionAsync(Member member, bool unreachable, CancellationToken cancellationToken)
+    {
+        var node = member.Address.ToString();
+        if (unreachable) return new ShardRegionView(node, [], "unreachable");
+        try
+        {
+            var region = cluster.System.ActorSelection(new RootActorPath(member.Address) / "system" / "sharding" / shardedType!);
+            var answer = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, RegionTimeout, cancellationToken).ConfigureAwait(false);
+            var shards = answer.Shards.OrderBy(s => s.ShardId, StringComparer.Ordinal)
+                .Select(s => new HostedShard(s.ShardId, [.. s.EntityIds.Order(StringComparer.Ordinal)])).ToArray();
+            return new ShardRegionView(node, shards, null);
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            return new ShardRegionView(node, [], $"its shard region did not answer within {RegionTimeout.TotalSeconds:0} s");
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return new ShardRegionView(node, [], $"its shard region could not be asked: {e.Message}");
+        }
     }
 
     public async Task<IReadOnlyList<LeaseView>> LeasesAsync(CancellationToken cancellationToken)

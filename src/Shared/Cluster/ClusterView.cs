@@ -46,7 +46,16 @@ public sealed record LeaseView(
     string? Position,
     TimeSpan? Lag);
 
-/// <summary>What the management endpoints read about the cluster: Akka's membership, and the leases in the checkpoint database.</summary>
+/// <summary>
+/// One member's shard region of the work units, as it answered <c>GetShardRegionState</c>: the Cluster Sharding shards
+/// it hosts and their entities (unit ids, the same as <see cref="LeaseView.LeaseId"/>). <see cref="Error"/> says why a
+/// member did not answer (unreachable, still starting); its shards are then unknown.
+/// </summary>
+public sealed record ShardRegionView(string Node, IReadOnlyList<HostedShard> Shards, string? Error);
+
+public sealed record HostedShard(string ShardId, IReadOnlyList<string> Entities);
+
+/// <summary>What the management endpoints read about the cluster: Akka's membership and sharding, and the leases in the checkpoint database.</summary>
 public interface IClusterView
 {
     string SelfNodeId { get; }
@@ -54,4 +63,7 @@ public interface IClusterView
     Task<ClusterSnapshot> MembersAsync(CancellationToken cancellationToken);
 
     Task<IReadOnlyList<LeaseView>> LeasesAsync(CancellationToken cancellationToken);
+
+    /// <summary>Every member's shard region of the work units; empty when the work is not sharded (cluster.enabled off).</summary>
+    Task<IReadOnlyList<ShardRegionView>> ShardRegionsAsync(CancellationToken cancellationToken);
 }

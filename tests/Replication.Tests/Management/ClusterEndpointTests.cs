@@ -40,7 +40,7 @@ public sealed class ClusterEndpointTests : ManagementServerTest
     public async Task Shards_list_every_lease_and_count_the_live_ones_per_node()
     {
         var (_, body) = await GetJsonAsync("/cluster/shards");
-        Assert.Equal(["leases", "owners", "free"], PropertyNames(body));
+        Assert.Equal(["leases", "owners", "free", "sharding"], PropertyNames(body));
         Assert.Equal(["leaseId", "kind", "table", "unit", "owner", "counter", "expiresAt", "expired", "status", "position", "lagSeconds"],
             PropertyNames(body.GetProperty("leases")[0]));
 
@@ -57,6 +57,28 @@ public sealed class ClusterEndpointTests : ManagementServerTest
             [new OwnerLeaseCount("node-a", 2, 1, 1, 0), new OwnerLeaseCount("node-b", 2, 0, 1, 1)],
             shards.Owners);
         Assert.Equal(2, shards.Free);
+    }
+
+    [Fact]
+    public async Task Shards_show_each_nodes_sharded_entities_with_their_units_leases()
+    {
+        var (_, body) = await GetJsonAsync("/cluster/shards");
+        var node = body.GetProperty("sharding")[0];
+        Assert.Equal(["node", "entities", "shards", "error"], PropertyNames(node));
+        Assert.Equal(["shardId", "entities"], PropertyNames(node.GetProperty("shards")[0]));
+        Assert.Equal(["entityId", "kind", "table", "unit", "leaseOwner", "leaseCounter", "leaseExpired", "status"],
+            PropertyNames(node.GetProperty("shards")[0].GetProperty("entities")[0]));
+
+        var sharding = (await GetAsync<ClusterShardsResponse>("/cluster/shards")).Sharding;
+
+        Assert.Equal(["node-a", "node-b", "node-c", "node-d"], sharding.Select(n => n.Node));
+        Assert.Equal([1, 2, 0, 1], sharding.Select(n => n.Entities));
+        var onB = sharding[1].Shards.SelectMany(s => s.Entities.Select(e => (s.ShardId, e.EntityId, e.Kind, e.LeaseOwner, e.LeaseCounter, e.Status))).ToArray();
+        Assert.Equal([("2", "shard:Orders|shard-1", "shard", "node-b", 3L, "Processing"), ("7", "segment:Orders|1", "segment", "node-b", 1L, "Running")], onB);
+        Assert.Equal("unreachable", sharding[2].Error);
+        Assert.Null(sharding[0].Error);
+        var gone = Assert.Single(Assert.Single(sharding[3].Shards).Entities);
+        Assert.Equal(("range/gone", null, null), (gone.EntityId, gone.LeaseOwner, gone.LeaseCounter));
     }
 
     [Fact]

@@ -3,12 +3,13 @@ using Replication.Cluster;
 namespace Replication.Coordinator.Management.Cluster;
 
 /// <summary>
-/// <c>GET /cluster/shards</c>: every lease (coordinator, Scan segment, stream shard) with its holder and progress, and how
-/// many live leases each node holds. An expired lease counts as free: its holder may be gone.
+/// <c>GET /cluster/shards</c>: every lease (coordinator, Scan segment, stream shard) with its holder and progress, how
+/// many live leases each node holds (an expired lease counts as free: its holder may be gone), and per member the Cluster
+/// Sharding shards and entities (work units) its shard region hosts, each with its unit's lease.
 /// </summary>
-public sealed record ClusterShardsResponse(IReadOnlyList<LeaseEntry> Leases, IReadOnlyList<OwnerLeaseCount> Owners, int Free)
+public sealed record ClusterShardsResponse(IReadOnlyList<LeaseEntry> Leases, IReadOnlyList<OwnerLeaseCount> Owners, int Free, IReadOnlyList<ShardingNodeEntry> Sharding)
 {
-    public static ClusterShardsResponse From(IReadOnlyList<LeaseView> leases, DateTimeOffset now)
+    public static ClusterShardsResponse From(IReadOnlyList<LeaseView> leases, IReadOnlyList<ShardRegionView> regions, DateTimeOffset now)
     {
         var entries = leases
             .OrderBy(l => l.Kind).ThenBy(l => l.Table, StringComparer.Ordinal).ThenBy(l => l.Unit, StringComparer.Ordinal)
@@ -22,8 +23,17 @@ public sealed record ClusterShardsResponse(IReadOnlyList<LeaseEntry> Leases, IRe
                 g.Count(e => e.Kind == KindName(LeaseKind.Segment)),
                 g.Count(e => e.Kind == KindName(LeaseKind.Shard))))
             .ToList();
-        return new ClusterShardsResponse(entries, owners, entries.Count - held.Count);
+        var byId = entries.ToDictionary(e => e.LeaseId, StringComparer.Ordinal);
+        var sharding = regions.Select(r => new ShardingNodeEntry(r.Node,
+            r.Shards.Sum(s => s.Entities.Count),
+            [.. r.Shards.Select(s => new ShardingShardEntry(s.ShardId, [.. s.Entities.Select(id => Entity(id, byId.GetValueOrDefault(id)))]))],
+            r.Error)).ToList();
+        return new ClusterShardsResponse(entries, owners, entries.Count - held.Count, sharding);
     }
+
+    /// <summary>An entity with its unit's lease; a unit no longer listed (finished, or a MongoDB range) shows no lease.</summary>
+    private static ShardedEntityEntry Entity(string id, LeaseEntry? lease) =>
+        new(id, lease?.Kind, lease?.Table, lease?.Unit, lease?.Owner, lease?.Counter, lease?.Expired, lease?.Status);
 
     public static string KindName(LeaseKind kind) => kind switch
     {
@@ -48,3 +58,19 @@ public sealed record LeaseEntry(
     double? LagSeconds);
 
 public sealed record OwnerLeaseCount(string Node, int Leases, int Coordinator, int Segments, int Shards);
+
+/// <summary>One member's shard region: how many entities it hosts, its shards, or why it did not answer.</summary>
+public sealed record ShardingNodeEntry(string Node, int Entities, IReadOnlyList<ShardingShardEntry> Shards, string? Error);
+
+public sealed record ShardingShardEntry(string ShardId, IReadOnlyList<ShardedEntityEntry> Entities);
+
+/// <summary>A sharded entity (its id is the unit's lease id) and its unit's lease as the checkpoints have it.</summary>
+public sealed record ShardedEntityEntry(
+    string EntityId,
+    string? Kind,
+    string? Table,
+    string? Unit,
+    string? LeaseOwner,
+    long? LeaseCounter,
+    bool? LeaseExpired,
+    string? Status);
