@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Actor.Setup;
+using Akka.Cluster.Sharding;
 using Akka.Configuration;
 using Akka.Hosting.Logging;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,9 @@ public static class NodeActorSystem
         if (!clusterEnabled) config = Standalone.WithFallback(config);
         var setup = BootstrapSetup.Create().WithConfig(config).And(new LoggerFactorySetup(loggers));
         var system = ActorSystem.Create(AkkaClusterSettings.ActorSystemName, setup);
+        // Before joining: loading sharding registers its serializer, so the other members' sharding messages can be read
+        // from the first one on (the shard region itself starts later).
+        ClusterSharding.Get(system);
         var cluster = ClusterExtension.Get(system);
         // Seed nodes are joined by Akka itself; without any, this node is the first (and maybe only) member.
         if (cluster.Settings.SeedNodes.Count == 0) cluster.Join(cluster.SelfAddress);

@@ -76,6 +76,8 @@ public sealed class UnitEntity : ReceiveActor, IWithTimers
         _stopping.Dispose();
         if (_held is not { } held) return;
         _held = null;
+        if (!held.Fence.IsValid) Log.LogWarning("node {Node}: lease {Lease} was not renewed in time; its work stopped with its shard", Cluster.NodeId, _unitId);
+        else Log.LogWarning("node {Node}: the shard of lease {Lease} stopped; its work stopped, and the lease expires on its own", Cluster.NodeId, _unitId);
         _ = held.Fence.RevokeAsync().ContinueWith(_ => held.Fence.Dispose(), TaskScheduler.Default);
     }
 

@@ -32,7 +32,7 @@ public static class WorkUnitSharding
     public const string TypeName = "work-units";
 
     /// <summary>
-    /// Starts this node's shard region. Sharding's least-shard allocation strategy places and rebalances the shards; each
+    /// Starts this node's shard region. <see cref="UnitBalancingStrategy"/> places and rebalances the shards; each
     /// shard runs under the MongoDB lease (akka.cluster.sharding.use-lease), and each unit under its own lease in its
     /// checkpoint document, which fences the unit's writes.
     /// </summary>
@@ -41,10 +41,7 @@ public static class WorkUnitSharding
         var sharding = ClusterSharding.Get(system);
         // Entities are stopped by their unit's end or by hand-off, never for being idle: a long copy gets no message for long.
         var settings = ClusterShardingSettings.Create(system).WithPassivateIdleAfter(TimeSpan.Zero);
-        // A new shard goes to the region with the fewest; each rebalance round (every 10 s) may move up to half of the
-        // shards, not Akka's default tenth, so a member that joined (or a cluster whose first shards all landed on the
-        // first region to register) evens out within a round or two. Each move is a hand-off: the unit pauses a few seconds.
-        var allocation = ShardAllocationStrategy.LeastShardAllocationStrategy(absoluteLimit: node.Cluster.Settings.Shards, relativeLimit: 0.5);
+        var allocation = new UnitBalancingStrategy(system, node.Listings, node.Cluster.Settings.Shards);
         return sharding.Start(TypeName, id => UnitEntity.Props(node, id), settings, new UnitMessageExtractor(node.Cluster.Settings.Shards),
             allocation, HandOffUnit.Instance);
     }

@@ -24,6 +24,9 @@ public static class AkkaConfigFactory
 
     /// <summary>Sharding's state lives in distributed data, in memory only: the LMDB durable store does not work with
     /// the LightningDB version served here, and every position the work needs is in the checkpoint database anyway.</summary>
+    /// <summary>The singleton settings of sharding's coordinator: Akka's singleton defaults without the lease.</summary>
+    public const string ShardingCoordinatorSingletonPath = "akka.cluster.sharding.coordinator-singleton-settings";
+
     private static readonly (string Path, string Value, string Why)[] Required =
     [
         ("akka.cluster.sharding.state-store-mode", "ddata", "the persistence store needs an Akka.Persistence journal this product does not have"),
@@ -73,6 +76,19 @@ public static class AkkaConfigFactory
         // 2 s by default, on the failover's critical path.
         text.AppendLine($"akka.cluster.sharding.retry-interval = {Duration(ShardingRetryInterval)}");
         text.AppendLine($"akka.cluster.singleton.use-lease = {Quote(MongoLease.ConfigPath)}");
+        // Sharding's own coordinator (a singleton that only places shards) runs without the lease: each shard, and each
+        // work unit, is fenced by its own. Under the lease a coordinator that lost it (its node paused past it) restarts
+        // in place, and the shard regions kept asking the terminated incarnation for shard homes.
+        text.AppendLine($"akka.cluster.sharding.coordinator-singleton = {Quote(ShardingCoordinatorSingletonPath)}");
+        text.AppendLine($"{ShardingCoordinatorSingletonPath} {{");
+        text.AppendLine("  singleton-name = singleton");
+        text.AppendLine("  role = \"\"");
+        text.AppendLine("  hand-over-retry-interval = 1s");
+        text.AppendLine("  min-number-of-hand-over-retries = 15");
+        text.AppendLine("  use-lease = \"\"");
+        text.AppendLine("  lease-retry-interval = 5s");
+        text.AppendLine("  consider-app-version = false");
+        text.AppendLine("}");
         text.AppendLine($"{MongoLease.ConfigPath} {{");
         text.AppendLine($"  lease-class = {Quote(typeof(MongoLease).AssemblyQualifiedName!)}");
         text.AppendLine($"  heartbeat-timeout = {Duration(s.LeaseDuration)}");

@@ -21,12 +21,13 @@ public sealed class PausedNodeCollection : ICollectionFixture<DynamoDbLocalFixtu
 
 /// <summary>
 /// Two real `replication` processes, members of one Akka cluster, with a 3 s lease. The node holding the stream shard is frozen
-/// (SIGSTOP) — a long GC pause, a frozen VM — until the other has taken the shard over and written with it, then
-/// woken (SIGCONT). The woken node must send no write to the target and move no checkpoint: its lease fence expired
-/// while it was frozen. The in-memory MongoDB server records every write with the appName of the client that sent it
-/// (each node's clients give their node id, its Akka address), so the test can tell who wrote what. Split Brain
-/// Resolver's stable-after is longer than the pause: the frozen node is unreachable but not downed — the case in which
-/// only the fence keeps it from writing when it wakes.
+/// (SIGSTOP) — a long GC pause, a frozen VM — for 20 s, then woken (SIGCONT). Split Brain Resolver's stable-after is longer
+/// than the pause: the frozen node is unreachable but not downed, so Cluster Sharding keeps the shard's entity where it is
+/// and no other node may run it meanwhile. When the node wakes, only its lease fence keeps its overdue work from writing:
+/// it must send no write to the target and move no checkpoint before it has handed the lease back and taken it again
+/// under a new counter. The in-memory MongoDB server records every write with the appName of the client that sent it
+/// (each node's clients give their node id, its Akka address), so the test can tell who wrote what. (The three-node test
+/// covers the frozen node that is downed while frozen and whose work another node took over.)
 /// </summary>
 [Collection(PausedNodeCollection.Name)]
 public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOutputHelper output) : IAsyncLifetime
@@ -55,7 +56,7 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
     }
 
     [Fact]
-    public async Task A_node_woken_after_its_lease_was_taken_over_writes_no_document_and_moves_no_checkpoint()
+    public async Task A_node_woken_past_its_lease_writes_no_document_and_moves_no_checkpoint_before_it_takes_the_lease_again()
     {
         var table = await DynamoTestTables.CreateAsync(_h.Dynamo, _h.Prefix + "-paused", "pk");
         await new DynamoItemGenerator("pk", seed: 30).PutItemsAsync(_h.Dynamo, table, 30);
@@ -76,51 +77,60 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
 
         _nodes[paused].Pause();
         var frozen = Stopwatch.StartNew();
-        var takenOver = await WaitForAsync(async () => await store.GetShardAsync(table, working.ShardId) is { Lease.Owner: var owner } s && owner == other ? s : null,
-            $"{other} did not take shard {working.ShardId} over from the paused {paused}");
-        var takeover = frozen.Elapsed;
-        output.WriteLine($"takeover: {other} took shard {working.ShardId} (counter {takenOver.Lease!.Counter}) {takeover.TotalSeconds:0.0} s after {paused} was paused");
-        // From here on every write of the paused node would be one made after another node owned its work.
-        var afterTakeover = _h.Mongo.Writes.Count;
-        await WaitForAsync(async () => _h.Mongo.Writes.Snapshot().Skip(afterTakeover).Any(w => w.AppName == other && w.Database == settings.Target.Database)
-            && await store.GetShardAsync(table, working.ShardId) is { SequenceNumber: { } p } && p > takenOver.SequenceNumber! ? (object)true : null,
-            $"{other} wrote nothing after the takeover");
+        // Frozen for 20 s, as long as a bad GC pause or VM freeze: well past the lease. It stays a member (unreachable, not
+        // downed), so sharding keeps the shard on it, and nobody else may take the lease.
+        var lastSeen = working;
+        while (frozen.Elapsed < FrozenFor)
+        {
+            lastSeen = (await store.GetShardAsync(table, working.ShardId))!;
+            Assert.True(lastSeen.Lease?.Owner == paused && lastSeen.Lease.Counter == working.Lease.Counter,
+                $"shard {working.ShardId} changed hands while its holder {paused} was unreachable but not downed: {lastSeen.Lease?.Owner} (counter {lastSeen.Lease?.Counter})");
+            await Task.Delay(250);
+        }
+        Assert.False(_nodes[other].HasExited, $"{other} exited while {paused} was frozen");
 
-        // Frozen for 20 s in all, as long as a bad GC pause or VM freeze: well past the lease, whatever the takeover took.
-        if (frozen.Elapsed < FrozenFor) await Task.Delay(FrozenFor - frozen.Elapsed);
-
-        // The woken node's first renewal is held at the server (a slow checkpoint database): nothing but its fence then
-        // stands between its shard worker, whose timers are all overdue, and the target.
+        // The woken node's first renewal and its taking the lease again are held at the server (a slow checkpoint
+        // database): nothing but its fence then stands between its shard worker, whose timers are all overdue, and the target.
         var renewal = _h.Mongo.Holds.Hold((database, command) => database == settings.CheckpointDatabase && IsLeaseRenewal(command), appName: paused);
+        var retake = _h.Mongo.Holds.Hold((database, command) => database == settings.CheckpointDatabase && IsLeaseTake(command), appName: paused);
+        var atWake = _h.Mongo.Writes.Count;
         output.WriteLine($"{paused} paused for {frozen.Elapsed.TotalSeconds:0.0} s; waking it");
         _nodes[paused].Resume();
         await WaitForAsync(() => Task.FromResult(
-            Violations(afterTakeover, paused, settings.Target.Database, settings.CheckpointDatabase, settings.DeadLetterCollection).Count > 0
+            Violations(atWake, paused, settings.Target.Database, settings.DeadLetterCollection).Count > 0
             || Said(paused, "was not renewed in time", "no longer covers writes", "was taken by another node") ? (object)true : null),
             $"the woken {paused} neither noticed it lost its lease nor wrote");
+        // It tries to take the lease again only after it stopped the old work and handed the lease back.
+        await WaitForAsync(() => Task.FromResult(retake.Reached.IsCompleted ? (object)true : null), $"the woken {paused} never took its shard's lease again");
+        var violations = Violations(atWake, paused, settings.Target.Database, settings.DeadLetterCollection);
+        var beforeRetake = (await store.GetShardAsync(table, working.ShardId))!;
         renewal.Drop();
+        retake.Drop();
+        Assert.True(violations.Count == 0, $"the woken {paused} wrote with its expired lease: " +
+            string.Join("; ", violations.Select(w => $"#{w.Sequence} {w.Command} {w.Database}.{w.Collection} (changed {w.Changed})")));
+        Assert.Equal(lastSeen.SequenceNumber, beforeRetake.SequenceNumber);
+        Assert.True(_h.Mongo.Writes.Snapshot().Skip(atWake).Any(w => w.AppName == paused), $"the woken {paused} sent nothing at all: the test proved nothing");
 
+        // Once the lease is taken again (by either node), the stream goes on.
+        await WaitForAsync(async () => await store.GetShardAsync(table, working.ShardId) is { Lease: { Owner: not null } lease, SequenceNumber: { } p }
+            && lease.Counter > working.Lease.Counter && p > lastSeen.SequenceNumber! ? (object)true : null, "the shard was not applied again after the woken node let it go");
         await load.StopAsync();
         await _h.WaitUntilTargetEqualsSourceAsync(settings, table, Patience);
-        var violations = Violations(afterTakeover, paused, settings.Target.Database, settings.CheckpointDatabase, settings.DeadLetterCollection);
-        Assert.True(violations.Count == 0, $"the woken {paused} wrote after {other} took its shard over: " +
-            string.Join("; ", violations.Select(w => $"#{w.Sequence} {w.Command} {w.Database}.{w.Collection} (changed {w.Changed})")));
-        Assert.True(_h.Mongo.Writes.Snapshot().Skip(afterTakeover).Any(w => w.AppName == paused), $"the woken {paused} sent nothing at all: the test proved nothing");
         Assert.False(_nodes[paused].HasExited, $"{paused} exited after it woke");
         await monitor.AssertNoneWentBackwardsAsync();
     }
 
-    /// <summary>
-    /// The paused node's writes since <paramref name="mark"/> that it must not have made: any write to the target or the
-    /// dead letters (the fence must stop them before they are sent), and any shard checkpoint write that changed something.
-    /// The woken node may still be the coordinator singleton's holder and take its lease again (no one else was given it);
-    /// the restarted coordinator then sets its shards leasable once more — matched, unchanged, and no fence breach.
-    /// </summary>
-    private List<RecordedWrite> Violations(int mark, string node, string targetDatabase, string checkpointDatabase, string deadLetters) =>
+    /// <summary>The paused node's writes since <paramref name="mark"/> to the target or the dead letters: the fence must stop them before they are sent.</summary>
+    private List<RecordedWrite> Violations(int mark, string node, string targetDatabase, string deadLetters) =>
         _h.Mongo.Writes.Snapshot().Skip(mark).Where(w => w.AppName == node
-            && (w.Database == targetDatabase
-                || w.Database == checkpointDatabase && w.Collection == deadLetters
-                || w.Database == checkpointDatabase && w.Collection == "shards" && w.Changed > 0)).ToList();
+            && (w.Database == targetDatabase || w.Collection == deadLetters)).ToList();
+
+    /// <summary>A take of a shard lease: it sets a new counter.</summary>
+    private static bool IsLeaseTake(BsonDocument command) =>
+        command.GetElement(0) is { Name: "update", Value: BsonString { Value: "shards" } }
+        && command.GetValue("updates", null) is BsonArray updates
+        && updates.Any(u => u is BsonDocument statement && statement.GetValue("u", null) is BsonDocument update
+            && update.GetValue("$set", null) is BsonDocument set && set.Contains("lease.counter"));
 
     private static bool IsLeaseRenewal(BsonDocument command) =>
         command.GetElement(0) is { Name: "update", Value: BsonString { Value: "shards" } }
