@@ -19,7 +19,7 @@ public sealed class UnitListings
 
     public UnitListing? Latest => _latest;
 
-    internal void Publish(UnitListing listing) => _latest = listing;
+    public void Publish(UnitListing listing) => _latest = listing;
 }
 
 /// <summary>What the unit entities, the observer and the dispatcher of one node share.</summary>
