@@ -155,6 +155,15 @@ public sealed class ReplicationSettingsTests : IDisposable
         Assert.Contains(ex.Problems, p => p.StartsWith("replication.target.mongodb.uri") && p.Contains("TARGET_MONGODB_URI"));
     }
     [Fact]
+    public void The_number_of_sharding_shards_defaults_to_50_and_must_be_positive()
+    {
+        Assert.Equal(50, ReplicationConfiguration.Load(null, environment: NoEnvironment).Settings.Cluster.Shards);
+        Assert.Equal(7, ReplicationConfiguration.Load(File("replication.cluster.shards = 7"), environment: NoEnvironment).Settings.Cluster.Shards);
+        var ex = Assert.Throws<ConfigurationException>(() => ReplicationConfiguration.Load(File("replication.cluster.shards = 0"), environment: NoEnvironment));
+        Assert.Contains(ex.Problems, p => p.StartsWith("replication.cluster.shards"));
+    }
+
+    [Fact]
     public void The_stale_document_policy_and_the_restart_limit_are_read_and_checked()
     {
         var defaults = ReplicationConfiguration.Load(null, environment: NoEnvironment).Settings;
