@@ -34,6 +34,12 @@ public sealed class AkkaConfigFactoryTests : IDisposable
         Assert.Empty(akka.GetStringList("akka.cluster.sharding.distributed-data.durable.keys"));
         Assert.Equal(MongoLease.ConfigPath, akka.GetString("akka.cluster.sharding.use-lease"));
         Assert.Equal(MongoLease.ConfigPath, akka.GetString("akka.cluster.singleton.use-lease"));
+        // Sharding's own coordinator places shards only: its singleton runs without the lease; shards retry theirs every second.
+        var coordinatorSingleton = akka.GetConfig(akka.GetString("akka.cluster.sharding.coordinator-singleton"));
+        Assert.Equal("", coordinatorSingleton.GetString("use-lease"));
+        Assert.Equal("singleton", coordinatorSingleton.GetString("singleton-name"));
+        Assert.Equal(TimeSpan.FromSeconds(1), akka.GetTimeSpan("akka.cluster.sharding.lease-retry-interval"));
+        Assert.Equal(TimeSpan.FromSeconds(1), akka.GetTimeSpan("akka.cluster.sharding.retry-interval"));
         var lease = akka.GetConfig(MongoLease.ConfigPath);
         Assert.Equal(typeof(MongoLease), Type.GetType(lease.GetString("lease-class"), throwOnError: true));
         Assert.Equal(TimeSpan.FromSeconds(10), lease.GetTimeSpan("heartbeat-timeout"));
