@@ -109,7 +109,7 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         // work (before that it counts no other member and would take every free lease at once).
         if (Settings.Cluster.Enabled)
             akka.RegisterOnMemberUp(() => Volatile.Write(ref _leaseWorker,
-                System.ActorOf(LeaseWorker.Props(new MongoRangeLeasedWork(Pipeline, Checkpoints, loggers), Cluster, () => { }), "leases")));
+                System.ActorOf(LeaseWorker.Props(new MongoLeasedWork(Pipeline, Checkpoints, loggers), Cluster, () => { }), "leases")));
 
         // One pipeline per replication id, wherever the singleton runs and only while it holds the lease.
         System.ActorOf(ClusterSingletonManager.Props(
