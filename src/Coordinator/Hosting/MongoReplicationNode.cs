@@ -98,7 +98,8 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         var coordinatorName = NodeActorSystem.CoordinatorName(Settings.Id);
         var leases = MongoLeaseStores.Get(System).For(System.Settings.Config.GetConfig(MongoLease.ConfigPath));
         Management = new ManagementServer(Settings.Management,
-            new ManagementContext(ClusterView = new AkkaClusterView(akka, store, leases, NodeActorSystem.SingletonLeaseName(System, coordinatorName)), store, metrics, configuration, readiness)
+            new ManagementContext(ClusterView = new AkkaClusterView(akka, store, leases, NodeActorSystem.SingletonLeaseName(System, coordinatorName),
+                sourceUnitLeases: new MongoLeaseViews(Checkpoints).LoadAsync), store, metrics, configuration, readiness)
             {
                 Mode = Settings.Mode,
                 ProgressSource = Progress.BuildAsync,

@@ -16,8 +16,9 @@ public sealed record MongoSyncState(int Generation, MongoSyncPhase Phase, DateTi
 /// <param name="LastEventTime">Cluster time of the last applied event; null until one is applied.</param>
 /// <param name="LagSeconds">How far behind the source its last batch was when applied; 0 when caught up.</param>
 /// <param name="Lease">In a cluster, the stream's lease (its owner follows the stream); null on a single node.</param>
+/// <param name="Lost">In a cluster, what the source said when the stream's node found its resume point lost; null while it is not.</param>
 public sealed record StreamCheckpoint(string Unit, int Generation, BsonDocument ResumeToken, long EventsApplied, DateTime? LastEventTime, DateTime UpdatedAt,
-    double LagSeconds = 0, CheckpointLease? Lease = null);
+    double LagSeconds = 0, CheckpointLease? Lease = null, string? Lost = null);
 
 /// <summary>A leased change stream's node found its resume point gone from the source's oplog; the coordinator decides what follows.</summary>
 public sealed record LostStream(string Unit, string Detail);
@@ -27,10 +28,11 @@ public sealed record CollectionCheckpoint(string Namespace, string Target, int G
 
 /// <summary>
 /// One <c>_id</c> range of a collection, [Min, Max) in index order (MinKey/MaxKey at the ends), and how far its copy got:
-/// every document up to and including <see cref="LastId"/> is on the target.
+/// every document up to and including <see cref="LastId"/> is on the target. <see cref="Lease"/> is its lease in a
+/// cluster (as read; null when never leased).
 /// </summary>
 public sealed record RangeCheckpoint(string Id, string Namespace, string Target, int Generation, int Index, BsonValue Min, BsonValue Max,
-    BsonValue? LastId, long Copied, bool Done);
+    BsonValue? LastId, long Copied, bool Done, CheckpointLease? Lease = null);
 
 /// <summary>
 /// The checkpoint documents of a MongoDB source, in the checkpoint database: <c>mongoSource</c> (state and one document per
@@ -70,7 +72,7 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
         var docs = await _source.Find(new BsonDocument { { "kind", "stream" }, { "generation", generation } }).ToListAsync(cancellationToken).ConfigureAwait(false);
         return docs.Select(d => new StreamCheckpoint(d["unit"].AsString, generation, d["token"].AsBsonDocument, d["eventsApplied"].ToInt64(),
             d.TryGetValue("lastEventTime", out var t) && !t.IsBsonNull ? t.ToUniversalTime() : null, d["updatedAt"].ToUniversalTime(),
-            d.GetValue("lagSeconds", 0.0).ToDouble(), LeaseTable.ReadLease(d))).ToList();
+            d.GetValue("lagSeconds", 0.0).ToDouble(), LeaseTable.ReadLease(d), d.GetValue("lost", BsonNull.Value) is BsonString lost ? lost.Value : null)).ToList();
     }
 
     /// <summary>The stream checkpoint of <paramref name="unit"/> in <paramref name="generation"/>; null when a re-sync or a reset replaced it.</summary>
@@ -287,7 +289,7 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
     };
 
     private static RangeCheckpoint FromDocument(BsonDocument d) => new(d["_id"].AsString, d["ns"].AsString, d["target"].AsString, d["generation"].AsInt32,
-        d["index"].AsInt32, d["min"], d["max"], LastIdOf(d["lastId"]), d["copied"].ToInt64(), d["done"].AsBoolean);
+        d["index"].AsInt32, d["min"], d["max"], LastIdOf(d["lastId"]), d["copied"].ToInt64(), d["done"].AsBoolean, LeaseTable.ReadLease(d));
 
     // lastId is held inside {v: …}, so an _id that is itself null stays distinguishable from "nothing copied yet".
     private static BsonValue? LastIdOf(BsonValue stored) => stored is BsonDocument { ElementCount: 1 } d && d.Contains("v") ? d["v"] : null;

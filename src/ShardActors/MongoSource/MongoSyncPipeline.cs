@@ -144,6 +144,13 @@ public sealed class MongoSyncPipeline : IDisposable
                     }
                     _logger.LogError("{Error}; copying again from a new start position (incremental.on-trimmed-data = resync)", e.Message);
                     await _checkpoints.ForgetAsync(cancellationToken).ConfigureAwait(false);
+                    if (_settings.Cluster.Enabled)
+                    {
+                        // The other streams' leases went with their checkpoints: their nodes stop at their next renewal,
+                        // and their fences end within a lease duration. Only then may the targets be dropped and copied
+                        // again, so no write of the old generation lands after the new copy.
+                        await Task.Delay(_settings.Cluster.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                    }
                     state = new MongoSyncState(state.Generation + 1, MongoSyncPhase.Starting, DateTime.UtcNow, null);
                     await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
                 }

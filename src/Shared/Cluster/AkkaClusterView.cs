@@ -9,9 +9,11 @@ namespace Replication.Cluster;
 /// <summary>
 /// The cluster as this node sees it: members from Akka's <c>Cluster.State</c>; the coordinator singleton's lease (the
 /// MongoDB lease Akka's ClusterSingletonManager holds, named <paramref name="coordinatorLeaseName"/>) and the segment
-/// and shard leases with their units' positions from the checkpoint database.
+/// and shard leases with their units' positions from the checkpoint database; a MongoDB source's units (ranges and
+/// change streams) come from <paramref name="sourceUnitLeases"/>.
 /// </summary>
-public sealed class AkkaClusterView(ClusterExtension cluster, CheckpointStore checkpoints, MongoLeaseStore leases, string coordinatorLeaseName, TimeProvider? clock = null)
+public sealed class AkkaClusterView(ClusterExtension cluster, CheckpointStore checkpoints, MongoLeaseStore leases, string coordinatorLeaseName, TimeProvider? clock = null,
+    Func<CancellationToken, Task<IReadOnlyList<LeaseView>>>? sourceUnitLeases = null)
     : IClusterView
 {
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
@@ -71,6 +73,7 @@ public sealed class AkkaClusterView(ClusterExtension cluster, CheckpointStore ch
                     shard.Status.ToString(), shard.SequenceNumber?.ToString() ?? shard.StartSequenceNumber?.ToString(), lag));
             }
         }
+        if (sourceUnitLeases is not null) views.AddRange(await sourceUnitLeases(cancellationToken).ConfigureAwait(false));
         return views;
     }
 

@@ -7,7 +7,8 @@ namespace Replication.Coordinator.Management.Progress;
 
 /// <summary>
 /// <c>/progress</c> for a MongoDB source, in the same shape as for DynamoDB: one entry per source namespace (its target
-/// namespace as the collection, its <c>_id</c> ranges as segments, the change streams as shards), read from the
+/// namespace as the collection, its <c>_id</c> ranges as segments, the change streams as shards; then each change stream
+/// with the node that follows it), read from the
 /// checkpoint database so every node reports the whole run, with each namespace's dead letters counted as `checkpoints
 /// list` counts them.
 /// </summary>
@@ -64,6 +65,12 @@ public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints,
             _ => "change event application",
         };
         return new ProgressReport(stateName, info, lag is { } l ? (long)Math.Round(l) : null, streams.Sum(s => s.EventsApplied),
-            new CollectionCopyProgress(tables.Sum(t => t.FullSync.EstimatedItems ?? 0), tables.Sum(t => t.FullSync.ItemsWritten)), tables);
+            new CollectionCopyProgress(tables.Sum(t => t.FullSync.EstimatedItems ?? 0), tables.Sum(t => t.FullSync.ItemsWritten)), tables)
+        {
+            ChangeStreams = streams.OrderBy(s => s.Unit, StringComparer.Ordinal)
+                .Select(s => new ChangeStreamProgressReport(s.Unit, MongoLeaseViews.StatusOf(s, state.Phase), s.Lease?.Owner, s.EventsApplied,
+                    following ? s.LagSeconds : null, s.LastEventTime is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null))
+                .ToList(),
+        };
     }
 }

@@ -16,7 +16,17 @@ public sealed record ProgressReport(
     long? LagTimeSeconds,
     long TotalEventsApplied,
     CollectionCopyProgress CollectionCopy,
-    IReadOnlyList<TableProgressReport> Tables);
+    IReadOnlyList<TableProgressReport> Tables)
+{
+    /// <summary>MongoDB source: each change stream with the node following it (in a cluster, its lease's owner).</summary>
+    public IReadOnlyList<ChangeStreamProgressReport> ChangeStreams { get; init; } = [];
+}
+
+/// <param name="Unit">"cluster", or the database the stream watches.</param>
+/// <param name="Status">Waiting (for the copy), Following, Lost (its resume point left the oplog), or Done (mode full).</param>
+/// <param name="Owner">The node whose lease follows the stream (a cluster); null on a single node or while no node holds it.</param>
+/// <param name="LagSeconds">How far behind the source its last batch was when applied; null unless following.</param>
+public sealed record ChangeStreamProgressReport(string Unit, string Status, string? Owner, long EventsApplied, double? LagSeconds, DateTimeOffset? LastEventTime);
 
 public sealed record CollectionCopyProgress(long EstimatedTotalItems, long EstimatedCopiedItems);
 
