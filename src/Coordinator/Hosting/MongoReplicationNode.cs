@@ -106,8 +106,9 @@ public sealed class MongoReplicationNode : IAsyncDisposable
             }, loggers);
         await Management.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        // In a cluster every member copies its share of the planned _id ranges under leases; only an Up member takes
-        // work (before that it counts no other member and would take every free lease at once).
+        // In a cluster every member copies its share of the planned _id ranges, and follows its share of the change
+        // streams, under leases; only an Up member takes work (before that it counts no other member and would take
+        // every free lease at once).
         if (Settings.Cluster.Enabled)
             akka.RegisterOnMemberUp(() => Volatile.Write(ref _leaseWorker,
                 System.ActorOf(LeaseWorker.Props(new MongoLeasedWork(Pipeline, Checkpoints, loggers), Cluster, () => { }), "leases")));
@@ -141,7 +142,7 @@ public sealed class MongoReplicationNode : IAsyncDisposable
                 Pipeline!.Drain.InFlight, drainFor);
         if (System is not null)
         {
-            // Leased ranges go back at once, so the other members need not wait for them to expire.
+            // Leased ranges and change streams go back at once, so the other members need not wait for them to expire.
             if (Volatile.Read(ref _leaseWorker) is { } worker)
             {
                 try
@@ -150,7 +151,7 @@ public sealed class MongoReplicationNode : IAsyncDisposable
                 }
                 catch (Exception e)
                 {
-                    _logger.LogWarning("stopping: could not hand back its range leases ({Error}); they expire on their own", e.Message);
+                    _logger.LogWarning("stopping: could not hand back its range and change stream leases ({Error}); they expire on their own", e.Message);
                 }
             }
             try

@@ -50,7 +50,11 @@ public sealed class ChangeStreamActor : ReceiveActor, IWithTimers
         {
             if (failure.Cause is ResumePointLostException lost)
             {
-                if (_worker is not null) _worker.Tell(new StreamGapDetected(lost.Unit, lost.Detail));
+                if (_worker is not null)
+                {
+                    Log.LogError("{Error}; reporting it to the coordinator, which re-syncs or stops (incremental.on-trimmed-data)", lost.Message);
+                    _worker.Tell(new StreamGapDetected(lost.Unit, lost.Detail));
+                }
                 else Context.Parent.Tell(new ChangeStreamLost(lost));
                 return;
             }

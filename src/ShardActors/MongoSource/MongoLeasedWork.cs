@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
+using Replication.Checkpoints;
 using Replication.Cluster;
 using Replication.ShardActors.Cluster;
 using Replication.ShardActors.Streams;
@@ -46,9 +47,18 @@ public sealed class MongoLeasedWork(MongoSyncPipeline pipeline, MongoSyncCheckpo
     }
 
     /// <summary>A leased stream's resume point left the source's oplog: recorded, under its lease, for the coordinator to decide (re-sync or stop).</summary>
-    public Task ReportGapAsync(LeaseKey key, int generation, StreamGapDetected gap, LeaseFence fence, CancellationToken cancellationToken)
+    public async Task ReportGapAsync(LeaseKey key, int generation, StreamGapDetected gap, LeaseFence fence, CancellationToken cancellationToken)
     {
         if (key is not ChangeStreamLeaseKey stream) throw new NotSupportedException("only a change stream finds a gap");
-        return fence.WriteAsync(token => checkpoints.ReportStreamLostAsync(stream.Unit, generation, gap.Reason, fence.Claim, token), cancellationToken);
+        try
+        {
+            await fence.WriteAsync(token => checkpoints.ReportStreamLostAsync(stream.Unit, generation, gap.Reason, fence.Claim, token), cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (CheckpointConflictException e)
+        {
+            // Another node holds the stream now, or a re-sync replaced it: this node's report no longer counts.
+            throw new LeaseLostException(fence.Claim, e.Message);
+        }
     }
 }

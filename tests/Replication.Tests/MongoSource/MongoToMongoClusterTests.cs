@@ -1,9 +1,11 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Replication.Configuration;
 using Replication.Coordinator.Hosting;
 using Replication.ShardActors.MongoSource;
 using Replication.Testing;
+using Replication.Tests.EndToEnd;
 using Xunit.Abstractions;
 
 namespace Replication.Tests.MongoSource;
@@ -43,7 +45,9 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
         "replication.full-sync.items-per-second=20");
 
     /// <summary>Node <paramref name="n"/> (1…3); all three are seeds, node 1 forms the cluster. Failure detection and the Split Brain Resolver are fast here.</summary>
-    private ReplicationSettings ClusterNodeSettings(int n, params string[] overrides) => _h.Settings([
+    private ReplicationSettings ClusterNodeSettings(int n, params string[] overrides) => ClusterNodeSettings(_h, n, overrides);
+
+    private ReplicationSettings ClusterNodeSettings(MongoToMongoHarness h, int n, params string[] overrides) => h.Settings([
         "replication.cluster.enabled=on",
         "replication.cluster.hostname=\"127.0.0.1\"",
         $"replication.cluster.port={_ports[n]}",
@@ -166,5 +170,62 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
             Assert.Equal(after.Values.Select(s => (s.Unit, s.Lease!.Owner)).OrderBy(u => u.Unit, StringComparer.Ordinal),
                 progress.ChangeStreams.Select(c => (c.Unit, c.Owner)));
         }
+    }
+
+    [Fact]
+    public async Task A_resume_point_lost_on_a_member_that_does_not_run_the_coordinator_is_reported_to_it_and_the_run_copies_again()
+    {
+        // The source's change log keeps 200 changes: the 400 made during the copy push the recorded start positions out of it.
+        await using var h = new MongoToMongoHarness(output, changeLogCapacity: 200);
+        string[] databases = ["crm", "shop"];
+        var namespaces = databases.ToDictionary(d => $"{d}.items", d => $"{d}.items");
+        foreach (var ns in namespaces.Keys)
+            await h.SourceCollection(ns).InsertManyAsync(Enumerable.Range(0, 300).Select(i => new BsonDocument { { "_id", i }, { "n", i } }));
+        string[] overrides =
+        [
+            "replication.mode=all", "replication.source.mongodb.change-stream=database", "replication.filter.include=[\"crm\", \"shop\"]",
+            "replication.incremental.on-trimmed-data=resync", "replication.source.mongodb.batch-size=20", "replication.full-sync.items-per-second=100",
+        ];
+        var settings = ClusterNodeSettings(h, 1, overrides);
+        var logs = new[] { new CapturedLogs(), new CapturedLogs() };
+        try
+        {
+            await CopyAgainAfterALostResumePointAsync(h, settings, overrides, namespaces, logs);
+        }
+        finally
+        {
+            // The nodes stop before this test's servers do.
+            foreach (var node in _nodes) await node.DisposeAsync();
+        }
+    }
+
+    private async Task CopyAgainAfterALostResumePointAsync(MongoToMongoHarness h, ReplicationSettings settings, string[] overrides,
+        Dictionary<string, string> namespaces, CapturedLogs[] logs)
+    {
+        var checkpoints = h.Checkpoints(settings);
+        var first = await h.StartNodeAsync(settings, logs[0]);
+        _nodes.Add(first);
+        var second = await h.StartNodeAsync(ClusterNodeSettings(h, 2, overrides), logs[1]);
+        _nodes.Add(second);
+        await h.WaitForPhaseAsync(settings, MongoSyncPhase.Copying, TimeSpan.FromMinutes(3));
+        var crm = h.SourceCollection("crm.items");
+        for (var i = 0; i < 400; i++) await crm.UpdateOneAsync(new BsonDocument("_id", i % 300), new BsonDocument("$set", new BsonDocument("gap", i)));
+
+        // Once the copy is done, each member follows one of the two streams; both find their start position gone. The
+        // member without the coordinator reports it through its lease, the coordinator copies everything again.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while ((await checkpoints.LoadStateAsync(default)) is not { Generation: 2, Phase: MongoSyncPhase.Incremental })
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run did not copy again into generation 2 after the lost resume point");
+            await Task.Delay(100);
+        }
+        var coordinator = Assert.Single(_nodes, n => n.Cluster.HoldsCoordinatorLease());
+        var other = coordinator == first ? 1 : 0;
+        Assert.Contains(logs[other].At(LogLevel.Error), l => l.Contains("no longer holds that point", StringComparison.Ordinal) && l.Contains("reporting it to the coordinator", StringComparison.Ordinal));
+        await h.SourceCollection("shop.items").InsertOneAsync(new BsonDocument { { "_id", "after-resync" }, { "n", -1 } });
+        await crm.DeleteOneAsync(new BsonDocument("_id", 7));
+        await h.WaitUntilEqualAsync(namespaces, TimeSpan.FromMinutes(3));
+        Assert.Null(await checkpoints.FindLostStreamAsync(2, default));
+        Assert.All(await checkpoints.LoadStreamsAsync(2, default), s => Assert.NotNull(s.Lease?.Owner)); // generation 2's streams are leased again
     }
 }
