@@ -8,8 +8,9 @@ namespace Replication.Cluster;
 /// <summary>
 /// The leases of every unit of work, kept in the checkpoint documents themselves (a segment's lease inside its table's
 /// full-sync state, a shard's inside its shard checkpoint, a MongoDB source's range or change stream inside its range or
-/// stream checkpoint) so that a position write can be conditional on the lease in one atomic update. Taking a lease is a conditional update on the counter and renewal stamp the taker observed: of
-/// two nodes racing for one lease, exactly one wins, and the counter it sets is the fencing token of its writes.
+/// stream checkpoint) so that a position write can be conditional on the lease in one atomic update. Taking a lease is
+/// a conditional update on the counter and renewal stamp the taker observed: of two nodes racing for one lease, exactly
+/// one wins, and the counter it sets is the fencing token of its writes.
 /// <para>
 /// Expiry never compares one node's clock with another's. The holder bumps the lease's renewal stamp on every
 /// renewal; an observer (this table, one per node) takes a held lease as expired only once it has seen the same owner,
