@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Replication.Cluster;
 using Replication.Configuration;
 using Replication.Coordinator.Hosting;
 using Replication.ShardActors.MongoSource;
@@ -93,6 +94,9 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
             await Task.Delay(100);
         }
         var orphaned = leased.Where(r => r["lease"]["owner"].AsString == secondId).Select(r => r["_id"].AsString).ToList();
+        // /cluster/shards lists the range leases (as segments) with their owners.
+        var views = await first.ClusterView.LeasesAsync(default);
+        Assert.Contains(views, v => v.LeaseId.StartsWith("range/", StringComparison.Ordinal) && v.Kind == LeaseKind.Segment && v.Owner == secondId);
         output.WriteLine($"stopping {secondId} without hand-over while it holds {string.Join(", ", orphaned)}");
         await second.StopWithoutHandOverAsync();
 
@@ -167,6 +171,7 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
             foreach (var s in after.Values)
                 Assert.Contains(leases, l => l.LeaseId == $"stream/{s.Unit}" && l.Owner == s.Lease!.Owner && l.Status == "Following");
             var progress = await node.Progress.BuildAsync(default);
+            Assert.NotNull(progress.ChangeStreams);
             Assert.Equal(after.Values.Select(s => (s.Unit, s.Lease!.Owner)).OrderBy(u => u.Unit, StringComparer.Ordinal),
                 progress.ChangeStreams.Select(c => (c.Unit, c.Owner)));
         }

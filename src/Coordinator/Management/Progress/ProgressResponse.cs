@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Replication.Coordinator.Management.Progress;
 
 /// <summary>
@@ -18,8 +20,9 @@ public sealed record ProgressReport(
     CollectionCopyProgress CollectionCopy,
     IReadOnlyList<TableProgressReport> Tables)
 {
-    /// <summary>MongoDB source: each change stream with the node following it (in a cluster, its lease's owner).</summary>
-    public IReadOnlyList<ChangeStreamProgressReport> ChangeStreams { get; init; } = [];
+    /// <summary>MongoDB source: each change stream with the node following it (in a cluster, its lease's owner); absent for DynamoDB.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ChangeStreamProgressReport>? ChangeStreams { get; init; }
 }
 
 /// <param name="Unit">"cluster", or the database the stream watches.</param>
