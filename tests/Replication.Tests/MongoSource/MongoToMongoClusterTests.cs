@@ -120,7 +120,12 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
         var namespaces = databases.ToDictionary(d => $"{d}.items", d => $"{d}.items");
         foreach (var ns in namespaces.Keys)
             await _h.SourceCollection(ns).InsertManyAsync(Enumerable.Range(0, 50).Select(i => new BsonDocument { { "_id", i }, { "n", i } }));
-        string[] overrides = ["replication.mode=all", "replication.source.mongodb.change-stream=database", "replication.filter.include=[\"crm\", \"inventory\", \"shop\"]"];
+        string[] overrides =
+        [
+            "replication.mode=all", "replication.source.mongodb.change-stream=database", "replication.filter.include=[\"crm\", \"inventory\", \"shop\"]",
+            // Nothing fails over here: long leases keep a starved renewal on a loaded machine from moving a stream meanwhile.
+            "replication.cluster.lease-duration=30s", "replication.cluster.lease-renew-interval=2s",
+        ];
         var settings = ClusterNodeSettings(1, overrides);
         var checkpoints = _h.Checkpoints(settings);
         _nodes.Add(await _h.StartNodeAsync(settings));
