@@ -23,7 +23,18 @@ public sealed record ProgressReport(
     /// <summary>MongoDB source: each change stream with the node following it (in a cluster, its lease's owner); absent for DynamoDB.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ChangeStreamProgressReport>? ChangeStreams { get; init; }
+
+    /// <summary>MongoDB source in a cluster: each member holding leases, with the units it holds and its rate; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<NodeProgressReport>? Nodes { get; init; }
 }
+
+/// <param name="Node">The member's address (the owner name on its leases).</param>
+/// <param name="ItemsPerSecond">
+/// Documents copied and change events applied per second by the units it holds, measured between successive requests
+/// (null on the first, or right after its units changed hands).
+/// </param>
+public sealed record NodeProgressReport(string Node, int Ranges, int ChangeStreams, double? ItemsPerSecond);
 
 /// <param name="Unit">"cluster", or the database the stream watches.</param>
 /// <param name="Status">Waiting (for the copy), Following, Lost (its resume point left the oplog), or Done (mode full).</param>
