@@ -5,7 +5,7 @@ using Spectre.Console;
 
 namespace Replication.Coordinator.Cli;
 
-/// <summary>Prints a <see cref="ClusterStatus"/> as tables: members, leases per node, progress per table.</summary>
+/// <summary>Prints a <see cref="ClusterStatus"/> as tables: members, leases per node, progress per table (and per change stream for a MongoDB source).</summary>
 internal static class StatusView
 {
     public static void Write(IAnsiConsole console, ClusterStatus status)
@@ -71,7 +71,21 @@ internal static class StatusView
         }
         if (progress.Tables.Count == 0) table.AddRow("(no tables yet)", "", "", "", "", "", "", "", "", "");
         console.Write(table);
+        WriteChangeStreams(console, progress);
         WriteFailedUnits(console, progress);
+    }
+
+    /// <summary>A MongoDB source's change streams, with the member following each (in a cluster).</summary>
+    private static void WriteChangeStreams(IAnsiConsole console, ProgressReport progress)
+    {
+        if (progress.ChangeStreams is not { Count: > 0 } streams) return;
+        var table = new Table().Title("change streams").AddColumns("stream", "status", "followed by", "events", "lag");
+        foreach (var stream in streams)
+        {
+            table.AddRow(Markup.Escape(stream.Unit), Markup.Escape(stream.Status), Markup.Escape(stream.Owner ?? "-"),
+                stream.EventsApplied.ToString("N0", CultureInfo.InvariantCulture), stream.LagSeconds is { } lag ? $"{lag:0.#} s" : "-");
+        }
+        console.Write(table);
     }
 
     private static void WriteFailedUnits(IAnsiConsole console, ProgressReport progress)

@@ -98,17 +98,18 @@ public sealed class MongoReplicationNode : IAsyncDisposable
         var leases = MongoLeaseStores.Get(System).For(System.Settings.Config.GetConfig(MongoLease.ConfigPath));
         Management = new ManagementServer(Settings.Management,
             new ManagementContext(ClusterView = new AkkaClusterView(akka, store, leases, NodeActorSystem.SingletonLeaseName(System, coordinatorName),
-                Settings.Cluster.Enabled ? WorkUnitSharding.TypeName : null), store, metrics, configuration, readiness)
+                Settings.Cluster.Enabled ? WorkUnitSharding.TypeName : null, sourceUnitLeases: new MongoLeaseViews(Checkpoints).LoadAsync),
+                store, metrics, configuration, readiness)
             {
                 Mode = Settings.Mode,
                 ProgressSource = Progress.BuildAsync,
             }, loggers);
         await Management.StartAsync(cancellationToken).ConfigureAwait(false);
 
-        // In a cluster the planned _id ranges are sharded entities, each copied under its lease wherever sharding puts it;
-        // the singleton's dispatcher starts them from the checkpoints.
+        // In a cluster the planned _id ranges, and once the copy is done the change streams, are sharded entities, each
+        // run under its lease wherever sharding puts it; the singleton's dispatcher starts them from the checkpoints.
         var dispatcher = Settings.Cluster.Enabled
-            ? WorkUnits.Start(System, new MongoRangeLeasedWork(Pipeline, Checkpoints, loggers), Cluster, () => { })
+            ? WorkUnits.Start(System, new MongoLeasedWork(Pipeline, Checkpoints, loggers), Cluster, () => { })
             : null;
 
         // One pipeline per replication id, wherever the singleton runs and only while it holds the lease.
@@ -140,8 +141,8 @@ public sealed class MongoReplicationNode : IAsyncDisposable
                 Pipeline!.Drain.InFlight, drainFor);
         if (System is not null)
         {
-            // CoordinatedShutdown hands the shard region's range entities off first: each hands its lease back once its
-            // writes in flight have ended, so the other members need not wait for it to expire.
+            // CoordinatedShutdown hands the shard region's range and change stream entities off first: each hands its lease
+            // back once its writes in flight have ended, so the other members need not wait for it to expire.
             try
             {
                 await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClusterLeavingReason.Instance).WaitAsync(ReplicationNode.StopAfterDrainTimeout).ConfigureAwait(false);

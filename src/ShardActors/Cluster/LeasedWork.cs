@@ -28,6 +28,6 @@ public interface ILeasedWork
     /// <summary>The actor for <paramref name="key"/> under <paramref name="fence"/>; null when the unit no longer runs (its lease is handed back).</summary>
     Task<LeasedWorkStart?> StartAsync(LeaseKey key, LeaseFence fence, IActorRef worker, CancellationToken cancellationToken);
 
-    /// <summary>A stream shard of <paramref name="key"/>'s table found a gap (DynamoDB units only); written through the unit's fence.</summary>
+    /// <summary>A stream unit found a gap (a DynamoDB shard: its table's; a MongoDB change stream: its lost resume point); written through the unit's fence.</summary>
     Task ReportGapAsync(LeaseKey key, int generation, StreamGapDetected gap, LeaseFence fence, CancellationToken cancellationToken);
 }

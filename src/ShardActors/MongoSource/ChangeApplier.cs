@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Replication.Cluster;
 using Replication.Configuration;
 
 namespace Replication.ShardActors.MongoSource;
@@ -15,14 +16,16 @@ public sealed record AppliedBatch(int Applied, int Skipped, int DeadLettered, in
 /// insert/replace → replace by <c>_id</c> with upsert; update → its post-image as a whole-document replace
 /// (<c>updates = full-document</c>) or its update description as $set/$unset (<c>operator</c>) — never a partial document
 /// as a replacement; delete → delete by <c>_id</c>. Every write is idempotent, so a batch applied twice (a crash before its
-/// checkpoint) converges. A write the target refuses goes to the dead letters and the rest of the batch goes on.
+/// checkpoint) converges. A write the target refuses goes to the dead letters and the rest of the batch goes on. A
+/// leased stream's writes (target and dead letters, DDL included) all go through its <see cref="LeaseFence"/>.
 /// </summary>
 public sealed class ChangeApplier(IMongoClient target, NamespaceMap map, MongoSourceSettings settings, TargetPreparer preparer,
     MongoDeadLetters deadLetters, ILogger logger)
 {
     private sealed record PendingWrite(WriteModel<RawBsonDocument> Model, string SourceNamespace, BsonValue Key, string Operation);
 
-    public async Task<AppliedBatch> ApplyAsync(IReadOnlyList<RawBsonDocument> events, CancellationToken cancellationToken)
+    /// <param name="fence">A leased stream's fence (in a cluster); null on a single node.</param>
+    public async Task<AppliedBatch> ApplyAsync(IReadOnlyList<RawBsonDocument> events, LeaseFence? fence, CancellationToken cancellationToken)
     {
         var pending = new Dictionary<string, (CollectionNamespace Target, List<PendingWrite> Writes)>(StringComparer.Ordinal);
         var perNamespace = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -59,11 +62,11 @@ public sealed class ChangeApplier(IMongoClient target, NamespaceMap map, MongoSo
                 continue;
             }
             // A DDL event: everything before it lands first, so a drop or rename sees the writes that preceded it.
-            dead += await FlushAsync(pending, cancellationToken).ConfigureAwait(false);
-            if (await ApplyDdlAsync(operation, e, database, collection, cancellationToken).ConfigureAwait(false)) applied++;
+            dead += await FlushAsync(pending, fence, cancellationToken).ConfigureAwait(false);
+            if (await fence.GuardAsync(token => ApplyDdlAsync(operation, e, database, collection, token), cancellationToken).ConfigureAwait(false)) applied++;
             else reported++;
         }
-        dead += await FlushAsync(pending, cancellationToken).ConfigureAwait(false);
+        dead += await FlushAsync(pending, fence, cancellationToken).ConfigureAwait(false);
         return new AppliedBatch(applied - dead, skipped, dead, reported, last, perNamespace);
     }
 
@@ -111,15 +114,16 @@ public sealed class ChangeApplier(IMongoClient target, NamespaceMap map, MongoSo
     }
 
     /// <summary>Writes the pending CRUD events, one ordered bulk write per target collection; returns how many were dead-lettered.</summary>
-    private async Task<int> FlushAsync(Dictionary<string, (CollectionNamespace Target, List<PendingWrite> Writes)> pending, CancellationToken cancellationToken)
+    private async Task<int> FlushAsync(Dictionary<string, (CollectionNamespace Target, List<PendingWrite> Writes)> pending, LeaseFence? fence,
+        CancellationToken cancellationToken)
     {
         if (pending.Count == 0) return 0;
-        var results = await Task.WhenAll(pending.Values.Select(g => WriteAsync(g.Target, g.Writes, cancellationToken))).ConfigureAwait(false);
+        var results = await Task.WhenAll(pending.Values.Select(g => WriteAsync(g.Target, g.Writes, fence, cancellationToken))).ConfigureAwait(false);
         pending.Clear();
         return results.Sum();
     }
 
-    private async Task<int> WriteAsync(CollectionNamespace to, List<PendingWrite> writes, CancellationToken cancellationToken)
+    private async Task<int> WriteAsync(CollectionNamespace to, List<PendingWrite> writes, LeaseFence? fence, CancellationToken cancellationToken)
     {
         var collection = target.GetDatabase(to.DatabaseNamespace.DatabaseName).GetCollection<RawBsonDocument>(to.CollectionName);
         var dead = 0;
@@ -127,14 +131,16 @@ public sealed class ChangeApplier(IMongoClient target, NamespaceMap map, MongoSo
         {
             try
             {
-                await collection.BulkWriteAsync(writes.Skip(start).Select(w => w.Model), new BulkWriteOptions { IsOrdered = true }, cancellationToken).ConfigureAwait(false);
+                var from = start;
+                await fence.GuardAsync(token => collection.BulkWriteAsync(writes.Skip(from).Select(w => w.Model), new BulkWriteOptions { IsOrdered = true }, token),
+                    cancellationToken).ConfigureAwait(false);
                 break;
             }
             catch (MongoBulkWriteException<RawBsonDocument> e) when (e.WriteErrors.Count > 0 && e.WriteConcernError is null)
             {
                 // Ordered: everything before the failed write landed, nothing after it was tried.
                 var failed = start + e.WriteErrors[0].Index;
-                await DeadLetterAsync(to, writes[failed], e.WriteErrors[0], cancellationToken).ConfigureAwait(false);
+                await fence.GuardAsync(token => DeadLetterAsync(to, writes[failed], e.WriteErrors[0], token), cancellationToken).ConfigureAwait(false);
                 dead++;
                 start = failed + 1;
             }

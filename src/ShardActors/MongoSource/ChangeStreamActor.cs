@@ -1,6 +1,8 @@
 using Akka.Actor;
 using Microsoft.Extensions.Logging;
+using Replication.Cluster;
 using Replication.Metrics;
+using Replication.ShardActors.Streams;
 
 namespace Replication.ShardActors.MongoSource;
 
@@ -14,19 +16,28 @@ public sealed record ChangeStreamLost(ResumePointLostException Cause);
 /// <summary>
 /// Follows one change stream (the cluster's, or one database's) from its checkpoint, read afresh on every start. A
 /// failure crashes the actor; its supervisor restarts it and it reopens the stream from the checkpoint after the
-/// workers' back-off. A lost resume point is not retried: the parent hears of it.
+/// workers' back-off. A lost resume point is not retried: the parent hears of it — or, for a leased stream (in a
+/// cluster, run by a member's unit entity under the stream's fence), the entity, as a <see cref="StreamGapDetected"/>
+/// it reports through the fence to the checkpoint the coordinator watches. A leased stream whose checkpoint is gone (a
+/// re-sync replaced it) stops, and its lease is handed back.
 /// </summary>
 public sealed class ChangeStreamActor : ReceiveActor, IWithTimers
 {
     private readonly ChangeStreamServices _services;
     private readonly string _unit;
+    private readonly LeaseFence? _fence;
+    private readonly IActorRef? _worker;
     private readonly CancellationTokenSource _stopping = new();
     private bool _movedOn;
 
-    public ChangeStreamActor(ChangeStreamServices services, string unit)
+    /// <param name="fence">Set when the stream is leased: its writes go through the fence.</param>
+    /// <param name="worker">The unit entity running a leased stream: it hears of a lost resume point.</param>
+    public ChangeStreamActor(ChangeStreamServices services, string unit, LeaseFence? fence = null, IActorRef? worker = null)
     {
         _services = services;
         _unit = unit;
+        _fence = fence;
+        _worker = worker;
         Log = ActorLog.For(services.Loggers, Context);
 
         Receive<BatchApplied>(_ =>
@@ -39,11 +50,21 @@ public sealed class ChangeStreamActor : ReceiveActor, IWithTimers
         {
             if (failure.Cause is ResumePointLostException lost)
             {
-                Context.Parent.Tell(new ChangeStreamLost(lost));
+                if (_worker is not null)
+                {
+                    Log.LogError("{Error}; reporting it to the coordinator, which re-syncs or stops (incremental.on-trimmed-data)", lost.Message);
+                    _worker.Tell(new StreamGapDetected(lost.Unit, lost.Detail));
+                }
+                else Context.Parent.Tell(new ChangeStreamLost(lost));
                 return;
             }
             _services.Metrics.Error(_unit, "change-stream");
             throw new ChangeStreamException(_unit, failure.Cause);
+        });
+        Receive<Gone>(_ =>
+        {
+            Log.LogInformation("change stream {Unit}: its checkpoint of generation {Generation} is gone (a re-sync replaced it); stopping", _unit, _services.Generation);
+            Context.Stop(Self);
         });
         Receive<Begin>(_ => Run());
     }
@@ -54,7 +75,8 @@ public sealed class ChangeStreamActor : ReceiveActor, IWithTimers
 
     private string Unit => $"change stream {_unit}";
 
-    public static Props Props(ChangeStreamServices services, string unit) => Akka.Actor.Props.Create(() => new ChangeStreamActor(services, unit));
+    public static Props Props(ChangeStreamServices services, string unit, LeaseFence? fence = null, IActorRef? worker = null) =>
+        Akka.Actor.Props.Create(() => new ChangeStreamActor(services, unit, fence, worker));
 
     protected override void PreStart() => Run();
 
@@ -85,12 +107,22 @@ public sealed class ChangeStreamActor : ReceiveActor, IWithTimers
 
     private async Task RunAsync(IActorRef self)
     {
-        var start = (await _services.Checkpoints.LoadStreamsAsync(_services.Generation, _stopping.Token).ConfigureAwait(false)).SingleOrDefault(s => s.Unit == _unit)
-            ?? throw new InvalidOperationException($"no position recorded for change stream '{_unit}' (generation {_services.Generation})");
-        await _services.Follower.RunAsync(start, _ => self.Tell(new BatchApplied()), _stopping.Token).ConfigureAwait(false);
+        var start = await _services.Checkpoints.FindStreamAsync(_unit, _services.Generation, _stopping.Token).ConfigureAwait(false);
+        if (start is null)
+        {
+            if (_fence is not null)
+            {
+                self.Tell(new Gone());
+                return;
+            }
+            throw new InvalidOperationException($"no position recorded for change stream '{_unit}' (generation {_services.Generation})");
+        }
+        await _services.Follower.RunAsync(start, _ => self.Tell(new BatchApplied()), _fence, _stopping.Token).ConfigureAwait(false);
     }
 
     private sealed record BatchApplied;
+
+    private sealed record Gone;
 
     private sealed record Begin;
 }

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Replication.Cluster;
 using Replication.Metrics;
 
 namespace Replication.ShardActors.MongoSource;
@@ -9,6 +10,9 @@ public sealed class ResumePointLostException(string unit, string detail)
     : Exception($"the change stream '{unit}' cannot resume from its checkpoint: the source's oplog no longer holds that point ({detail})")
 {
     public string Unit { get; } = unit;
+
+    /// <summary>What the source said.</summary>
+    public string Detail { get; } = detail;
 }
 
 /// <summary>
@@ -27,7 +31,11 @@ public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier ap
     /// Runs until <paramref name="cancellationToken"/> is cancelled, or returns once the node began to stop (the
     /// checkpoint stays at the last applied batch).
     /// </summary>
-    public async Task RunAsync(StreamCheckpoint start, Action<AppliedBatch>? applied, CancellationToken cancellationToken)
+    /// <param name="fence">
+    /// A leased stream's fence (in a cluster): every target, dead-letter and checkpoint write goes through it, and the
+    /// position moves only while the stream's lease is still this one (else <see cref="Replication.Checkpoints.CheckpointConflictException"/>).
+    /// </param>
+    public async Task RunAsync(StreamCheckpoint start, Action<AppliedBatch>? applied, LeaseFence? fence, CancellationToken cancellationToken)
     {
         var token = start.ResumeToken;
         while (true)
@@ -49,7 +57,7 @@ public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier ap
                     AppliedBatch? result = null;
                     if (batch.Count > 0)
                     {
-                        result = await applier.ApplyAsync(batch, cancellationToken).ConfigureAwait(false);
+                        result = await applier.ApplyAsync(batch, fence, cancellationToken).ConfigureAwait(false);
                         foreach (var (ns, count) in result.PerNamespace) metrics.RecordsApplied(ns, count);
                     }
                     var next = invalidate is not null ? (BsonDocument)BsonDocumentCopy.Of(invalidate["_id"]) : cursor.GetResumeToken() ?? token;
@@ -57,8 +65,9 @@ public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier ap
                     if (result is not null || !next.Equals(token))
                     {
                         // Only now, with the batch acknowledged by the target, may the stream's position move past it.
-                        await checkpoints.SaveStreamPositionAsync(start.Unit, start.Generation, next, result?.Applied ?? 0, result?.LastEventTime, result?.PerNamespace,
-                            cancellationToken).ConfigureAwait(false);
+                        var position = next;
+                        await fence.GuardAsync(token => checkpoints.SaveStreamPositionAsync(start.Unit, start.Generation, position, result?.Applied ?? 0,
+                            result?.LastEventTime, result?.PerNamespace, fence?.Claim, token), cancellationToken).ConfigureAwait(false);
                         token = next;
                         if (result is not null) applied?.Invoke(result);
                     }

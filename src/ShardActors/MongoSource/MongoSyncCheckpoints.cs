@@ -1,6 +1,7 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Replication.Checkpoints;
+using Replication.Cluster;
 
 namespace Replication.ShardActors.MongoSource;
 
@@ -14,18 +15,24 @@ public sealed record MongoSyncState(int Generation, MongoSyncPhase Phase, DateTi
 /// <param name="Unit">"cluster", or the source database name for database-level streams.</param>
 /// <param name="LastEventTime">Cluster time of the last applied event; null until one is applied.</param>
 /// <param name="LagSeconds">How far behind the source its last batch was when applied; 0 when caught up.</param>
+/// <param name="Lease">In a cluster, the stream's lease (its owner follows the stream); null on a single node.</param>
+/// <param name="Lost">In a cluster, what the source said when the stream's node found its resume point lost; null while it is not.</param>
 public sealed record StreamCheckpoint(string Unit, int Generation, BsonDocument ResumeToken, long EventsApplied, DateTime? LastEventTime, DateTime UpdatedAt,
-    double LagSeconds = 0);
+    double LagSeconds = 0, CheckpointLease? Lease = null, string? Lost = null);
+
+/// <summary>A leased change stream's node found its resume point gone from the source's oplog; the coordinator decides what follows.</summary>
+public sealed record LostStream(string Unit, string Detail);
 
 /// <summary>One source collection of the copy: where it goes, its options and whether its ranges are planned and its indexes built.</summary>
 public sealed record CollectionCheckpoint(string Namespace, string Target, int Generation, long EstimatedDocuments, int Ranges, bool IndexesBuilt, bool Done);
 
 /// <summary>
 /// One <c>_id</c> range of a collection, [Min, Max) in index order (MinKey/MaxKey at the ends), and how far its copy got:
-/// every document up to and including <see cref="LastId"/> is on the target.
+/// every document up to and including <see cref="LastId"/> is on the target. <see cref="Lease"/> is its lease in a
+/// cluster (as read; null when never leased).
 /// </summary>
 public sealed record RangeCheckpoint(string Id, string Namespace, string Target, int Generation, int Index, BsonValue Min, BsonValue Max,
-    BsonValue? LastId, long Copied, bool Done);
+    BsonValue? LastId, long Copied, bool Done, CheckpointLease? Lease = null);
 
 /// <summary>
 /// The checkpoint documents of a MongoDB source, in the checkpoint database: <c>mongoSource</c> (state and one document per
@@ -65,7 +72,39 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
         var docs = await _source.Find(new BsonDocument { { "kind", "stream" }, { "generation", generation } }).ToListAsync(cancellationToken).ConfigureAwait(false);
         return docs.Select(d => new StreamCheckpoint(d["unit"].AsString, generation, d["token"].AsBsonDocument, d["eventsApplied"].ToInt64(),
             d.TryGetValue("lastEventTime", out var t) && !t.IsBsonNull ? t.ToUniversalTime() : null, d["updatedAt"].ToUniversalTime(),
-            d.GetValue("lagSeconds", 0.0).ToDouble())).ToList();
+            d.GetValue("lagSeconds", 0.0).ToDouble(), LeaseTable.ReadLease(d), d.GetValue("lost", BsonNull.Value) is BsonString lost ? lost.Value : null)).ToList();
+    }
+
+    /// <summary>The stream checkpoint of <paramref name="unit"/> in <paramref name="generation"/>; null when a re-sync or a reset replaced it.</summary>
+    public async Task<StreamCheckpoint?> FindStreamAsync(string unit, int generation, CancellationToken cancellationToken) =>
+        (await LoadStreamsAsync(generation, cancellationToken).ConfigureAwait(false)).SingleOrDefault(s => s.Unit == unit);
+
+    /// <summary>
+    /// In a cluster, once the copy is done: every change stream of <paramref name="generation"/> may be taken by any
+    /// member's unit entity (<see cref="MongoLeasedWork"/>), which follows it from its resume token.
+    /// </summary>
+    public Task MakeStreamsLeasableAsync(int generation, CancellationToken cancellationToken) =>
+        _source.UpdateManyAsync(new BsonDocument { { "kind", "stream" }, { "generation", generation } },
+            new BsonDocument("$set", new BsonDocument("leasable", true)), cancellationToken: cancellationToken);
+
+    /// <summary>
+    /// A leased stream's resume point is lost: recorded in its checkpoint (while the lease is still
+    /// <paramref name="lease"/>), which takes the stream out of the leasable units, for the coordinator to act on.
+    /// </summary>
+    public async Task ReportStreamLostAsync(string unit, int generation, string detail, CheckpointFence lease, CancellationToken cancellationToken)
+    {
+        var result = await _source.UpdateOneAsync(StreamFilter(unit, generation, lease),
+            new BsonDocument("$set", new BsonDocument { { "lost", detail }, { "updatedAt", DateTime.UtcNow } }), cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (result.MatchedCount == 0) throw StreamConflict(unit, generation, lease);
+    }
+
+    /// <summary>The first stream of <paramref name="generation"/> whose node reported its resume point lost, if any.</summary>
+    public async Task<LostStream?> FindLostStreamAsync(int generation, CancellationToken cancellationToken)
+    {
+        var doc = await _source.Find(new BsonDocument { { "kind", "stream" }, { "generation", generation }, { "lost", new BsonDocument("$exists", true) } })
+            .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+        return doc is null ? null : new LostStream(doc["unit"].AsString, doc["lost"].AsString);
     }
 
     /// <summary>The position recorded before the copy: written once per stream and generation, before any document is copied.</summary>
@@ -80,22 +119,38 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
     /// After a batch was applied (or an empty batch moved the stream's high-water mark): the token after it, and how far
     /// behind the source the batch's last event was when it was applied (0 for an empty batch: the stream is caught up).
     /// </summary>
+    /// <param name="lease">A leased stream's lease (in a cluster): the position moves only while the stream is still leased to it.</param>
     public async Task SaveStreamPositionAsync(string unit, int generation, BsonDocument token, long applied, DateTime? lastEventTime,
-        IReadOnlyDictionary<string, int>? perNamespace, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, int>? perNamespace, CheckpointFence? lease, CancellationToken cancellationToken)
     {
         var now = DateTime.UtcNow;
         var set = new BsonDocument { { "token", token }, { "updatedAt", now }, { "lagSeconds", lastEventTime is { } e ? Math.Max(0, (now - e).TotalSeconds) : 0.0 } };
         if (lastEventTime is { } t) set.Add("lastEventTime", t);
+        var result = await _source.UpdateOneAsync(StreamFilter(unit, generation, lease),
+            new BsonDocument { { "$set", set }, { "$inc", new BsonDocument("eventsApplied", applied) } }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (result.MatchedCount == 0) throw StreamConflict(unit, generation, lease);
+        // A count for people, not a position: written once the position is (a superseded owner's batch never counts).
         if (perNamespace is { Count: > 0 })
             await _applied.BulkWriteAsync(perNamespace.Select(p => new UpdateOneModel<BsonDocument>(Id(p.Key), new BsonDocument
             {
                 { "$inc", new BsonDocument("events", (long)p.Value) }, { "$set", new BsonDocument("generation", generation) },
             }) { IsUpsert = true }), cancellationToken: cancellationToken).ConfigureAwait(false);
-        var result = await _source.UpdateOneAsync(new BsonDocument { { "_id", StreamId(unit) }, { "generation", generation } },
-            new BsonDocument { { "$set", set }, { "$inc", new BsonDocument("eventsApplied", applied) } }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (result.MatchedCount == 0)
-            throw new InvalidOperationException($"the change stream checkpoint of '{unit}' (generation {generation}) is gone: a re-sync or a reset replaced it");
     }
+
+    private static BsonDocument StreamFilter(string unit, int generation, CheckpointFence? lease)
+    {
+        var filter = new BsonDocument { { "_id", StreamId(unit) }, { "generation", generation } };
+        if (lease is not null)
+        {
+            filter.Add("lease.owner", lease.Owner);
+            filter.Add("lease.counter", lease.Counter);
+        }
+        return filter;
+    }
+
+    private static Exception StreamConflict(string unit, int generation, CheckpointFence? lease) => lease is not null
+        ? new CheckpointConflictException($"the change stream '{unit}' is no longer leased to {lease.Owner} (counter {lease.Counter}): another node took it over, or a re-sync replaced it")
+        : new InvalidOperationException($"the change stream checkpoint of '{unit}' (generation {generation}) is gone: a re-sync or a reset replaced it");
 
     public async Task<IReadOnlyList<CollectionCheckpoint>> LoadCollectionsAsync(int generation, CancellationToken cancellationToken)
     {
@@ -234,7 +289,7 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
     };
 
     private static RangeCheckpoint FromDocument(BsonDocument d) => new(d["_id"].AsString, d["ns"].AsString, d["target"].AsString, d["generation"].AsInt32,
-        d["index"].AsInt32, d["min"], d["max"], LastIdOf(d["lastId"]), d["copied"].ToInt64(), d["done"].AsBoolean);
+        d["index"].AsInt32, d["min"], d["max"], LastIdOf(d["lastId"]), d["copied"].ToInt64(), d["done"].AsBoolean, LeaseTable.ReadLease(d));
 
     // lastId is held inside {v: …}, so an _id that is itself null stays distinguishable from "nothing copied yet".
     private static BsonValue? LastIdOf(BsonValue stored) => stored is BsonDocument { ElementCount: 1 } d && d.Contains("v") ? d["v"] : null;

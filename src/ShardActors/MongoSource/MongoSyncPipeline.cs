@@ -21,6 +21,7 @@ public sealed record MongoSyncEnded(bool Success, string Message);
 /// <item>Incremental: the change streams are followed from the recorded tokens; every change made during the copy is
 /// applied again, idempotently.</item>
 /// </list>
+/// In a cluster the copy's ranges and the change streams are leased units that any member runs (<see cref="MongoLeasedWork"/>).
 /// A lost resume point (the oplog rolled over) starts a new generation: the targets are dropped and copied again from a
 /// new start position (<c>incremental.on-trimmed-data = resync</c>), or the run stops (<c>stop</c>).
 /// </summary>
@@ -143,6 +144,13 @@ public sealed class MongoSyncPipeline : IDisposable
                     }
                     _logger.LogError("{Error}; copying again from a new start position (incremental.on-trimmed-data = resync)", e.Message);
                     await _checkpoints.ForgetAsync(cancellationToken).ConfigureAwait(false);
+                    if (_settings.Cluster.Enabled)
+                    {
+                        // The other streams' leases went with their checkpoints: their nodes stop at their next renewal,
+                        // and their fences end within a lease duration. Only then may the targets be dropped and copied
+                        // again, so no write of the old generation lands after the new copy.
+                        await Task.Delay(_settings.Cluster.LeaseDuration, cancellationToken).ConfigureAwait(false);
+                    }
                     state = new MongoSyncState(state.Generation + 1, MongoSyncPhase.Starting, DateTime.UtcNow, null);
                     await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
                 }
@@ -190,7 +198,7 @@ public sealed class MongoSyncPipeline : IDisposable
 
     /// <summary>
     /// What the DB-syncers of <paramref name="generation"/> share. In a cluster (<c>cluster.enabled</c>) the coordinator's
-    /// collection actors only plan and the members' sharded unit entities copy the ranges (<see cref="MongoRangeLeasedWork"/>).
+    /// collection actors only plan and the members' sharded unit entities copy the ranges (<see cref="MongoLeasedWork"/>).
     /// </summary>
     internal DbSyncerServices CopyServices(int generation, bool dropTargets)
     {
@@ -235,16 +243,22 @@ public sealed class MongoSyncPipeline : IDisposable
         return selected;
     }
 
-    /// <summary>One change stream actor per recorded stream, until the run stops or a resume point is lost (thrown).</summary>
+    /// <summary>
+    /// One change stream actor per recorded stream, until the run stops or a resume point is lost (thrown). In a cluster
+    /// the streams are leased units instead: they are made leasable, the members' sharded unit entities follow them
+    /// (<see cref="MongoLeasedWork"/>), and this watches their checkpoints for a lost resume point their nodes report.
+    /// </summary>
     private async Task FollowAsync(int generation, CancellationToken cancellationToken)
     {
         var starts = await _checkpoints.LoadStreamsAsync(generation, cancellationToken).ConfigureAwait(false);
         if (starts.Count == 0) throw new InvalidOperationException($"no change stream position recorded for generation {generation}");
-        var applier = new ChangeApplier(_target, _map, _mongo, Preparer, DeadLetters(), _logger);
-        var follower = new ChangeStreamFollower(_streams, applier, _checkpoints, _metrics, Drain);
-        var services = new ChangeStreamServices(follower, _checkpoints, generation, _metrics, _restarts, _loggers);
+        if (_settings.Cluster.Enabled)
+        {
+            await FollowLeasedAsync(generation, cancellationToken).ConfigureAwait(false);
+            return;
+        }
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var root = _system.ActorOf(ChangeStreamsActor.Props(services, starts.Select(s => s.Unit).ToList(), e => lost.TrySetException(e)),
+        var root = _system.ActorOf(ChangeStreamsActor.Props(StreamServices(generation), starts.Select(s => s.Unit).ToList(), e => lost.TrySetException(e)),
             $"change-streams-{generation}-{Interlocked.Increment(ref _runs)}");
         try
         {
@@ -255,6 +269,29 @@ public sealed class MongoSyncPipeline : IDisposable
         {
             await StopAsync(root).ConfigureAwait(false);
         }
+    }
+
+    private static readonly TimeSpan LostStreamPollInterval = TimeSpan.FromSeconds(1);
+
+    /// <summary>The streams of <paramref name="generation"/> go to the members' sharded unit entities; returns never, throws the first lost resume point reported.</summary>
+    private async Task FollowLeasedAsync(int generation, CancellationToken cancellationToken)
+    {
+        await _checkpoints.MakeStreamsLeasableAsync(generation, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("change streams of generation {Generation} handed to the cluster's sharded unit entities", generation);
+        while (true)
+        {
+            if (await _checkpoints.FindLostStreamAsync(generation, cancellationToken).ConfigureAwait(false) is { } lost)
+                throw new ResumePointLostException(lost.Unit, lost.Detail);
+            await Task.Delay(LostStreamPollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>What the change stream actors of <paramref name="generation"/> share (on this node: a leased stream's too).</summary>
+    internal ChangeStreamServices StreamServices(int generation)
+    {
+        var applier = new ChangeApplier(_target, _map, _mongo, Preparer, DeadLetters(), _logger);
+        var follower = new ChangeStreamFollower(_streams, applier, _checkpoints, _metrics, Drain);
+        return new ChangeStreamServices(follower, _checkpoints, generation, _metrics, _restarts, _loggers);
     }
 
     public void Dispose() => _limiter?.Dispose();

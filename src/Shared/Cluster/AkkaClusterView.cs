@@ -11,11 +11,12 @@ namespace Replication.Cluster;
 /// <summary>
 /// The cluster as this node sees it: members from Akka's <c>Cluster.State</c>; the coordinator singleton's lease (the
 /// MongoDB lease Akka's ClusterSingletonManager holds, named <paramref name="coordinatorLeaseName"/>) and the segment
-/// and shard leases with their units' positions from the checkpoint database; and, when the work units are sharded (the
-/// entity type <paramref name="shardedType"/>), every member's shard region as it answers for itself.
+/// and shard leases with their units' positions from the checkpoint database (a MongoDB source's units — ranges and
+/// change streams — from <paramref name="sourceUnitLeases"/>); and, when the work units are sharded (the entity type
+/// <paramref name="shardedType"/>), every member's shard region as it answers for itself.
 /// </summary>
 public sealed class AkkaClusterView(ClusterExtension cluster, CheckpointStore checkpoints, MongoLeaseStore leases, string coordinatorLeaseName,
-    string? shardedType, TimeProvider? clock = null)
+    string? shardedType, TimeProvider? clock = null, Func<CancellationToken, Task<IReadOnlyList<LeaseView>>>? sourceUnitLeases = null)
     : IClusterView
 {
     /// <summary>How long a member's shard region may take to answer; one that does not is shown with an error, not waited for.</summary>
@@ -106,6 +107,7 @@ public sealed class AkkaClusterView(ClusterExtension cluster, CheckpointStore ch
                     shard.Status.ToString(), shard.SequenceNumber?.ToString() ?? shard.StartSequenceNumber?.ToString(), lag));
             }
         }
+        if (sourceUnitLeases is not null) views.AddRange(await sourceUnitLeases(cancellationToken).ConfigureAwait(false));
         return views;
     }
 

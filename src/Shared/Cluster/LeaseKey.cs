@@ -39,6 +39,20 @@ public sealed record MongoRangeLeaseKey(string RangeId, string Namespace, int Ge
     public override LeaseKind Kind => LeaseKind.Segment;
 }
 
+/// <summary>
+/// One change stream of a MongoDB source (the cluster's, or one database's): the MongoDB mode's counterpart of a stream
+/// shard (and shown as one). Its lease lives in the stream's checkpoint document (<c>mongoSource</c>, next to its resume
+/// token), so a position write is conditional on it.
+/// </summary>
+/// <param name="Unit">"cluster", or the source database the stream watches.</param>
+/// <param name="Generation">The source's generation the stream belongs to: a re-sync records new start positions.</param>
+public sealed record ChangeStreamLeaseKey(string Unit, int Generation) : LeaseKey(Unit)
+{
+    public override string Id => $"stream/{Unit}";
+
+    public override LeaseKind Kind => LeaseKind.Shard;
+}
+
 /// <summary>A leasable unit as last read, with its lease at that moment.</summary>
 public sealed record LeasedUnit(LeaseKey Key, CheckpointLease Lease)
 {

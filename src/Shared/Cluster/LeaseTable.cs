@@ -7,9 +7,10 @@ namespace Replication.Cluster;
 
 /// <summary>
 /// The leases of every unit of work, kept in the checkpoint documents themselves (a segment's lease inside its table's
-/// full-sync state, a shard's inside its shard checkpoint) so that a position write can be conditional on the lease in
-/// one atomic update. Taking a lease is a conditional update on the counter and renewal stamp the taker observed: of
-/// two nodes racing for one lease, exactly one wins, and the counter it sets is the fencing token of its writes.
+/// full-sync state, a shard's inside its shard checkpoint, a MongoDB source's range or change stream inside its range or
+/// stream checkpoint) so that a position write can be conditional on the lease in one atomic update. Taking a lease is
+/// a conditional update on the counter and renewal stamp the taker observed: of two nodes racing for one lease, exactly
+/// one wins, and the counter it sets is the fencing token of its writes.
 /// <para>
 /// Expiry never compares one node's clock with another's. The holder bumps the lease's renewal stamp on every
 /// renewal; an observer (this table, one per node) takes a held lease as expired only once it has seen the same owner,
@@ -32,6 +33,7 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
     private readonly IMongoCollection<BsonDocument> _shards = database.GetCollection<BsonDocument>("shards");
     private readonly IMongoCollection<BsonDocument> _counters = database.GetCollection<BsonDocument>("leaseCounters");
     private readonly IMongoCollection<BsonDocument> _mongoRanges = database.GetCollection<BsonDocument>("mongoRanges");
+    private readonly IMongoCollection<BsonDocument> _mongoSource = database.GetCollection<BsonDocument>("mongoSource");
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Sighting> _sightings = new(StringComparer.Ordinal);
 
@@ -60,17 +62,30 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
     }
 
     /// <summary>
-    /// Every <c>_id</c> range of a MongoDB source's copy that the coordinator made leasable and that is not done yet,
-    /// marked expired as <see cref="ListAsync"/> marks its units. A node lists either these (MongoDB source) or those
-    /// (DynamoDB source), never both: each listing forgets the sightings of units it does not list.
+    /// A MongoDB source's units: every <c>_id</c> range of its copy that the coordinator made leasable and that is not
+    /// done yet, and every change stream the coordinator made leasable (once the copy is done) whose resume point is not
+    /// lost; marked expired as <see cref="ListAsync"/> marks its units. A node lists either these (MongoDB source) or
+    /// those (DynamoDB source), never both: each listing forgets the sightings of units it does not list.
     /// </summary>
-    public async Task<IReadOnlyList<LeasedUnit>> ListMongoRangesAsync(CancellationToken cancellationToken = default)
+    public async Task<IReadOnlyList<LeasedUnit>> ListMongoUnitsAsync(CancellationToken cancellationToken = default)
     {
         var ranges = await _mongoRanges.Find(new BsonDocument { { "leasable", true }, { "done", false } }).ToListAsync(cancellationToken).ConfigureAwait(false);
         var units = ranges.Select(r => new LeasedUnit(new MongoRangeLeaseKey(r["_id"].AsString, r["ns"].AsString, r["generation"].AsInt32),
             CheckpointFields.Lease(r) ?? CheckpointLease.Free)).ToList();
+        var streams = await _mongoSource.Find(LeasableStream()).ToListAsync(cancellationToken).ConfigureAwait(false);
+        units.AddRange(streams.Select(s => new LeasedUnit(new ChangeStreamLeaseKey(s["unit"].AsString, s["generation"].AsInt32),
+            CheckpointFields.Lease(s) ?? CheckpointLease.Free)));
         return Observe(units);
     }
+
+    /// <summary>The lease kept in a unit's checkpoint document (its <c>lease</c> field), for readers outside this table; null when never taken.</summary>
+    public static CheckpointLease? ReadLease(BsonDocument checkpoint) => CheckpointFields.Lease(checkpoint);
+
+    /// <summary>A change stream's checkpoint that may be leased: made leasable by the coordinator, its resume point not lost.</summary>
+    private static BsonDocument LeasableStream() => new()
+    {
+        { "kind", "stream" }, { "leasable", true }, { "lost", new BsonDocument("$exists", false) },
+    };
 
     /// <summary>
     /// Takes <paramref name="unit"/> if its lease is still exactly as it was listed. Without <paramref name="steal"/>
@@ -213,6 +228,13 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
                     filter.Add("done", false);
                 }
                 return (_mongoRanges, filter, "lease");
+            }
+            case ChangeStreamLeaseKey stream:
+            {
+                // The document's id is MongoSyncCheckpoints.StreamId's.
+                var filter = new BsonDocument { { "_id", "stream:" + stream.Unit }, { "generation", stream.Generation } };
+                if (forTaking) filter.AddRange(LeasableStream());
+                return (_mongoSource, filter, "lease");
             }
             default:
                 throw new ArgumentOutOfRangeException(nameof(key), key, "unknown kind of lease");

@@ -33,15 +33,15 @@ public class MongoRangeLeaseTests : MongoServerTest
     {
         var ranges = await PlanAsync(3);
         var leases = NodeTable();
-        Assert.Empty(await leases.ListMongoRangesAsync()); // planned, not yet handed to the cluster
+        Assert.Empty(await leases.ListMongoUnitsAsync()); // planned, not yet handed to the cluster
 
         await Checkpoints.MakeRangesLeasableAsync(1, "shop.orders", default);
-        var units = await leases.ListMongoRangesAsync();
+        var units = await leases.ListMongoUnitsAsync();
         Assert.Equal(ranges.Select(r => new MongoRangeLeaseKey(r.Id, "shop.orders", 1)), units.Select(u => u.Key).OrderBy(k => k.Id, StringComparer.Ordinal));
         Assert.All(units, u => Assert.Equal(CheckpointLease.Free, u.Lease));
 
         await Checkpoints.MarkRangeDoneAsync(ranges[1], lease: null, default);
-        Assert.Equal(2, (await leases.ListMongoRangesAsync()).Count);
+        Assert.Equal(2, (await leases.ListMongoUnitsAsync()).Count);
     }
 
     [Fact]
@@ -51,8 +51,8 @@ public class MongoRangeLeaseTests : MongoServerTest
         await Checkpoints.MakeRangesLeasableAsync(1, "shop.orders", default);
         var a = NodeTable();
         var b = NodeTable();
-        var unit = Assert.Single(await a.ListMongoRangesAsync());
-        var seenByB = Assert.Single(await b.ListMongoRangesAsync());
+        var unit = Assert.Single(await a.ListMongoUnitsAsync());
+        var seenByB = Assert.Single(await b.ListMongoUnitsAsync());
 
         var fenceA = await a.TryAcquireAsync(unit, "node-a", Duration, steal: false);
         Assert.NotNull(fenceA);
@@ -60,9 +60,9 @@ public class MongoRangeLeaseTests : MongoServerTest
         await Checkpoints.SaveRangeProgressAsync(range, 10, 10, fenceA, default);
 
         // b takes the range over (a stopped renewing): a's position writes are refused from then on.
-        Assert.Single(await b.ListMongoRangesAsync());
+        Assert.Single(await b.ListMongoUnitsAsync());
         _clock.Advance(Duration);
-        var expired = Assert.Single(await b.ListMongoRangesAsync());
+        var expired = Assert.Single(await b.ListMongoUnitsAsync());
         Assert.True(expired.Expired);
         var fenceB = await b.TryAcquireAsync(expired, "node-b", Duration, steal: false);
         Assert.NotNull(fenceB);
@@ -78,6 +78,6 @@ public class MongoRangeLeaseTests : MongoServerTest
         var done = await Checkpoints.LoadRangeAsync(range.Id, default);
         Assert.True(done.Done);
         Assert.Equal(20, done.Copied);
-        Assert.Empty(await b.ListMongoRangesAsync());
+        Assert.Empty(await b.ListMongoUnitsAsync());
     }
 }

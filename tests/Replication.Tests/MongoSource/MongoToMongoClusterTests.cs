@@ -1,8 +1,13 @@
+using Microsoft.Extensions.Logging;
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Replication.Cluster;
 using Replication.Configuration;
 using Replication.Coordinator.Hosting;
+using Replication.Coordinator.Management.Cluster;
+using Replication.ShardActors.MongoSource;
 using Replication.Testing;
+using Replication.Tests.EndToEnd;
 using Xunit.Abstractions;
 
 namespace Replication.Tests.MongoSource;
@@ -32,8 +37,19 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
         await _h.DisposeAsync();
     }
 
+    /// <summary>Node <paramref name="n"/> (1…3) copying shop slowly, in mode full.</summary>
+    private ReplicationSettings NodeSettings(int n) => ClusterNodeSettings(n,
+        "replication.mode=full",
+        "replication.filter.include=[\"shop\"]",
+        "replication.source.mongodb.range-documents=100",
+        "replication.source.mongodb.batch-size=10",
+        // Per node: slow enough that the copy is still running when a node is stopped, on any machine.
+        "replication.full-sync.items-per-second=20");
+
     /// <summary>Node <paramref name="n"/> (1…3); all three are seeds, node 1 forms the cluster. Failure detection and the Split Brain Resolver are fast here.</summary>
-    private ReplicationSettings NodeSettings(int n) => _h.Settings(
+    private ReplicationSettings ClusterNodeSettings(int n, params string[] overrides) => ClusterNodeSettings(_h, n, overrides);
+
+    private ReplicationSettings ClusterNodeSettings(MongoToMongoHarness h, int n, params string[] overrides) => h.Settings([
         "replication.cluster.enabled=on",
         "replication.cluster.hostname=\"127.0.0.1\"",
         $"replication.cluster.port={_ports[n]}",
@@ -50,12 +66,7 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
         "akka.cluster.singleton.lease-retry-interval=500ms",
         $"replication.cluster.lease-duration={LeaseDuration.TotalSeconds}s",
         "replication.cluster.lease-renew-interval=1s",
-        "replication.mode=full",
-        "replication.filter.include=[\"shop\"]",
-        "replication.source.mongodb.range-documents=100",
-        "replication.source.mongodb.batch-size=10",
-        // Per node: slow enough that the copy is still running when a node is stopped, on any machine.
-        "replication.full-sync.items-per-second=20");
+        .. overrides]);
 
     [Fact]
     public async Task Three_nodes_copy_the_ranges_of_a_collection_between_them_and_the_ranges_of_a_node_stopped_without_hand_over_are_finished_by_the_others()
@@ -84,6 +95,9 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
             await Task.Delay(100);
         }
         var orphaned = leased.Where(r => r["lease"]["owner"].AsString == secondId).Select(r => r["_id"].AsString).ToList();
+        // /cluster/shards lists the range leases (as segments) with their owners.
+        var views = await first.ClusterView.LeasesAsync(default);
+        Assert.Contains(views, v => v.LeaseId.StartsWith("range/", StringComparison.Ordinal) && v.Kind == LeaseKind.Segment && v.Owner == secondId);
         output.WriteLine($"stopping {secondId} without hand-over while it holds {string.Join(", ", orphaned)}");
         await second.StopWithoutHandOverAsync();
 
@@ -98,5 +112,140 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
         var doneBy = all.ToDictionary(r => r["_id"].AsString, r => r["doneBy"].AsString);
         Assert.True(doneBy.Values.Distinct().Count() >= 2, "the ranges were all copied by one node");
         Assert.All(orphaned, id => Assert.NotEqual(secondId, doneBy[id]));
+    }
+
+    [Fact]
+    public async Task Each_change_stream_is_followed_by_one_member_also_by_members_that_do_not_run_the_coordinator_and_the_changes_after_the_copy_reach_the_target()
+    {
+        string[] databases = ["crm", "inventory", "shop"];
+        var namespaces = databases.ToDictionary(d => $"{d}.items", d => $"{d}.items");
+        foreach (var ns in namespaces.Keys)
+            await _h.SourceCollection(ns).InsertManyAsync(Enumerable.Range(0, 50).Select(i => new BsonDocument { { "_id", i }, { "n", i } }));
+        string[] overrides =
+        [
+            "replication.mode=all", "replication.source.mongodb.change-stream=database", "replication.filter.include=[\"crm\", \"inventory\", \"shop\"]",
+            // Nothing fails over here: long leases keep a starved renewal on a loaded machine from moving a stream meanwhile.
+            "replication.cluster.lease-duration=30s", "replication.cluster.lease-renew-interval=2s",
+        ];
+        var settings = ClusterNodeSettings(1, overrides);
+        var checkpoints = _h.Checkpoints(settings);
+        _nodes.Add(await _h.StartNodeAsync(settings));
+        _nodes.Add(await _h.StartNodeAsync(ClusterNodeSettings(2, overrides)));
+        _nodes.Add(await _h.StartNodeAsync(ClusterNodeSettings(3, overrides)));
+        await _h.WaitForPhaseAsync(settings, MongoSyncPhase.Incremental, TimeSpan.FromMinutes(3));
+        await _h.WaitUntilEqualAsync(namespaces);
+
+        // The three streams (one per database) spread over the three members, one each: two of them on members that do
+        // not run the coordinator singleton.
+        var nodeIds = _nodes.Select(n => n.Cluster.NodeId).ToHashSet();
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        IReadOnlyList<StreamCheckpoint> streams;
+        while (true)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the change streams never spread over the three members");
+            streams = await checkpoints.LoadStreamsAsync(1, default);
+            var owners = streams.Select(s => s.Lease?.Owner).ToList();
+            if (streams.Count == 3 && owners.All(o => o is not null && nodeIds.Contains(o)) && owners.Distinct().Count() == 3) break;
+            await Task.Delay(100);
+        }
+        var coordinator = Assert.Single(_nodes, n => n.Cluster.HoldsCoordinatorLease());
+        var elsewhere = streams.Where(s => s.Lease!.Owner != coordinator.Cluster.NodeId).ToList();
+        Assert.Equal(2, elsewhere.Count);
+        foreach (var s in streams) output.WriteLine($"stream {s.Unit}: lease {s.Lease!.Owner} (counter {s.Lease.Counter}), {s.EventsApplied} events");
+
+        // Changes after the copy, in every database, reach the target; the streams of the other members applied theirs under their leases.
+        foreach (var ns in namespaces.Keys)
+        {
+            var collection = _h.SourceCollection(ns);
+            await collection.InsertManyAsync(Enumerable.Range(100, 20).Select(i => new BsonDocument { { "_id", i }, { "n", i } }));
+            await collection.UpdateManyAsync(new BsonDocument("_id", new BsonDocument("$lt", 10)), new BsonDocument("$set", new BsonDocument("changed", true)));
+            await collection.DeleteManyAsync(new BsonDocument("_id", new BsonDocument("$gte", 40).Add("$lt", 50)));
+        }
+        await _h.WaitUntilEqualAsync(namespaces);
+        var after = (await checkpoints.LoadStreamsAsync(1, default)).ToDictionary(s => s.Unit);
+        foreach (var s in elsewhere)
+        {
+            var now = after[s.Unit];
+            Assert.True(now.EventsApplied >= s.EventsApplied + 40, $"stream {s.Unit} applied {now.EventsApplied - s.EventsApplied} events after the copy");
+            Assert.Equal((s.Lease!.Owner, s.Lease.Counter), (now.Lease?.Owner, now.Lease?.Counter)); // no other node took it meanwhile
+        }
+
+        // Every node's /cluster/shards and /progress show each stream with its owner, as a sharded entity hosted by
+        // exactly that member and shown with its lease.
+        foreach (var node in _nodes)
+        {
+            var leases = await node.ClusterView.LeasesAsync(default);
+            foreach (var s in after.Values)
+                Assert.Contains(leases, l => l.LeaseId == $"stream/{s.Unit}" && l.Owner == s.Lease!.Owner && l.Status == "Following");
+            var shards = ClusterShardsResponse.From(leases, await node.ClusterView.ShardRegionsAsync(default), DateTimeOffset.UtcNow);
+            var hosted = shards.Sharding.SelectMany(n => n.Shards.SelectMany(sh => sh.Entities).Select(e => (n.Node, Entity: e))).ToList();
+            foreach (var s in after.Values)
+            {
+                var host = Assert.Single(hosted, h => h.Entity.EntityId == $"stream/{s.Unit}");
+                Assert.Equal(s.Lease!.Owner, host.Node);
+                Assert.Equal((s.Lease.Owner, s.Lease.Counter), (host.Entity.LeaseOwner, host.Entity.LeaseCounter));
+            }
+            var progress = await node.Progress.BuildAsync(default);
+            Assert.NotNull(progress.ChangeStreams);
+            Assert.Equal(after.Values.Select(s => (s.Unit, s.Lease!.Owner)).OrderBy(u => u.Unit, StringComparer.Ordinal),
+                progress.ChangeStreams.Select(c => (c.Unit, c.Owner)));
+        }
+    }
+
+    [Fact]
+    public async Task A_resume_point_lost_on_a_member_that_does_not_run_the_coordinator_is_reported_to_it_and_the_run_copies_again()
+    {
+        // The source's change log keeps 200 changes: the 400 made during the copy push the recorded start positions out of it.
+        await using var h = new MongoToMongoHarness(output, changeLogCapacity: 200);
+        string[] databases = ["crm", "shop"];
+        var namespaces = databases.ToDictionary(d => $"{d}.items", d => $"{d}.items");
+        foreach (var ns in namespaces.Keys)
+            await h.SourceCollection(ns).InsertManyAsync(Enumerable.Range(0, 300).Select(i => new BsonDocument { { "_id", i }, { "n", i } }));
+        string[] overrides =
+        [
+            "replication.mode=all", "replication.source.mongodb.change-stream=database", "replication.filter.include=[\"crm\", \"shop\"]",
+            "replication.incremental.on-trimmed-data=resync", "replication.source.mongodb.batch-size=20", "replication.full-sync.items-per-second=100",
+        ];
+        var settings = ClusterNodeSettings(h, 1, overrides);
+        var logs = new[] { new CapturedLogs(), new CapturedLogs() };
+        try
+        {
+            await CopyAgainAfterALostResumePointAsync(h, settings, overrides, namespaces, logs);
+        }
+        finally
+        {
+            // The nodes stop before this test's servers do.
+            foreach (var node in _nodes) await node.DisposeAsync();
+        }
+    }
+
+    private async Task CopyAgainAfterALostResumePointAsync(MongoToMongoHarness h, ReplicationSettings settings, string[] overrides,
+        Dictionary<string, string> namespaces, CapturedLogs[] logs)
+    {
+        var checkpoints = h.Checkpoints(settings);
+        var first = await h.StartNodeAsync(settings, logs[0]);
+        _nodes.Add(first);
+        var second = await h.StartNodeAsync(ClusterNodeSettings(h, 2, overrides), logs[1]);
+        _nodes.Add(second);
+        await h.WaitForPhaseAsync(settings, MongoSyncPhase.Copying, TimeSpan.FromMinutes(3));
+        var crm = h.SourceCollection("crm.items");
+        for (var i = 0; i < 400; i++) await crm.UpdateOneAsync(new BsonDocument("_id", i % 300), new BsonDocument("$set", new BsonDocument("gap", i)));
+
+        // Once the copy is done, each member follows one of the two streams; both find their start position gone. The
+        // member without the coordinator reports it through its lease, the coordinator copies everything again.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while ((await checkpoints.LoadStateAsync(default)) is not { Generation: 2, Phase: MongoSyncPhase.Incremental })
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run did not copy again into generation 2 after the lost resume point");
+            await Task.Delay(100);
+        }
+        var coordinator = Assert.Single(_nodes, n => n.Cluster.HoldsCoordinatorLease());
+        var other = coordinator == first ? 1 : 0;
+        Assert.Contains(logs[other].At(LogLevel.Error), l => l.Contains("no longer holds that point", StringComparison.Ordinal) && l.Contains("reporting it to the coordinator", StringComparison.Ordinal));
+        await h.SourceCollection("shop.items").InsertOneAsync(new BsonDocument { { "_id", "after-resync" }, { "n", -1 } });
+        await crm.DeleteOneAsync(new BsonDocument("_id", 7));
+        await h.WaitUntilEqualAsync(namespaces, TimeSpan.FromMinutes(3));
+        Assert.Null(await checkpoints.FindLostStreamAsync(2, default));
+        Assert.All(await checkpoints.LoadStreamsAsync(2, default), s => Assert.NotNull(s.Lease?.Owner)); // generation 2's streams are leased again
     }
 }

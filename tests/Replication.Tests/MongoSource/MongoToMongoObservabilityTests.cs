@@ -55,6 +55,10 @@ public sealed class MongoToMongoObservabilityTests(ITestOutputHelper output) : I
         Assert.Equal(3, fullSync.GetProperty("totalSegments").GetInt32());
         Assert.Equal(3, fullSync.GetProperty("segmentsDone").GetInt32());
         Assert.Equal(60, orders.GetProperty("eventsApplied").GetInt64());
+        var stream = Assert.Single(progress.GetProperty("changeStreams").EnumerateArray());
+        Assert.Equal(("cluster", "Following"), (stream.GetProperty("unit").GetString(), stream.GetProperty("status").GetString()));
+        Assert.Equal(JsonValueKind.Null, stream.GetProperty("owner").ValueKind); // one node, no lease
+        Assert.True(stream.GetProperty("eventsApplied").GetInt64() >= 80);
 
         var metrics = await http.GetStringAsync("metrics");
         Assert.Contains("replication_fullsync_items_written", metrics);
@@ -65,6 +69,8 @@ public sealed class MongoToMongoObservabilityTests(ITestOutputHelper output) : I
         Assert.True(status.ExitCode == 0, $"exit code {status.ExitCode}; stderr: {status.Error}; stdout: {status.Output}");
         Assert.Contains("progress: RUNNING, change event application", status.Output);
         Assert.Contains(status.Output.Split('\n'), l => l.Contains("shop.orders") && l.Contains("incremental"));
+        Assert.Contains("change streams", status.Output);
+        Assert.Contains(status.Output.Split('\n'), l => l.Contains("cluster") && l.Contains("Following"));
     }
 
     [Fact]

@@ -3,9 +3,10 @@ using Replication.Cluster;
 namespace Replication.Coordinator.Management.Cluster;
 
 /// <summary>
-/// <c>GET /cluster/shards</c>: every lease (coordinator, Scan segment, stream shard) with its holder and progress, how
-/// many live leases each node holds (an expired lease counts as free: its holder may be gone), and per member the Cluster
-/// Sharding shards and entities (work units) its shard region hosts, each with its unit's lease.
+/// <c>GET /cluster/shards</c>: every lease (coordinator, Scan segment, stream shard; a MongoDB source's ranges and change
+/// streams) with its holder and progress, how many live leases each node holds (an expired lease counts as free: its
+/// holder may be gone), and per member the Cluster Sharding shards and entities (work units) its shard region hosts, each
+/// with its unit's lease.
 /// </summary>
 public sealed record ClusterShardsResponse(IReadOnlyList<LeaseEntry> Leases, IReadOnlyList<OwnerLeaseCount> Owners, int Free, IReadOnlyList<ShardingNodeEntry> Sharding)
 {
@@ -31,7 +32,7 @@ public sealed record ClusterShardsResponse(IReadOnlyList<LeaseEntry> Leases, IRe
         return new ClusterShardsResponse(entries, owners, entries.Count - held.Count, sharding);
     }
 
-    /// <summary>An entity with its unit's lease; a unit no longer listed (finished, or a MongoDB range) shows no lease.</summary>
+    /// <summary>An entity with its unit's lease; a unit no longer listed (finished) shows no lease.</summary>
     private static ShardedEntityEntry Entity(string id, LeaseEntry? lease) =>
         new(id, lease?.Kind, lease?.Table, lease?.Unit, lease?.Owner, lease?.Counter, lease?.Expired, lease?.Status);
 

@@ -1,5 +1,6 @@
 using MongoDB.Bson;
 using MongoDB.Driver;
+using Replication.Cluster;
 using Replication.Configuration;
 using Replication.ShardActors.MongoSource;
 
@@ -7,7 +8,8 @@ namespace Replication.Coordinator.Management.Progress;
 
 /// <summary>
 /// <c>/progress</c> for a MongoDB source, in the same shape as for DynamoDB: one entry per source namespace (its target
-/// namespace as the collection, its <c>_id</c> ranges as segments, the change streams as shards), read from the
+/// namespace as the collection, its <c>_id</c> ranges as segments, the change streams as shards; then each change stream
+/// with the node that follows it), read from the
 /// checkpoint database so every node reports the whole run, with each namespace's dead letters counted as `checkpoints
 /// list` counts them.
 /// </summary>
@@ -15,6 +17,7 @@ public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints,
 {
     private readonly RateSampler _itemRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
     private readonly RateSampler _eventRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
+    private readonly RateSampler _unitRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
 
     public async Task<ProgressReport> BuildAsync(CancellationToken cancellationToken) =>
         await DependencyUnavailableException.Guard("checkpoint database", () => BuildCoreAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -64,6 +67,32 @@ public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints,
             _ => "change event application",
         };
         return new ProgressReport(stateName, info, lag is { } l ? (long)Math.Round(l) : null, streams.Sum(s => s.EventsApplied),
-            new CollectionCopyProgress(tables.Sum(t => t.FullSync.EstimatedItems ?? 0), tables.Sum(t => t.FullSync.ItemsWritten)), tables);
+            new CollectionCopyProgress(tables.Sum(t => t.FullSync.EstimatedItems ?? 0), tables.Sum(t => t.FullSync.ItemsWritten)), tables)
+        {
+            ChangeStreams = streams.OrderBy(s => s.Unit, StringComparer.Ordinal)
+                .Select(s => new ChangeStreamProgressReport(s.Unit, MongoLeaseViews.StatusOf(s, state.Phase), s.Lease?.Owner, s.EventsApplied,
+                    following ? s.LagSeconds : null, s.LastEventTime is { } t ? new DateTimeOffset(t, TimeSpan.Zero) : null))
+                .ToList(),
+            Nodes = Nodes(ranges.SelectMany(r => r), streams, now),
+        };
+    }
+
+    /// <summary>
+    /// Per member holding leases (a cluster): its ranges and streams, and the documents and events per second of those
+    /// units, each measured while the member holds it; null when no unit is leased (a single node).
+    /// </summary>
+    private List<NodeProgressReport>? Nodes(IEnumerable<RangeCheckpoint> ranges, IReadOnlyList<StreamCheckpoint> streams, DateTimeOffset now)
+    {
+        var held = ranges.Where(r => r.Lease?.Owner is not null)
+            .Select(r => (Owner: r.Lease!.Owner!, Unit: new MongoRangeLeaseKey(r.Id, r.Namespace, r.Generation).Id, Items: r.Copied, IsStream: false))
+            .Concat(streams.Where(s => s.Lease?.Owner is not null)
+                .Select(s => (Owner: s.Lease!.Owner!, Unit: new ChangeStreamLeaseKey(s.Unit, s.Generation).Id, Items: s.EventsApplied, IsStream: true)))
+            .ToList();
+        if (held.Count == 0) return null;
+        return held.GroupBy(h => h.Owner, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
+        {
+            var rates = g.Select(h => _unitRates.Observe($"{h.Unit}@{g.Key}", h.Items, now)).OfType<double>().ToList();
+            return new NodeProgressReport(g.Key, g.Count(h => !h.IsStream), g.Count(h => h.IsStream), rates.Count > 0 ? rates.Sum() : null);
+        }).ToList();
     }
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Replication.Coordinator.Management.Progress;
 
 /// <summary>
@@ -16,7 +18,29 @@ public sealed record ProgressReport(
     long? LagTimeSeconds,
     long TotalEventsApplied,
     CollectionCopyProgress CollectionCopy,
-    IReadOnlyList<TableProgressReport> Tables);
+    IReadOnlyList<TableProgressReport> Tables)
+{
+    /// <summary>MongoDB source: each change stream with the node following it (in a cluster, its lease's owner); absent for DynamoDB.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<ChangeStreamProgressReport>? ChangeStreams { get; init; }
+
+    /// <summary>MongoDB source in a cluster: each member holding leases, with the units it holds and its rate; absent otherwise.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<NodeProgressReport>? Nodes { get; init; }
+}
+
+/// <param name="Node">The member's address (the owner name on its leases).</param>
+/// <param name="ItemsPerSecond">
+/// Documents copied and change events applied per second by the units it holds, measured between successive requests
+/// (null on the first, or right after its units changed hands).
+/// </param>
+public sealed record NodeProgressReport(string Node, int Ranges, int ChangeStreams, double? ItemsPerSecond);
+
+/// <param name="Unit">"cluster", or the database the stream watches.</param>
+/// <param name="Status">Waiting (for the copy), Following, Lost (its resume point left the oplog), or Done (mode full).</param>
+/// <param name="Owner">The node whose lease follows the stream (a cluster); null on a single node or while no node holds it.</param>
+/// <param name="LagSeconds">How far behind the source its last batch was when applied; null unless following.</param>
+public sealed record ChangeStreamProgressReport(string Unit, string Status, string? Owner, long EventsApplied, double? LagSeconds, DateTimeOffset? LastEventTime);
 
 public sealed record CollectionCopyProgress(long EstimatedTotalItems, long EstimatedCopiedItems);
 
