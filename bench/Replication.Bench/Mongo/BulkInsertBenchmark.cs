@@ -1,9 +1,13 @@
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
-using Replication.Bson;
-using Replication.MongoAccess;
-using Replication.Bench.Pipeline;
-using Driver = MongoDB.Driver;
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization;
+using Replication.Bench.Dynamo;
+using Replication.Bench.Pipeline;
+using Replication.Bson;
+using Replication.Dynamo.Conversion;
+using Replication.MongoAccess;
+using Driver = MongoDB.Driver;
 
 namespace Replication.Bench.Mongo;
 
@@ -14,6 +18,10 @@ namespace Replication.Bench.Mongo;
 /// allocations are per document, so inserts/s = 1 ÷ mean.
 /// "raw" is the product's path: each item encoded straight to BSON bytes and handed over as a RawBsonDocument;
 /// "BsonDocument" builds the driver's object model per item instead, as code without a raw fast path would.
+/// <see cref="Shape"/>: <see cref="DocumentShape.Flat"/> is five scalar fields built in code (raw: written by the
+/// project's BsonWriter); <see cref="DocumentShape.Mixed"/> is the product's own case — a ~300-byte DynamoDB item of
+/// every type (nested map, list, set, binary, decimals) converted from its DynamoDB JSON by the product's converter,
+/// then handed over raw, or materialized into a BsonDocument first (what a converter building the object model costs).
 /// </summary>
 [MemoryDiagnoser]
 public class BulkInsertBenchmark
@@ -25,6 +33,17 @@ public class BulkInsertBenchmark
     private Driver.IMongoClient _client = null!;
     private int _round;
 
+    /// <summary>The documents inserted; see the class comment.</summary>
+    public enum DocumentShape { Flat, Mixed }
+
+    /// <summary>One DynamoDB JSON item per document of an invocation (unique keys), for <see cref="DocumentShape.Mixed"/>.</summary>
+    private static readonly Lazy<byte[][]> MixedItems = new(SplitItems);
+
+    private static readonly DynamoItemConverter Converter = new(ConvertMode.Typed, IdentityMode.Id, new TableKeySchema("sk", null));
+
+    [Params(DocumentShape.Flat, DocumentShape.Mixed)]
+    public DocumentShape Shape { get; set; }
+
     [Params(1, 4)]
     public int ConcurrentBatches { get; set; }
 
@@ -33,6 +52,7 @@ public class BulkInsertBenchmark
     [GlobalSetup]
     public void Setup()
     {
+        if (Shape == DocumentShape.Mixed) _ = MixedItems.Value;
         _server = MongodProcess.StartAsync().GetAwaiter().GetResult();
         _client = MongoClientFactory.Create(_server.ConnectionString);
     }
@@ -55,7 +75,7 @@ public class BulkInsertBenchmark
         {
             var models = new List<Driver.WriteModel<RawBsonDocument>>(BatchSize);
             for (var i = 0; i < BatchSize; i++)
-                models.Add(new Driver.InsertOneModel<RawBsonDocument>(new RawBsonDocument(EncodeRaw(batch * BatchSize + i))));
+                models.Add(new Driver.InsertOneModel<RawBsonDocument>(new RawBsonDocument(RawDocument(batch * BatchSize + i))));
             await collection.BulkWriteAsync(models, options);
         }, () => database.DropCollectionAsync(name));
     }
@@ -70,7 +90,7 @@ public class BulkInsertBenchmark
         return RunBatches(async batch =>
         {
             var models = new List<Driver.WriteModel<BsonDocument>>(BatchSize);
-            for (var i = 0; i < BatchSize; i++) models.Add(new Driver.InsertOneModel<BsonDocument>(BuildDocument(batch * BatchSize + i)));
+            for (var i = 0; i < BatchSize; i++) models.Add(new Driver.InsertOneModel<BsonDocument>(Document(batch * BatchSize + i)));
             await collection.BulkWriteAsync(models, options);
         }, () => database.DropCollectionAsync(name));
     }
@@ -87,7 +107,39 @@ public class BulkInsertBenchmark
         await drop(); // keeps the in-memory server's heap flat across thousands of invocations
     }
 
-    private static byte[] EncodeRaw(int id)
+    private byte[] RawDocument(int n) => Shape == DocumentShape.Flat ? EncodeFlat(n) : ConvertMixed(n);
+
+    private BsonDocument Document(int n) => Shape == DocumentShape.Flat ? BuildFlat(n) : BsonSerializer.Deserialize<BsonDocument>(ConvertMixed(n));
+
+    private static byte[] ConvertMixed(int n)
+    {
+        var reader = new Utf8JsonReader(MixedItems.Value[n], DynamoItemConverter.ReaderOptions);
+        reader.Read();
+        using var writer = new BsonWriter(512);
+        Converter.WriteDocument(ref reader, writer);
+        return writer.ToArray();
+    }
+
+    /// <summary>Enough generated Scan-page items for one invocation, each as its own JSON object (unique <c>sk</c>, the key).</summary>
+    private static byte[][] SplitItems()
+    {
+        var page = ScanPageGenerator.Page(targetBytes: BatchCount * BatchSize * 600);
+        var reader = new Utf8JsonReader(page, DynamoItemConverter.ReaderOptions);
+        reader.Read(); // {
+        reader.Read(); // "Items"
+        reader.Read(); // [
+        var items = new List<byte[]>(BatchCount * BatchSize);
+        while (items.Count < BatchCount * BatchSize && reader.Read() && reader.TokenType == JsonTokenType.StartObject)
+        {
+            var start = (int)reader.TokenStartIndex;
+            reader.Skip();
+            items.Add(page[start..(int)reader.BytesConsumed]);
+        }
+        if (items.Count < BatchCount * BatchSize) throw new InvalidOperationException($"the generated page held {items.Count} items, fewer than an invocation inserts");
+        return [.. items];
+    }
+
+    private static byte[] EncodeFlat(int id)
     {
         using var writer = new BsonWriter(96);
         writer.WriteStartDocument();
@@ -105,7 +157,7 @@ public class BulkInsertBenchmark
         return writer.ToArray();
     }
 
-    private static BsonDocument BuildDocument(int id) => new()
+    private static BsonDocument BuildFlat(int id) => new()
     {
         { "_id", id },
         { "name", $"item-{id % BatchSize}" },
