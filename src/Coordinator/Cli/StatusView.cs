@@ -72,7 +72,22 @@ internal static class StatusView
         if (progress.Tables.Count == 0) table.AddRow("(no tables yet)", "", "", "", "", "", "", "", "", "");
         console.Write(table);
         WriteChangeStreams(console, progress);
+        WriteNodes(console, progress);
         WriteFailedUnits(console, progress);
+    }
+
+    /// <summary>In a cluster: what each member holds and how fast its units go.</summary>
+    private static void WriteNodes(IAnsiConsole console, ProgressReport progress)
+    {
+        if (progress.Nodes is not { Count: > 0 } nodes) return;
+        var mongoSource = nodes.Any(n => n.Ranges is not null);
+        var table = new Table().Title("work per member").AddColumns("member", mongoSource ? "ranges" : "segments", mongoSource ? "change streams" : "shards", "items/s");
+        foreach (var node in nodes)
+        {
+            table.AddRow(Markup.Escape(node.Node), Count((mongoSource ? node.Ranges : node.Segments) ?? 0), Count((mongoSource ? node.ChangeStreams : node.Shards) ?? 0),
+                node.ItemsPerSecond is { } rate ? rate.ToString("N0", CultureInfo.InvariantCulture) : "-");
+        }
+        console.Write(table);
     }
 
     /// <summary>A MongoDB source's change streams, with the member following each (in a cluster).</summary>

@@ -27,6 +27,9 @@ public abstract class ManagementServerTest : IAsyncLifetime
     internal ManualClock Clock { get; } = new(new DateTimeOffset(2025, 3, 1, 12, 0, 0, TimeSpan.Zero));
     internal FixedClusterView Cluster { get; private set; } = null!;
     protected CheckpointStore Checkpoints { get; private set; } = null!;
+
+    /// <summary>The checkpoint database <see cref="Checkpoints"/> writes to (leases live there too).</summary>
+    protected IMongoDatabase CheckpointDatabase => _client.GetDatabase("mgmt_checkpoint");
     protected ReplicationMetrics Metrics { get; } = new();
     protected ReplicationConfiguration Configuration { get; private set; } = null!;
     protected NodeReadiness Readiness { get; private set; } = null!;
@@ -43,7 +46,7 @@ public abstract class ManagementServerTest : IAsyncLifetime
     {
         _mongo = new InMemoryMongoServer();
         _client = MongoClientFactory.Create(_mongo.ConnectionString + "&serverSelectionTimeoutMS=5000&connectTimeoutMS=5000");
-        Checkpoints = new CheckpointStore(_client.GetDatabase("mgmt_checkpoint"), clock: Clock);
+        Checkpoints = new CheckpointStore(CheckpointDatabase, clock: Clock);
         Cluster = FixedClusterView.FourNodes(Clock.GetUtcNow());
         Configuration = ReplicationConfiguration.Load(null,
         [

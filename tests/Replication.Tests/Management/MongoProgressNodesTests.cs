@@ -38,13 +38,13 @@ public class MongoProgressNodesTests : MongoServerTest
         Assert.NotNull(b);
 
         var first = await builder.BuildAsync(default);
-        Assert.Equal([new NodeProgressReport("node-a", 0, 1, null), new NodeProgressReport("node-b", 0, 1, null)], first.Nodes);
+        Assert.Equal([new NodeProgressReport("node-a", null) { Ranges = 0, ChangeStreams = 1 }, new NodeProgressReport("node-b", null) { Ranges = 0, ChangeStreams = 1 }], first.Nodes);
         Assert.Equal([("crm", "node-b"), ("shop", "node-a")], first.ChangeStreams!.Select(s => (s.Unit, s.Owner)));
 
         await checkpoints.SaveStreamPositionAsync("shop", 1, new BsonDocument("_data", "8200000050"), 50, null, null, a, default);
         await checkpoints.SaveStreamPositionAsync("crm", 1, new BsonDocument("_data", "8200000020"), 20, null, null, b, default);
         _clock.Advance(TimeSpan.FromSeconds(10));
         var second = await builder.BuildAsync(default);
-        Assert.Equal([new NodeProgressReport("node-a", 0, 1, 5.0), new NodeProgressReport("node-b", 0, 1, 2.0)], second.Nodes);
+        Assert.Equal([new NodeProgressReport("node-a", 5.0) { Ranges = 0, ChangeStreams = 1 }, new NodeProgressReport("node-b", 2.0) { Ranges = 0, ChangeStreams = 1 }], second.Nodes);
     }
 }

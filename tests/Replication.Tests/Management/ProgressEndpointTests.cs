@@ -1,5 +1,6 @@
 using System.Net;
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.Coordinator.Management.Progress;
 using Replication.Dynamo;
 using Replication.Dynamo.Conversion;
@@ -50,6 +51,42 @@ public sealed class ProgressEndpointTests : ManagementServerTest
         Assert.Equal(20.0, copy.ItemsPerSecond!.Value, precision: 6);
         Assert.Equal(35.0, copy.EtaSeconds!.Value, precision: 6);
         Assert.Equal(new CollectionCopyProgress(1000, 300), second.CollectionCopy);
+    }
+
+    [Fact]
+    public async Task In_a_cluster_each_member_holding_leases_is_listed_with_its_segments_and_shards_and_their_rate_between_two_requests()
+    {
+        await Checkpoints.RegisterTableAsync(Table("Orders", estimate: 1000));
+        await Checkpoints.BeginFullSyncAsync("Orders", 0, totalSegments: 2);
+        await Checkpoints.RegisterShardAsync("Orders", "arn:stream/Orders", "shard-1", null, ShardStatus.NotStarted);
+        await Checkpoints.MarkShardsLeasableAsync("Orders", ["shard-1"]);
+        Assert.Null((await GetAsync<ProgressResponse>("/progress")).Progress.Nodes); // nothing leased: as on a single node
+
+        var leases = new LeaseTable(CheckpointDatabase, Clock);
+        var units = (await leases.ListAsync()).ToDictionary(u => u.Key.Id);
+        var segment0 = await leases.TryAcquireAsync(units["segment/Orders/0/0"], "node-a", TimeSpan.FromSeconds(10), steal: false);
+        var segment1 = await leases.TryAcquireAsync(units["segment/Orders/0/1"], "node-b", TimeSpan.FromSeconds(10), steal: false);
+        var shard = await leases.TryAcquireAsync(Assert.Single(units.Values, u => u.Key is ShardLeaseKey), "node-a", TimeSpan.FromSeconds(10), steal: false);
+        Assert.NotNull(segment0);
+        Assert.NotNull(segment1);
+        Assert.NotNull(shard);
+        await Checkpoints.SaveSegmentPageAsync("Orders", 0, 0, """{"id":{"S":"k1"}}""", 100, segment0);
+
+        var first = (await GetAsync<ProgressResponse>("/progress")).Progress;
+        Assert.Equal([new NodeProgressReport("node-a", null) { Segments = 1, Shards = 1 }, new NodeProgressReport("node-b", null) { Segments = 1, Shards = 0 }],
+            first.Nodes);
+
+        await Checkpoints.SaveSegmentPageAsync("Orders", 0, 0, """{"id":{"S":"k2"}}""", 200, segment0);
+        await Checkpoints.SaveSegmentPageAsync("Orders", 0, 1, """{"id":{"S":"k3"}}""", 50, segment1);
+        await Checkpoints.SaveShardPositionAsync("Orders", "shard-1", SequenceNumber.Parse("100"), Clock.GetUtcNow(), 30, shard);
+        Clock.Advance(TimeSpan.FromSeconds(10));
+
+        // node-a: 200 more items and 30 records in 10 s; node-b: 50 items.
+        var (_, body) = await GetJsonAsync("/progress");
+        var nodes = body.GetProperty("progress").GetProperty("nodes");
+        Assert.Equal(["node", "itemsPerSecond", "segments", "shards"], PropertyNames(nodes[0]));
+        var second = (await GetAsync<ProgressResponse>("/progress")).Progress;
+        Assert.Equal([("node-a", 23.0), ("node-b", 5.0)], second.Nodes!.Select(n => (n.Node, Math.Round(n.ItemsPerSecond!.Value, 6))));
     }
 
     [Fact]

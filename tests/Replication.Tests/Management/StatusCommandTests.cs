@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.Dynamo.Conversion;
 using Replication.Tests.Cli;
 
@@ -28,6 +29,24 @@ public sealed class StatusCommandTests : ManagementServerTest
         Assert.Contains(lines, l => l.Contains("(free or expired)") && l.Contains(" 2 "));
         Assert.Contains("progress: RUNNING, collection copy", result.Output);
         Assert.Contains(lines, l => l.Contains("Orders") && l.Contains("full-sync") && l.Contains("250 / ~1,000") && l.Contains("1/2"));
+    }
+
+    [Fact]
+    public async Task Status_prints_the_units_each_member_holds_in_a_cluster()
+    {
+        await Checkpoints.RegisterTableAsync(new TableRegistration("Orders", "orders", new TableKeySchema("id", null), "arn:stream/Orders", "NEW_AND_OLD_IMAGES", 1000));
+        await Checkpoints.BeginFullSyncAsync("Orders", 0, totalSegments: 3);
+        var leases = new LeaseTable(CheckpointDatabase, Clock);
+        foreach (var (unit, owner) in (await leases.ListAsync()).OrderBy(u => u.Key.Id, StringComparer.Ordinal).Zip(["node-a", "node-b", "node-b"]))
+            Assert.NotNull(await leases.TryAcquireAsync(unit, owner, TimeSpan.FromSeconds(10), steal: false));
+
+        var result = await ReplicationCli.RunAsync("status", "--url", Server.BaseAddress.ToString());
+
+        Assert.True(result.ExitCode == 0, $"exit code {result.ExitCode}; stderr: {result.Error}; stdout: {result.Output}");
+        Assert.Contains("work per member", result.Output);
+        var lines = result.Output.Split('\n');
+        Assert.Contains(lines, l => l.Contains("node-a") && l.Contains("│ 1 ") && l.Contains("│ 0 "));
+        Assert.Contains(lines, l => l.Contains("node-b") && l.Contains("│ 2 ") && l.Contains("│ 0 "));
     }
 
     [Fact]

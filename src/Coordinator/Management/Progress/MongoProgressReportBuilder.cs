@@ -17,7 +17,7 @@ public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints,
 {
     private readonly RateSampler _itemRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
     private readonly RateSampler _eventRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
-    private readonly RateSampler _unitRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
+    private readonly NodeRates _nodes = new();
 
     public async Task<ProgressReport> BuildAsync(CancellationToken cancellationToken) =>
         await DependencyUnavailableException.Guard("checkpoint database", () => BuildCoreAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
@@ -77,22 +77,13 @@ public sealed class MongoProgressReportBuilder(MongoSyncCheckpoints checkpoints,
         };
     }
 
-    /// <summary>
-    /// Per member holding leases (a cluster): its ranges and streams, and the documents and events per second of those
-    /// units, each measured while the member holds it; null when no unit is leased (a single node).
-    /// </summary>
     private List<NodeProgressReport>? Nodes(IEnumerable<RangeCheckpoint> ranges, IReadOnlyList<StreamCheckpoint> streams, DateTimeOffset now)
     {
         var held = ranges.Where(r => r.Lease?.Owner is not null)
-            .Select(r => (Owner: r.Lease!.Owner!, Unit: new MongoRangeLeaseKey(r.Id, r.Namespace, r.Generation).Id, Items: r.Copied, IsStream: false))
+            .Select(r => new HeldUnit(r.Lease!.Owner!, new MongoRangeLeaseKey(r.Id, r.Namespace, r.Generation).Id, HeldUnitKind.Range, r.Copied))
             .Concat(streams.Where(s => s.Lease?.Owner is not null)
-                .Select(s => (Owner: s.Lease!.Owner!, Unit: new ChangeStreamLeaseKey(s.Unit, s.Generation).Id, Items: s.EventsApplied, IsStream: true)))
+                .Select(s => new HeldUnit(s.Lease!.Owner!, new ChangeStreamLeaseKey(s.Unit, s.Generation).Id, HeldUnitKind.ChangeStream, s.EventsApplied)))
             .ToList();
-        if (held.Count == 0) return null;
-        return held.GroupBy(h => h.Owner, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
-        {
-            var rates = g.Select(h => _unitRates.Observe($"{h.Unit}@{g.Key}", h.Items, now)).OfType<double>().ToList();
-            return new NodeProgressReport(g.Key, g.Count(h => !h.IsStream), g.Count(h => h.IsStream), rates.Count > 0 ? rates.Sum() : null);
-        }).ToList();
+        return _nodes.Report(held, mongoSource: true, now);
     }
 }

@@ -1,4 +1,5 @@
 using Replication.Checkpoints;
+using Replication.Cluster;
 using Replication.Configuration;
 
 namespace Replication.Coordinator.Management.Progress;
@@ -11,6 +12,7 @@ public sealed class ProgressReportBuilder(CheckpointStore checkpoints, SyncMode 
 {
     private readonly RateSampler _itemRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
     private readonly RateSampler _eventRates = new(window: TimeSpan.FromSeconds(30), minimumSpan: TimeSpan.FromSeconds(1));
+    private readonly NodeRates _nodes = new();
 
     public async Task<ProgressReport> BuildAsync(CancellationToken cancellationToken)
     {
@@ -18,6 +20,7 @@ public sealed class ProgressReportBuilder(CheckpointStore checkpoints, SyncMode 
             () => checkpoints.ListTablesAsync(cancellationToken), cancellationToken).ConfigureAwait(false);
         var now = clock.GetUtcNow();
         var reports = new List<TableProgressReport>(tables.Count);
+        var held = new List<HeldUnit>();
         foreach (var table in tables.OrderBy(t => t.Table, StringComparer.Ordinal))
         {
             var shards = await DependencyUnavailableException.Guard("checkpoint database",
@@ -25,8 +28,24 @@ public sealed class ProgressReportBuilder(CheckpointStore checkpoints, SyncMode 
             var deadLetters = await DependencyUnavailableException.Guard("checkpoint database",
                 () => CountDeadLettersAsync(table.Table, cancellationToken), cancellationToken).ConfigureAwait(false);
             reports.Add(Table(table, shards, now) with { DeadLetters = deadLetters });
+            held.AddRange(HeldUnits(table, shards));
         }
-        return Summarise(reports);
+        return Summarise(reports) with { Nodes = _nodes.Report(held, mongoSource: false, now) };
+    }
+
+    /// <summary>The table's running segments and unfinished shards whose leases name a member (a cluster).</summary>
+    private static IEnumerable<HeldUnit> HeldUnits(TableCheckpoint table, IReadOnlyList<ShardCheckpoint> shards)
+    {
+        if (table.FullSync.Status == FullSyncStatus.Running)
+        {
+            foreach (var segment in table.FullSync.Segments.Values)
+                if (segment is { Lease.Owner: { } owner, Status: not SegmentStatus.Done })
+                    yield return new HeldUnit(owner, new SegmentLeaseKey(table.Table, table.Generation, segment.Segment, table.FullSync.TotalSegments).Id,
+                        HeldUnitKind.Segment, segment.ItemsWritten);
+        }
+        foreach (var shard in shards)
+            if (shard is { Lease.Owner: { } owner, Status: not (ShardStatus.Done or ShardStatus.Skipped) })
+                yield return new HeldUnit(owner, new ShardLeaseKey(table.Table, shard.ShardId, shard.ParentShardId).Id, HeldUnitKind.Shard, shard.RecordsApplied);
     }
 
     private TableProgressReport Table(TableCheckpoint table, IReadOnlyList<ShardCheckpoint> shards, DateTimeOffset now)

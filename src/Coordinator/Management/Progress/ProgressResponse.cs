@@ -24,17 +24,34 @@ public sealed record ProgressReport(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<ChangeStreamProgressReport>? ChangeStreams { get; init; }
 
-    /// <summary>MongoDB source in a cluster: each member holding leases, with the units it holds and its rate; absent otherwise.</summary>
+    /// <summary>In a cluster: each member holding leases, with the units it holds and its rate; absent on a single node.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<NodeProgressReport>? Nodes { get; init; }
 }
 
 /// <param name="Node">The member's address (the owner name on its leases).</param>
 /// <param name="ItemsPerSecond">
-/// Documents copied and change events applied per second by the units it holds, measured between successive requests
-/// (null on the first, or right after its units changed hands).
+/// Items written by the copy and change records or events applied, per second, by the units it holds, measured between
+/// successive requests (null on the first, or right after its units changed hands).
 /// </param>
-public sealed record NodeProgressReport(string Node, int Ranges, int ChangeStreams, double? ItemsPerSecond);
+public sealed record NodeProgressReport(string Node, double? ItemsPerSecond)
+{
+    /// <summary>DynamoDB source: the Scan segments it holds.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Segments { get; init; }
+
+    /// <summary>DynamoDB source: the stream shards it holds.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Shards { get; init; }
+
+    /// <summary>MongoDB source: the <c>_id</c> ranges of the copy it holds.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Ranges { get; init; }
+
+    /// <summary>MongoDB source: the change streams it follows.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ChangeStreams { get; init; }
+}
 
 /// <param name="Unit">"cluster", or the database the stream watches.</param>
 /// <param name="Status">Waiting (for the copy), Following, Lost (its resume point left the oplog), or Done (mode full).</param>

@@ -28,6 +28,15 @@ internal sealed class RateSampler(TimeSpan window, TimeSpan minimumSpan)
         }
     }
 
+    /// <summary>Forgets every series not in <paramref name="current"/>, so series of units long gone do not pile up.</summary>
+    public void RetainOnly(IReadOnlySet<string> current)
+    {
+        lock (_gate)
+        {
+            foreach (var gone in _series.Keys.Where(k => !current.Contains(k)).ToList()) _series.Remove(gone);
+        }
+    }
+
     private readonly record struct Sample(DateTimeOffset At, long Value);
 
     private readonly record struct Samples(Sample Baseline, Sample Latest);
