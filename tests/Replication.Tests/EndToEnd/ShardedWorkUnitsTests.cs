@@ -4,6 +4,7 @@ using Replication.Checkpoints;
 using Replication.Coordinator.Hosting;
 using Replication.Coordinator.Management;
 using Replication.Coordinator.Management.Cluster;
+using Replication.Coordinator.Management.Progress;
 using Replication.Tests.Dynamo;
 using Replication.Testing;
 using Replication.Testing.DynamoLocal;
@@ -78,6 +79,12 @@ public sealed class ShardedWorkUnitsTests(DynamoDbLocalFixture dynamo, ITestOutp
         }, "the segments were not each hosted by exactly one of the three nodes, holding its lease");
         foreach (var node in seen.Sharding)
             output.WriteLine($"{node.Node}: {string.Join(", ", node.Shards.SelectMany(s => s.Entities.Select(e => $"{e.EntityId} (shard {s.ShardId}, counter {e.LeaseCounter})")))}");
+
+        // /progress lists the members holding segments, by the same names, with their segment counts.
+        var progress = (await http.GetFromJsonAsync<ProgressResponse>(new Uri(_nodes[1].Management.BaseAddress, "progress"), ManagementJson.Options))!.Progress;
+        Assert.NotNull(progress.Nodes);
+        Assert.All(progress.Nodes, n => Assert.True(nodes.Contains(n.Node) && n.Segments is not null && n.Ranges is null, $"unexpected /progress node entry {n}"));
+        Assert.Contains(progress.Nodes, n => n.Segments > 0);
 
         await _h.WaitForFullSyncAsync(_nodes[0], table);
         await _h.WaitUntilTargetEqualsSourceAsync(_nodes[0].Settings, table);
