@@ -1,6 +1,6 @@
 namespace Replication.Bench.Actors;
 
-// The workload both actor benchmarks share, so the kernel's and Akka.NET's figures measure the same messages.
+// The messages of the actor throughput benchmark: a ping-pong round, and the counters of the fan-out.
 
 /// <summary>Completes once every participant of one benchmark operation has seen all its messages.</summary>
 internal sealed class Round(int participants)
