@@ -1,11 +1,8 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using MongoDB.Bson;
 using Replication.Checkpoints;
 using Replication.Tests.Dynamo;
-using Replication.Testing;
-using Replication.Testing.Demo;
 using Replication.Testing.DynamoLocal;
 using Replication.Testing.InMemoryMongo.Wire;
 using Xunit.Abstractions;
@@ -35,24 +32,19 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(3);
     private static readonly TimeSpan FrozenFor = TimeSpan.FromSeconds(20);
     private ReplicationHarness _h = null!;
-    private string _configFile = null!;
-    private readonly Dictionary<string, ReplicationProcess> _nodes = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, ConcurrentQueue<string>> _lines = new(StringComparer.Ordinal);
-    private readonly int[] _ports = [ChildProcesses.FreePort(), ChildProcesses.FreePort()];
+    private ReplicationProcesses _nodes = null!;
 
     public Task InitializeAsync()
     {
         _h = new ReplicationHarness(dynamo.Local, output);
-        _configFile = Path.Combine(Path.GetTempPath(), $"{_h.Prefix}.conf");
-        File.WriteAllText(_configFile, "replication { }\n");
+        _nodes = new ReplicationProcesses(output, _h.Prefix, ports: 2);
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var node in _nodes.Values) await node.DisposeAsync();
+        await _nodes.DisposeAsync();
         await _h.DisposeAsync();
-        File.Delete(_configFile);
     }
 
     [Fact]
@@ -98,7 +90,7 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
         _nodes[paused].Resume();
         await WaitForAsync(() => Task.FromResult(
             Violations(atWake, paused, settings.Target.Database, settings.DeadLetterCollection).Count > 0
-            || Said(paused, "was not renewed in time", "no longer covers writes", "was taken by another node") ? (object)true : null),
+            || _nodes.Said(paused, "was not renewed in time", "no longer covers writes", "was taken by another node") ? (object)true : null),
             $"the woken {paused} neither noticed it lost its lease nor wrote");
         // It tries to take the lease again only after it stopped the old work and handed the lease back.
         await WaitForAsync(() => Task.FromResult(retake.Reached.IsCompleted ? (object)true : null), $"the woken {paused} never took its shard's lease again");
@@ -141,7 +133,7 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
     /// <summary>How many members <paramref name="node"/>'s /cluster/members lists as Up (0 before its endpoints answer).</summary>
     private async Task<int> UpMembersAsync(string node)
     {
-        var announced = _lines.TryGetValue(node, out var lines) ? lines.FirstOrDefault(l => l.Contains("management endpoints on ", StringComparison.Ordinal)) : null;
+        var announced = _nodes.FirstLine(node, "management endpoints on ");
         if (announced is null) return 0;
         var address = announced[(announced.IndexOf("management endpoints on ", StringComparison.Ordinal) + "management endpoints on ".Length)..].Trim();
         try
@@ -156,43 +148,15 @@ public sealed class PausedNodeFencingTests(DynamoDbLocalFixture dynamo, ITestOut
         }
     }
 
-    private bool Said(string node, params string[] phrases) =>
-        _lines.TryGetValue(node, out var lines) && lines.Any(line => phrases.Any(p => line.Contains(p, StringComparison.Ordinal)));
-
     /// <summary>Starts node <paramref name="n"/> (the first is the seed); returns its node id, the Akka address its leases and appName carry.</summary>
-    private string Start(int n)
-    {
-        var node = $"akka.tcp://replication@127.0.0.1:{_ports[n]}";
-        string[] overrides = _h.SettingOverrides(
-            "replication.cluster.enabled=on",
-            "replication.cluster.hostname=\"127.0.0.1\"",
-            $"replication.cluster.port={_ports[n]}",
-            $"replication.cluster.seed-nodes=[\"127.0.0.1:{_ports[0]}\"]",
-            "replication.cluster.split-brain-resolver.stable-after=60s",
-            "replication.cluster.lease-duration=3s",
-            "replication.cluster.lease-renew-interval=1s");
-        var lines = _lines.GetOrAdd(node, _ => new ConcurrentQueue<string>());
-        var executable = DemoOptions.Parse([]).ReplicationExecutable;
-        string[] arguments = ["run", "--config", _configFile, .. overrides.SelectMany(o => new[] { "--set", o })];
-        _nodes[node] = ReplicationProcess.Start(executable, arguments, line =>
-        {
-            lines.Enqueue(line);
-            try { output.WriteLine($"{node} {line}"); }
-            catch (InvalidOperationException) { } // the test already finished; its output is closed
-        });
-        return node;
-    }
+    private string Start(int n) => _nodes.Start(n, _h.SettingOverrides(
+        "replication.cluster.enabled=on",
+        "replication.cluster.hostname=\"127.0.0.1\"",
+        $"replication.cluster.port={_nodes.Ports[n]}",
+        $"replication.cluster.seed-nodes=[\"127.0.0.1:{_nodes.Ports[0]}\"]",
+        "replication.cluster.split-brain-resolver.stable-after=60s",
+        "replication.cluster.lease-duration=3s",
+        "replication.cluster.lease-renew-interval=1s"));
 
-    private async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string failure) where T : class
-    {
-        var deadline = DateTimeOffset.UtcNow + Patience;
-        while (true)
-        {
-            foreach (var (name, node) in _nodes)
-                Assert.False(node.HasExited, $"{name} exited with code {(node.HasExited ? node.ExitCode : 0)}");
-            if (await probe() is { } found) return found;
-            if (DateTimeOffset.UtcNow > deadline) Assert.Fail(failure);
-            await Task.Delay(200);
-        }
-    }
+    private Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string failure) where T : class => _nodes.WaitForAsync(probe, failure, Patience);
 }

@@ -4,8 +4,6 @@ using MongoDB.Driver;
 using Replication.AkkaCluster.Lease;
 using Replication.Checkpoints;
 using Replication.Tests.Dynamo;
-using Replication.Testing;
-using Replication.Testing.Demo;
 using Replication.Testing.DynamoLocal;
 using Replication.Testing.InMemoryMongo.Wire;
 using Xunit.Abstractions;
@@ -36,25 +34,19 @@ public sealed class ThreeNodeProcessFailoverTests(DynamoDbLocalFixture dynamo, I
     private static readonly TimeSpan FrozenFor = TimeSpan.FromSeconds(20);
     private const int Items = 1200;
     private ReplicationHarness _h = null!;
-    private string _configFile = null!;
-    private readonly Dictionary<string, ReplicationProcess> _nodes = new(StringComparer.Ordinal);
-    /// <summary>Nodes the test expects to be running: any of them exiting fails the test at once.</summary>
-    private readonly HashSet<string> _alive = new(StringComparer.Ordinal);
-    private readonly int[] _ports = [ChildProcesses.FreePort(), ChildProcesses.FreePort(), ChildProcesses.FreePort(), ChildProcesses.FreePort()];
+    private ReplicationProcesses _nodes = null!;
 
     public Task InitializeAsync()
     {
         _h = new ReplicationHarness(dynamo.Local, output);
-        _configFile = Path.Combine(Path.GetTempPath(), $"{_h.Prefix}.conf");
-        File.WriteAllText(_configFile, "replication { }\n");
+        _nodes = new ReplicationProcesses(output, _h.Prefix, ports: 4);
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var node in _nodes.Values) await node.DisposeAsync();
+        await _nodes.DisposeAsync();
         await _h.DisposeAsync();
-        File.Delete(_configFile);
     }
 
     [Fact]
@@ -70,22 +62,21 @@ public sealed class ThreeNodeProcessFailoverTests(DynamoDbLocalFixture dynamo, I
 
         // 1. The full sync spreads over all three; SIGKILL the node running the coordinator singleton mid-run.
         var spread = await WaitForAsync(async () => await store.GetTableAsync(table) is { FullSync.Status: FullSyncStatus.Running } t
-            && _alive.All(node => t.FullSync.Segments.Values.Any(s => s.Status == SegmentStatus.Running && s.Lease?.Owner == node && s.ItemsWritten > 0)) ? t : null,
+            && _nodes.Running.All(node => t.FullSync.Segments.Values.Any(s => s.Status == SegmentStatus.Running && s.Lease?.Owner == node && s.ItemsWritten > 0)) ? t : null,
             "the full sync did not spread over all three nodes");
         output.WriteLine("segments at the spread: " + Describe(spread));
         var killed = await WaitForAsync(async () => SingletonHolder(await akkaLeases.Find(new BsonDocument()).ToListAsync()), "no node holds the coordinator singleton's lease");
         var atKill = (await store.GetTableAsync(table))!.FullSync.Segments.Values
             .Where(s => s.Status == SegmentStatus.Running && s.Lease?.Owner == killed).ToDictionary(s => s.Segment, s => s.ItemsWritten);
         Assert.NotEmpty(atKill); // the spread above gave every node a running segment, and the singleton's holder is one of them
-        _alive.Remove(killed);
-        Assert.Equal(128 + 9, await _nodes[killed].KillAsync());
+        Assert.Equal(128 + 9, await _nodes.LetGo(killed).KillAsync());
         var sinceKill = Stopwatch.StartNew();
 
         var segmentsMoved = await WaitForAsync(async () => await store.GetTableAsync(table) is { } t && atKill.All(k =>
-            t.FullSync.Segments[k.Key] is var s && (s.Status == SegmentStatus.Done || _alive.Contains(s.Lease?.Owner ?? "") && s.ItemsWritten > k.Value)) ? t : null,
+            t.FullSync.Segments[k.Key] is var s && (s.Status == SegmentStatus.Done || _nodes.Running.Contains(s.Lease?.Owner ?? "") && s.ItemsWritten > k.Value)) ? t : null,
             $"the killed {killed}'s segments {string.Join(", ", atKill.Keys)} did not run elsewhere");
         var segmentFailover = sinceKill.Elapsed;
-        var singletonNow = await WaitForAsync(async () => SingletonHolder(await akkaLeases.Find(new BsonDocument()).ToListAsync()) is { } holder && _alive.Contains(holder) ? holder : null,
+        var singletonNow = await WaitForAsync(async () => SingletonHolder(await akkaLeases.Find(new BsonDocument()).ToListAsync()) is { } holder && _nodes.Running.Contains(holder) ? holder : null,
             "the coordinator singleton did not move to a surviving node");
         var singletonFailover = sinceKill.Elapsed;
         output.WriteLine($"FAILOVER after SIGKILL of {killed}: its segments {string.Join(", ", atKill.Keys)} running on survivors after {segmentFailover.TotalSeconds:0.0} s "
@@ -101,12 +92,11 @@ public sealed class ThreeNodeProcessFailoverTests(DynamoDbLocalFixture dynamo, I
         await WaitForAsync(async () => await store.GetTableAsync(table) is { FullSync.Status: FullSyncStatus.Done } t ? t : null, "the full sync did not finish");
         await using var load = new SteadyWriteLoad(_h.Dynamo, table);
         var working = await WaitForAsync(async () => (await store.ListShardsAsync(table))
-            .FirstOrDefault(s => s.Status == ShardStatus.Processing && _alive.Contains(s.Lease?.Owner ?? "") && s.RecordsApplied >= 5), "no node applied the stream");
+            .FirstOrDefault(s => s.Status == ShardStatus.Processing && _nodes.Running.Contains(s.Lease?.Owner ?? "") && s.RecordsApplied >= 5), "no node applied the stream");
         var paused = working.Lease!.Owner!;
-        _alive.Remove(paused);
-        _nodes[paused].Pause();
+        _nodes.LetGo(paused).Pause();
         var frozen = Stopwatch.StartNew();
-        var takenOver = await WaitForAsync(async () => await store.GetShardAsync(table, working.ShardId) is { Lease.Owner: { } owner } s && _alive.Contains(owner) ? s : null,
+        var takenOver = await WaitForAsync(async () => await store.GetShardAsync(table, working.ShardId) is { Lease.Owner: { } owner } s && _nodes.Running.Contains(owner) ? s : null,
             $"no node took shard {working.ShardId} over from the paused {paused}");
         var taker = takenOver.Lease!.Owner!;
         var afterTakeover = _h.Mongo.Writes.Count;
@@ -134,15 +124,14 @@ public sealed class ThreeNodeProcessFailoverTests(DynamoDbLocalFixture dynamo, I
 
         // 3. Ctrl-C on a node applying the stream: it drains, hands its leases back and leaves; another applies on.
         var leaving = await WaitForAsync(async () => (await store.ListShardsAsync(table))
-            .Where(s => s.Status == ShardStatus.Processing && _alive.Contains(s.Lease?.Owner ?? "")).ToList() is { Count: > 0 } held ? held : null,
+            .Where(s => s.Status == ShardStatus.Processing && _nodes.Running.Contains(s.Lease?.Owner ?? "")).ToList() is { Count: > 0 } held ? held : null,
             "no remaining node held a stream shard");
         var stopping = leaving[0].Lease!.Owner!;
         var handed = leaving.Where(s => s.Lease!.Owner == stopping).ToDictionary(s => s.ShardId, s => s.SequenceNumber);
-        _alive.Remove(stopping);
         var sinceStop = Stopwatch.StartNew();
-        var stop = _nodes[stopping].StopAsync(TimeSpan.FromSeconds(60));
+        var stop = _nodes.LetGo(stopping).StopAsync(TimeSpan.FromSeconds(60));
         await WaitForAsync(async () => (await store.ListShardsAsync(table, shardIds: handed.Keys)).All(s =>
-            s.Status != ShardStatus.Processing || _alive.Contains(s.Lease?.Owner ?? "") && s.SequenceNumber is { } p && (handed[s.ShardId] is not { } q || p > q)) ? (object)true : null,
+            s.Status != ShardStatus.Processing || _nodes.Running.Contains(s.Lease?.Owner ?? "") && s.SequenceNumber is { } p && (handed[s.ShardId] is not { } q || p > q)) ? (object)true : null,
             $"the shards {string.Join(", ", handed.Keys)} of {stopping} were not applied elsewhere after its Ctrl-C");
         var handover = sinceStop.Elapsed;
         var (exitCode, how) = await stop;
@@ -159,7 +148,7 @@ public sealed class ThreeNodeProcessFailoverTests(DynamoDbLocalFixture dynamo, I
     /// <summary>The node holding the coordinator singleton's lease (Akka names its owner by host:port), if one holds it.</summary>
     private string? SingletonHolder(IEnumerable<BsonDocument> leases) =>
         leases.Select(l => l.GetValue("owner", BsonNull.Value)).OfType<BsonString>()
-            .Select(owner => _nodes.Keys.FirstOrDefault(node => owner.Value.EndsWith(node[(node.LastIndexOf(':'))..], StringComparison.Ordinal)))
+            .Select(owner => _nodes.Started.FirstOrDefault(node => owner.Value.EndsWith(node[(node.LastIndexOf(':'))..], StringComparison.Ordinal)))
             .FirstOrDefault(node => node is not null);
 
     private static string Describe(TableCheckpoint table) =>
@@ -188,37 +177,16 @@ public sealed class ThreeNodeProcessFailoverTests(DynamoDbLocalFixture dynamo, I
     /// </summary>
     private string Start(int n)
     {
-        var node = $"akka.tcp://replication@127.0.0.1:{_ports[n]}";
-        var seeds = string.Join(", ", _ports[..3].Select(p => $"\"127.0.0.1:{p}\""));
-        string[] overrides = _h.SettingOverrides(
+        var seeds = string.Join(", ", _nodes.Ports[..3].Select(p => $"\"127.0.0.1:{p}\""));
+        return _nodes.Start(n, _h.SettingOverrides(
             "replication.cluster.enabled=on",
             "replication.cluster.hostname=\"127.0.0.1\"",
-            $"replication.cluster.port={_ports[n]}",
+            $"replication.cluster.port={_nodes.Ports[n]}",
             $"replication.cluster.seed-nodes=[{seeds}]",
             "replication.full-sync.segments=6",
             "replication.full-sync.page-size=10",
-            "replication.full-sync.items-per-second=10");
-        var executable = DemoOptions.Parse([]).ReplicationExecutable;
-        string[] arguments = ["run", "--config", _configFile, .. overrides.SelectMany(o => new[] { "--set", o })];
-        _nodes[node] = ReplicationProcess.Start(executable, arguments, line =>
-        {
-            try { output.WriteLine($"{node} {line}"); }
-            catch (InvalidOperationException) { } // the test already finished; its output is closed
-        });
-        _alive.Add(node);
-        return node;
+            "replication.full-sync.items-per-second=10"));
     }
 
-    private async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string failure) where T : class
-    {
-        var deadline = DateTimeOffset.UtcNow + Patience;
-        while (true)
-        {
-            foreach (var name in _alive)
-                Assert.False(_nodes[name].HasExited, $"{name} exited with code {(_nodes[name].HasExited ? _nodes[name].ExitCode : 0)}");
-            if (await probe() is { } found) return found;
-            if (DateTimeOffset.UtcNow > deadline) Assert.Fail(failure);
-            await Task.Delay(200);
-        }
-    }
+    private Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string failure) where T : class => _nodes.WaitForAsync(probe, failure, Patience);
 }

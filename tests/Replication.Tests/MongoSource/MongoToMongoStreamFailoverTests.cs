@@ -1,7 +1,6 @@
 using MongoDB.Driver;
 using Replication.ShardActors.MongoSource;
-using Replication.Testing;
-using Replication.Testing.Demo;
+using Replication.Tests.EndToEnd;
 using Xunit.Abstractions;
 
 namespace Replication.Tests.MongoSource;
@@ -24,25 +23,19 @@ public sealed class MongoToMongoStreamFailoverTests(ITestOutputHelper output) : 
     };
 
     private MongoToMongoHarness _h = null!;
-    private string _configFile = null!;
-    private readonly Dictionary<string, ReplicationProcess> _nodes = new(StringComparer.Ordinal);
-    /// <summary>Nodes the test expects to be running: any of them exiting fails the test at once.</summary>
-    private readonly HashSet<string> _alive = new(StringComparer.Ordinal);
-    private readonly int[] _ports = [ChildProcesses.FreePort(), ChildProcesses.FreePort(), ChildProcesses.FreePort()];
+    private ReplicationProcesses _nodes = null!;
 
     public Task InitializeAsync()
     {
         _h = new MongoToMongoHarness(output);
-        _configFile = Path.Combine(Path.GetTempPath(), $"{_h.Id}.conf");
-        File.WriteAllText(_configFile, "replication { }\n");
+        _nodes = new ReplicationProcesses(output, _h.Id, ports: 3);
         return Task.CompletedTask;
     }
 
     public async Task DisposeAsync()
     {
-        foreach (var node in _nodes.Values) await node.DisposeAsync();
+        await _nodes.DisposeAsync();
         await _h.DisposeAsync();
-        File.Delete(_configFile);
     }
 
     [Fact]
@@ -51,39 +44,38 @@ public sealed class MongoToMongoStreamFailoverTests(ITestOutputHelper output) : 
         await MongoToMongoReplicationTests.SeedAsync(_h, orders: 600);
         var settings = _h.Settings(ClusterOverrides(0)[_h.SettingOverrides().Length..]);
         var checkpoints = _h.Checkpoints(settings);
-        for (var n = 0; n < 3; n++) Start(n);
+        for (var n = 0; n < 3; n++) _nodes.Start(n, ClusterOverrides(n));
 
         // 1. The copy is done and one member follows the stream: changes reach the target.
         await _h.WaitForPhaseAsync(settings, MongoSyncPhase.Incremental, Patience);
         await MongoToMongoReplicationTests.MutateAsync(_h, round: 1);
         await _h.WaitUntilEqualAsync(Namespaces, Patience);
         var before = await WaitForAsync(async () => await checkpoints.FindStreamAsync(ChangeStreams.ClusterUnit, 1, default) is { Lease.Owner: { } owner } s
-            && _alive.Contains(owner) && s.EventsApplied > 0 ? s : null, "no member followed the change stream");
+            && _nodes.Running.Contains(owner) && s.EventsApplied > 0 ? s : null, "no member followed the change stream");
         var holder = before.Lease!.Owner!;
         output.WriteLine($"stream followed by {holder} (counter {before.Lease.Counter}), {before.EventsApplied} events applied");
 
         // 2. SIGKILL it, and change the source while the stream has no live owner.
-        _alive.Remove(holder);
-        Assert.Equal(128 + 9, await _nodes[holder].KillAsync());
+        Assert.Equal(128 + 9, await _nodes.LetGo(holder).KillAsync());
         await MongoToMongoReplicationTests.MutateAsync(_h, round: 2);
 
         // 3. Another member takes the stream over and applies from the checkpoint: the target equals the source again.
         var after = await WaitForAsync(async () => await checkpoints.FindStreamAsync(ChangeStreams.ClusterUnit, 1, default) is { Lease.Owner: { } owner } s
-            && _alive.Contains(owner) && s.EventsApplied > before.EventsApplied ? s : null, $"no member took the stream over from the killed {holder}");
+            && _nodes.Running.Contains(owner) && s.EventsApplied > before.EventsApplied ? s : null, $"no member took the stream over from the killed {holder}");
         output.WriteLine($"stream taken over by {after.Lease!.Owner} (counter {after.Lease.Counter})");
         Assert.True(after.Lease.Counter > before.Lease.Counter, "the new owner's lease counter is not above the killed node's");
         await _h.WaitUntilEqualAsync(Namespaces, Patience);
         var state = await checkpoints.LoadStateAsync(default);
         Assert.Equal((1, MongoSyncPhase.Incremental), (state!.Generation, state.Phase)); // resumed, not copied again
-        foreach (var node in _alive) Assert.False(_nodes[node].HasExited, $"{node} exited");
+        foreach (var node in _nodes.Running) Assert.False(_nodes[node].HasExited, $"{node} exited");
     }
 
     /// <summary>Node <paramref name="n"/>'s settings: all three are seeds; short leases and fast failure detection keep the failover quick.</summary>
     private string[] ClusterOverrides(int n) => _h.SettingOverrides(
         "replication.cluster.enabled=on",
         "replication.cluster.hostname=\"127.0.0.1\"",
-        $"replication.cluster.port={_ports[n]}",
-        $"replication.cluster.seed-nodes=[{string.Join(", ", _ports.Select(p => $"\"127.0.0.1:{p}\""))}]",
+        $"replication.cluster.port={_nodes.Ports[n]}",
+        $"replication.cluster.seed-nodes=[{string.Join(", ", _nodes.Ports.Select(p => $"\"127.0.0.1:{p}\""))}]",
         "replication.cluster.split-brain-resolver.stable-after=2s",
         "akka.cluster.seed-node-timeout=1s",
         "akka.cluster.retry-unsuccessful-join-after=1s",
@@ -96,29 +88,5 @@ public sealed class MongoToMongoStreamFailoverTests(ITestOutputHelper output) : 
         "replication.filter.exclude=[\"other\", \"shop.audit\"]",
         "replication.source.mongodb.range-documents=200");
 
-    private void Start(int n)
-    {
-        var node = $"akka.tcp://replication@127.0.0.1:{_ports[n]}";
-        var executable = DemoOptions.Parse([]).ReplicationExecutable;
-        string[] arguments = ["run", "--config", _configFile, .. ClusterOverrides(n).SelectMany(o => new[] { "--set", o })];
-        _nodes[node] = ReplicationProcess.Start(executable, arguments, line =>
-        {
-            try { output.WriteLine($"{node} {line}"); }
-            catch (InvalidOperationException) { } // the test already finished; its output is closed
-        });
-        _alive.Add(node);
-    }
-
-    private async Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string failure) where T : class
-    {
-        var deadline = DateTimeOffset.UtcNow + Patience;
-        while (true)
-        {
-            foreach (var name in _alive)
-                Assert.False(_nodes[name].HasExited, $"{name} exited with code {(_nodes[name].HasExited ? _nodes[name].ExitCode : 0)}");
-            if (await probe() is { } found) return found;
-            if (DateTimeOffset.UtcNow > deadline) Assert.Fail(failure);
-            await Task.Delay(200);
-        }
-    }
+    private Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string failure) where T : class => _nodes.WaitForAsync(probe, failure, Patience);
 }
