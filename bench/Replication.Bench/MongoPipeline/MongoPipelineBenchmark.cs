@@ -15,7 +15,7 @@ namespace Replication.Bench.MongoPipeline;
 /// <summary>
 /// One MongoDB → MongoDB run of the real product in-process (<see cref="MongoReplicationNode"/>, settings from
 /// <see cref="ReplicationConfiguration.Load"/>) between two in-memory MongoDB servers, each its own process: load,
-/// plain find, full sync, then a backlog written with the node stopped, caught up by a new node, against a plain watch
+/// plain find and plain driver copy, full sync, then a backlog written with the node stopped, caught up by a new node, against a plain watch
 /// from the same resume token; at the end source and target are compared document by document.
 /// </summary>
 public sealed class MongoPipelineBenchmark(MongoPipelineOptions options, TextWriter log)
@@ -69,6 +69,12 @@ public sealed class MongoPipelineBenchmark(MongoPipelineOptions options, TextWri
         Say($"plain find: {found:N0} documents in {firstPass.TotalSeconds:F1} s, then {secondPass.TotalSeconds:F1} s: {results.PlainFindDocumentsPerSecond:N0} documents/s; " +
             $"second pass {results.PlainFindCpu}");
         if (found != options.Documents) throw new InvalidOperationException($"the plain find read {found:N0} documents, not {options.Documents:N0}");
+
+        Say("plain copy (find + insertMany into a scratch database of the target, dropped afterwards)");
+        account = Cpu(sourceServer, targetServer);
+        var (copied, copyTime) = await PlainCopy.RunAsync(sourceDatabase, target.GetDatabase(Database + "_plaincopy"), CollectionNames, settings.MongoSource.BatchSize);
+        results = results with { PlainCopyDocumentsPerSecond = copied / copyTime.TotalSeconds, PlainCopyCpu = account.Stop() };
+        Say($"plain copy: {copied:N0} documents in {copyTime.TotalSeconds:F1} s: {results.PlainCopyDocumentsPerSecond:N0} documents/s; {results.PlainCopyCpu}");
 
         using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
         results = await FullSyncAsync(results, settings, loggers, sourceServer, targetServer);

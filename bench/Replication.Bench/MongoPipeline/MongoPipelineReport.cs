@@ -14,8 +14,11 @@ public static class MongoPipelineReport
         Row(output, "plain find, a cursor per collection (a)", $"{r.PlainFindDocumentsPerSecond:N0} documents/s");
         Row(output, "full sync (b)", $"{r.FullSyncDocumentsPerSecond:N0} documents/s ({r.FullSyncWallDocumentsPerSecond:N0}/s incl. node start)");
         Row(output, "full-sync ratio b/a", $"{r.FullSyncRatio:F2}");
-        if (r.PlainFindCpu is { } pc) Row(output, "  where the cores went, plain find", pc.ToString().Replace("MongoDB server", "target server"));
-        if (r.FullSyncCpu is { } fc) Row(output, "  where the cores went, full sync", fc.ToString().Replace("MongoDB server", "target server"));
+        Row(output, "plain copy, find + insertMany (c)", $"{r.PlainCopyDocumentsPerSecond:N0} documents/s");
+        Row(output, "full sync ÷ plain copy b/c", $"{r.FullSyncRatioToPlainCopy:F2}");
+        if (r.PlainFindCpu is { } pc) Row(output, "  where the cores went, plain find", Cores(pc));
+        if (r.PlainCopyCpu is { } cc) Row(output, "  where the cores went, plain copy", Cores(cc));
+        if (r.FullSyncCpu is { } fc) Row(output, "  where the cores went, full sync", Cores(fc));
         Row(output, "peak RSS of the node, full sync", r.FullSyncPeakRssMegabytes is { } mb ? $"{mb:N0} MB ({r.PeakRssSource})" : "n/a");
         if (r.CatchUp is { } c)
         {
@@ -23,7 +26,7 @@ public static class MongoPipelineReport
             Row(output, "  backlog", $"{c.Inserts:N0} inserts, {c.Updates:N0} updates, {c.Deletes:N0} deletes");
             Row(output, "plain watch, same resume token (a)", $"{c.PlainWatchEventsPerSecond:N0} events/s");
             Row(output, "incremental ratio b/a", $"{c.Ratio:F2}");
-            if (c.Cpu is { } cc) Row(output, "  where the cores went, catch-up", cc.ToString().Replace("MongoDB server", "target server"));
+            if (c.Cpu is { } uc) Row(output, "  where the cores went, catch-up", Cores(uc));
         }
         var v = r.Verification;
         Row(output, "target == source (byte for byte)", v.Equal
@@ -31,6 +34,9 @@ public static class MongoPipelineReport
             : $"NO — source {v.SourceDocuments:N0}, target {v.TargetDocuments:N0} documents: {v.Difference}");
         output.WriteLine();
     }
+
+    /// <summary>PhaseCpu names its third process "MongoDB server"; here both servers are MongoDB, and it is the target.</summary>
+    private static string Cores(Pipeline.PhaseCpu cpu) => cpu.ToString().Replace("MongoDB server", "target server");
 
     private static void Row(TextWriter output, string name, string value) => output.WriteLine($"  {name,-40} {value}");
 }

@@ -16,12 +16,17 @@ public sealed record MongoPipelineResults
     public double LoadDocumentsPerSecond { get; init; }
     public long PlainFindDocuments { get; init; }
     public double PlainFindDocumentsPerSecond { get; init; }
+    /// <summary>A plain driver copy (find + unordered insertMany, no checkpoints) into a scratch database of the target: what writing costs the target.</summary>
+    public double PlainCopyDocumentsPerSecond { get; init; }
+    public PhaseCpu? PlainCopyCpu { get; init; }
     /// <summary>Documents copied (the ranges' counts) between the run's start and the end of the copy (the state checkpoint).</summary>
     public long FullSyncDocuments { get; init; }
     public double FullSyncDocumentsPerSecond { get; init; }
     /// <summary>Including the node's start.</summary>
     public double FullSyncWallDocumentsPerSecond { get; init; }
     public double FullSyncRatio => PlainFindDocumentsPerSecond > 0 ? FullSyncDocumentsPerSecond / PlainFindDocumentsPerSecond : 0;
+    /// <summary>Full sync ÷ plain driver copy: what the node adds (upserts for an idempotent resume, checkpoints, actors) to reading and writing alone.</summary>
+    public double FullSyncRatioToPlainCopy => PlainCopyDocumentsPerSecond > 0 ? FullSyncDocumentsPerSecond / PlainCopyDocumentsPerSecond : 0;
     /// <summary>Peak resident memory of the benchmark process (the node; both MongoDB servers are other processes) during the full sync.</summary>
     public double? FullSyncPeakRssMegabytes { get; init; }
     public string? PeakRssSource { get; init; }
