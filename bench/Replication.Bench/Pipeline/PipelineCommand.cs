@@ -6,7 +6,7 @@ namespace Replication.Bench.Pipeline;
 /// <summary>`Replication.Bench pipeline …`: runs the whole-pipeline benchmark, prints a table, writes the JSON.</summary>
 public static class PipelineCommand
 {
-    private static readonly JsonSerializerOptions Json = new()
+    internal static readonly JsonSerializerOptions Json = new()
     {
         WriteIndented = true,
         PropertyNamingPolicy = JsonNamingPolicy.CamelCase,

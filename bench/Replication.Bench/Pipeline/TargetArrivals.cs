@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using MongoDB.Bson;
+using MongoDB.Bson.Serialization.Serializers;
 using MongoDB.Driver;
 
 namespace Replication.Bench.Pipeline;
 
 /// <summary>
-/// When each document became visible in the target: a change stream on the target collection stamps every event's
-/// <c>_id</c> with the benchmark's clock as it arrives.
+/// When each document became visible in the target: a change stream on the target collection (or database) stamps
+/// every event's <c>_id</c> with the benchmark's clock as it arrives; a string <c>_id</c> is its own key, any other
+/// (an ObjectId) its string form.
 /// </summary>
 public sealed class TargetArrivals : IAsyncDisposable
 {
@@ -15,6 +17,11 @@ public sealed class TargetArrivals : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly IChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> _stream;
     private readonly Task _reading;
+
+    /// <summary>A database's stream typed like a collection's stream of raw documents (the database API has no such overload).</summary>
+    private static readonly PipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<RawBsonDocument>> EventsOfRawDocuments =
+        new BsonDocumentStagePipelineDefinition<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<RawBsonDocument>>(
+            [], new ChangeStreamDocumentSerializer<RawBsonDocument>(RawBsonDocumentSerializer.Instance));
 
     private TargetArrivals(IChangeStreamCursor<ChangeStreamDocument<RawBsonDocument>> stream)
     {
@@ -26,6 +33,14 @@ public sealed class TargetArrivals : IAsyncDisposable
     {
         var stream = await collection.WatchAsync(new ChangeStreamOptions { MaxAwaitTime = TimeSpan.FromMilliseconds(20), BatchSize = 1000 }, cancellationToken)
                                      .ConfigureAwait(false);
+        return new TargetArrivals(stream);
+    }
+
+    /// <summary>Every collection of the target database (the MongoDB → MongoDB run spreads its documents over several).</summary>
+    public static async Task<TargetArrivals> StartAsync(IMongoDatabase database, CancellationToken cancellationToken = default)
+    {
+        var stream = await database.WatchAsync(EventsOfRawDocuments, new ChangeStreamOptions { MaxAwaitTime = TimeSpan.FromMilliseconds(20), BatchSize = 1000 }, cancellationToken)
+                                   .ConfigureAwait(false);
         return new TargetArrivals(stream);
     }
 
@@ -42,7 +57,11 @@ public sealed class TargetArrivals : IAsyncDisposable
                 var now = Stopwatch.GetTimestamp();
                 foreach (var change in _stream.Current)
                 {
-                    if (change.DocumentKey?.GetValue("_id", BsonNull.Value) is BsonString id) _arrivals.TryAdd(id.Value, now);
+                    switch (change.DocumentKey?.GetValue("_id", BsonNull.Value))
+                    {
+                        case BsonString id: _arrivals.TryAdd(id.Value, now); break;
+                        case BsonObjectId id: _arrivals.TryAdd(id.Value.ToString(), now); break;
+                    }
                 }
             }
         }

@@ -4,21 +4,22 @@ using System.Text.Json.Nodes;
 namespace Replication.Bench.Results;
 
 /// <summary>
-/// `Replication.Bench results --pipeline FILE --micro DIR --output FILE`: joins the pipeline run and the micro-benchmark
+/// `Replication.Bench results --pipeline FILE [--mongo-pipeline FILE] --micro DIR --output FILE`: joins the pipeline runs and the micro-benchmark
 /// reports into one JSON document and prints the micro-benchmarks as a table.
 /// </summary>
 public static class ResultsCommand
 {
-    private const string Usage = "usage: Replication.Bench results --pipeline FILE --micro DIR --output FILE";
+    private const string Usage = "usage: Replication.Bench results --pipeline FILE [--mongo-pipeline FILE] --micro DIR --output FILE";
 
     public static async Task<int> RunAsync(string[] args)
     {
-        string? pipeline = null, micro = null, output = null;
+        string? pipeline = null, mongoPipeline = null, micro = null, output = null;
         for (var i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
             {
                 case "--pipeline": pipeline = args[i + 1]; break;
+                case "--mongo-pipeline": mongoPipeline = args[i + 1]; break;
                 case "--micro": micro = args[i + 1]; break;
                 case "--output": output = args[i + 1]; break;
                 default:
@@ -34,6 +35,8 @@ public static class ResultsCommand
         var document = new JsonObject { ["generatedAt"] = DateTimeOffset.UtcNow, ["cores"] = Environment.ProcessorCount };
         if (pipeline is not null && File.Exists(pipeline))
             document["pipeline"] = JsonNode.Parse(await File.ReadAllTextAsync(pipeline));
+        if (mongoPipeline is not null && File.Exists(mongoPipeline))
+            document["mongoPipeline"] = JsonNode.Parse(await File.ReadAllTextAsync(mongoPipeline));
         var cases = micro is null ? [] : MicroBenchmarkResult.ReadAll(micro);
         document["micro"] = JsonSerializer.SerializeToNode(cases, new JsonSerializerOptions { PropertyNamingPolicy = JsonNamingPolicy.CamelCase });
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(output))!);
