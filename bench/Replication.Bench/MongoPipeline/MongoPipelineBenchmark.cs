@@ -227,8 +227,15 @@ public sealed class MongoPipelineBenchmark(MongoPipelineOptions options, TextWri
         if (events != keys.Count) throw new InvalidOperationException($"the plain watch read {events:N0} events after the node's resume token, not {keys.Count:N0}");
         var plain = events / (first < second ? first : second).TotalSeconds;
         Say($"plain watch: {events:N0} events in {first.TotalSeconds:F2} s, then {second.TotalSeconds:F2} s: {plain:N0} events/s");
+
+        Say("plain watch + apply into a scratch database on the target");
+        var scratch = new PlainApply(target.GetDatabase(Database + "_plainapply"));
+        var (appliedEvents, applyTime) = await PlainWatch.RunAsync(source, resumeToken, keys.Count, batchSize, PhaseTimeout, scratch.ApplyAsync);
+        await scratch.DropAsync();
+        var plainApply = appliedEvents / applyTime.TotalSeconds;
+        Say($"plain watch + apply: {appliedEvents:N0} events in {applyTime.TotalSeconds:F2} s: {plainApply:N0} events/s");
         return new MongoCatchUpResults(options.Backlog, backlog.Count(MongoBacklog.Kind.Insert), backlog.Count(MongoBacklog.Kind.Update),
-            backlog.Count(MongoBacklog.Kind.Delete), applied, appliedWithStart, events, plain, cpu);
+            backlog.Count(MongoBacklog.Kind.Delete), applied, appliedWithStart, events, plain, cpu) { PlainApplyEventsPerSecond = plainApply };
     }
 
     private async Task<MongoVerification> VerifyAsync(IMongoClient source, IMongoClient target)

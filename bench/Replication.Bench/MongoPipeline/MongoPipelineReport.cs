@@ -26,6 +26,8 @@ public static class MongoPipelineReport
             Row(output, "  backlog", $"{c.Inserts:N0} inserts, {c.Updates:N0} updates, {c.Deletes:N0} deletes");
             Row(output, "plain watch, same resume token (a)", $"{c.PlainWatchEventsPerSecond:N0} events/s");
             Row(output, "incremental ratio b/a", $"{c.Ratio:F2}");
+            Row(output, "plain watch + apply, bulk per batch (c)", $"{c.PlainApplyEventsPerSecond:N0} events/s");
+            Row(output, "catch-up ÷ plain watch + apply b/c", $"{c.RatioToPlainApply:F2}");
             if (c.Cpu is { } uc) Row(output, "  where the cores went, catch-up", Cores(uc));
         }
         var v = r.Verification;

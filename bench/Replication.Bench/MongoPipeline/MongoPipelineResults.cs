@@ -50,6 +50,11 @@ public sealed record MongoCatchUpResults(
     PhaseCpu? Cpu)
 {
     public double Ratio => PlainWatchEventsPerSecond > 0 ? AppliedPerSecond / PlainWatchEventsPerSecond : 0;
+
+    /// <summary>The same events read and applied by a plain driver loop (<see cref="PlainApply"/>).</summary>
+    public double PlainApplyEventsPerSecond { get; init; }
+
+    public double RatioToPlainApply => PlainApplyEventsPerSecond > 0 ? AppliedPerSecond / PlainApplyEventsPerSecond : 0;
 }
 
 /// <summary>Source and target compared at the end, document by document and byte for byte (MongoNamespaceComparison).</summary>

@@ -7,14 +7,16 @@ namespace Replication.Bench.MongoPipeline;
 /// <summary>
 /// The source's limit for the catch-up: the deployment's change stream opened with the driver after the node's saved
 /// resume token, with the node's options (post-images of updates, its batch size, expanded events), reading a given
-/// number of events and throwing them away (no target).
+/// number of events and throwing them away (no target) — or, given <c>apply</c>, handing each batch to it first
+/// (<see cref="PlainApply"/>).
 /// </summary>
 public static class PlainWatch
 {
     private static readonly PipelineDefinition<ChangeStreamDocument<BsonDocument>, RawBsonDocument> RawEvents =
         new EmptyPipelineDefinition<ChangeStreamDocument<BsonDocument>>().As<ChangeStreamDocument<BsonDocument>, ChangeStreamDocument<BsonDocument>, RawBsonDocument>();
 
-    public static async Task<(long Events, TimeSpan Elapsed)> RunAsync(IMongoClient source, BsonDocument startAfter, long events, int batchSize, TimeSpan timeout)
+    public static async Task<(long Events, TimeSpan Elapsed)> RunAsync(IMongoClient source, BsonDocument startAfter, long events, int batchSize, TimeSpan timeout,
+                                                                      Func<IReadOnlyList<RawBsonDocument>, CancellationToken, Task>? apply = null)
     {
         using var cancel = new CancellationTokenSource(timeout);
         var options = new ChangeStreamOptions
@@ -32,11 +34,10 @@ public static class PlainWatch
         {
             while (read < events && await cursor.MoveNextAsync(cancel.Token).ConfigureAwait(false))
             {
-                foreach (var change in cursor.Current)
-                {
-                    read++;
-                    change.Dispose();
-                }
+                var batch = cursor.Current.ToList();
+                if (apply is not null && batch.Count > 0) await apply(batch, cancel.Token).ConfigureAwait(false);
+                read += batch.Count;
+                foreach (var change in batch) change.Dispose();
             }
             return (read, clock.Elapsed);
         }

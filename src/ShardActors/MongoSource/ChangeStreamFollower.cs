@@ -16,8 +16,8 @@ public sealed class ResumePointLostException(string unit, string detail)
 }
 
 /// <summary>
-/// Follows one change stream from its checkpoint: each batch is applied by <see cref="ChangeApplier"/>, then the resume
-/// token after it is checkpointed (an empty batch moves the token too, so an idle stream's position stays fresh in the
+/// Follows one change stream from its checkpoint: each batch is applied by <see cref="ChangeApplier"/> while the next
+/// one is read from the source, then the resume token after it is checkpointed (an empty batch moves the token too, so an idle stream's position stays fresh in the
 /// oplog). An invalidate (a database stream's dropDatabase) reopens after it; a lost resume point throws
 /// <see cref="ResumePointLostException"/>; any other fault ends the run, and <see cref="ChangeStreamActor"/>'s
 /// supervisor restarts it from the checkpoint. Each batch is one unit of the node's <see cref="WorkDrain"/>: once a
@@ -44,34 +44,56 @@ public sealed class ChangeStreamFollower(ChangeStreams streams, ChangeApplier ap
             try
             {
                 using var cursor = await streams.OpenAsync(start.Unit, token, cancellationToken).ConfigureAwait(false);
-                while (await cursor.MoveNextAsync(cancellationToken).ConfigureAwait(false))
+                var more = cursor.MoveNextAsync(cancellationToken);
+                try
                 {
-                    var batch = cursor.Current.ToList();
-                    using var inFlight = drain.TryBegin();
-                    if (inFlight is null)
+                    while (await more.ConfigureAwait(false))
                     {
+                        var batch = cursor.Current.ToList();
+                        var resumeToken = cursor.GetResumeToken(); // read before the cursor moves on to the next batch
+                        using var inFlight = drain.TryBegin();
+                        if (inFlight is null)
+                        {
+                            foreach (var e in batch) e.Dispose();
+                            return; // stopping: this batch is not applied and the position stays before it
+                        }
+                        var invalidate = batch.FirstOrDefault(e => e["operationType"].AsString == "invalidate");
+                        // The next batch is read from the source while this one is written to the target (an invalidate ends the stream).
+                        more = invalidate is null ? cursor.MoveNextAsync(cancellationToken) : Task.FromResult(false);
+                        AppliedBatch? result = null;
+                        if (batch.Count > 0)
+                        {
+                            result = await applier.ApplyAsync(batch, fence, cancellationToken).ConfigureAwait(false);
+                            foreach (var (ns, count) in result.PerNamespace) metrics.RecordsApplied(ns, count);
+                        }
+                        var next = invalidate is not null ? (BsonDocument)BsonDocumentCopy.Of(invalidate["_id"]) : resumeToken ?? token;
                         foreach (var e in batch) e.Dispose();
-                        return; // stopping: this batch is not applied and the position stays before it
+                        if (result is not null || !next.Equals(token))
+                        {
+                            // Only now, with the batch acknowledged by the target, may the stream's position move past it.
+                            var position = next;
+                            await fence.GuardAsync(token => checkpoints.SaveStreamPositionAsync(start.Unit, start.Generation, position, result?.Applied ?? 0,
+                                result?.LastEventTime, result?.PerNamespace, fence?.Claim, token), cancellationToken).ConfigureAwait(false);
+                            token = next;
+                            if (result is not null) applied?.Invoke(result);
+                        }
+                        if (invalidate is not null) break;
                     }
-                    var invalidate = batch.FirstOrDefault(e => e["operationType"].AsString == "invalidate");
-                    AppliedBatch? result = null;
-                    if (batch.Count > 0)
+                }
+                finally
+                {
+                    // A cursor serves one caller at a time: a read still in flight (the run failed or is cancelled) ends
+                    // — within the stream's maxAwaitTime — before the cursor is disposed. Its outcome no longer matters.
+                    if (!more.IsCompleted)
                     {
-                        result = await applier.ApplyAsync(batch, fence, cancellationToken).ConfigureAwait(false);
-                        foreach (var (ns, count) in result.PerNamespace) metrics.RecordsApplied(ns, count);
+                        try
+                        {
+                            await more.ConfigureAwait(false);
+                        }
+                        catch (Exception)
+                        {
+                        }
                     }
-                    var next = invalidate is not null ? (BsonDocument)BsonDocumentCopy.Of(invalidate["_id"]) : cursor.GetResumeToken() ?? token;
-                    foreach (var e in batch) e.Dispose();
-                    if (result is not null || !next.Equals(token))
-                    {
-                        // Only now, with the batch acknowledged by the target, may the stream's position move past it.
-                        var position = next;
-                        await fence.GuardAsync(token => checkpoints.SaveStreamPositionAsync(start.Unit, start.Generation, position, result?.Applied ?? 0,
-                            result?.LastEventTime, result?.PerNamespace, fence?.Claim, token), cancellationToken).ConfigureAwait(false);
-                        token = next;
-                        if (result is not null) applied?.Invoke(result);
-                    }
-                    if (invalidate is not null) break;
                 }
             }
             catch (MongoCommandException e) when (IsHistoryLost(e))
