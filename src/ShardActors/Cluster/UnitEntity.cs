@@ -164,7 +164,7 @@ public sealed class UnitEntity : ReceiveActor, IWithTimers
             }
             else
             {
-                Log.LogWarning("node {Node}: lease {Lease} was taken by another node; stopping its work", Cluster.NodeId, _unitId);
+                Log.LogWarning("node {Node}: lease {Lease} was taken by another node, or its unit was stopped or replaced; stopping its work", Cluster.NodeId, _unitId);
                 await DropAsync();
             }
         }

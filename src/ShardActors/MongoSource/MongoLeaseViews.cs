@@ -33,7 +33,10 @@ public sealed class MongoLeaseViews(MongoSyncCheckpoints checkpoints)
         return views;
     }
 
-    /// <summary>Lost (its resume point left the oplog), Following (incremental), or Waiting (for the copy to finish).</summary>
+    /// <summary>
+    /// Lost (its resume point left the oplog), Stopped (the run stopped on another stream's lost resume point),
+    /// Following (incremental), or Waiting (for the copy to finish).
+    /// </summary>
     public static string StatusOf(StreamCheckpoint stream, MongoSyncPhase phase) =>
-        stream.Lost is not null ? "Lost" : phase == MongoSyncPhase.Incremental ? "Following" : phase == MongoSyncPhase.Done ? "Done" : "Waiting";
+        stream.Lost is not null ? "Lost" : stream.Stopped is not null ? "Stopped" : phase == MongoSyncPhase.Incremental ? "Following" : phase == MongoSyncPhase.Done ? "Done" : "Waiting";
 }

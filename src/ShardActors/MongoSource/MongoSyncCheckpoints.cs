@@ -17,8 +17,9 @@ public sealed record MongoSyncState(int Generation, MongoSyncPhase Phase, DateTi
 /// <param name="LagSeconds">How far behind the source its last batch was when applied; 0 when caught up.</param>
 /// <param name="Lease">In a cluster, the stream's lease (its owner follows the stream); null on a single node.</param>
 /// <param name="Lost">In a cluster, what the source said when the stream's node found its resume point lost; null while it is not.</param>
+/// <param name="Stopped">In a cluster, why the coordinator stopped the run (incremental.on-trimmed-data = stop); null while it runs.</param>
 public sealed record StreamCheckpoint(string Unit, int Generation, BsonDocument ResumeToken, long EventsApplied, DateTime? LastEventTime, DateTime UpdatedAt,
-    double LagSeconds = 0, CheckpointLease? Lease = null, string? Lost = null);
+    double LagSeconds = 0, CheckpointLease? Lease = null, string? Lost = null, string? Stopped = null);
 
 /// <summary>A leased change stream's node found its resume point gone from the source's oplog; the coordinator decides what follows.</summary>
 public sealed record LostStream(string Unit, string Detail);
@@ -72,7 +73,8 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
         var docs = await _source.Find(new BsonDocument { { "kind", "stream" }, { "generation", generation } }).ToListAsync(cancellationToken).ConfigureAwait(false);
         return docs.Select(d => new StreamCheckpoint(d["unit"].AsString, generation, d["token"].AsBsonDocument, d["eventsApplied"].ToInt64(),
             d.TryGetValue("lastEventTime", out var t) && !t.IsBsonNull ? t.ToUniversalTime() : null, d["updatedAt"].ToUniversalTime(),
-            d.GetValue("lagSeconds", 0.0).ToDouble(), LeaseTable.ReadLease(d), d.GetValue("lost", BsonNull.Value) is BsonString lost ? lost.Value : null)).ToList();
+            d.GetValue("lagSeconds", 0.0).ToDouble(), LeaseTable.ReadLease(d), d.GetValue("lost", BsonNull.Value) is BsonString lost ? lost.Value : null,
+            d.GetValue("stopped", BsonNull.Value) is BsonString stopped ? stopped.Value : null)).ToList();
     }
 
     /// <summary>The stream checkpoint of <paramref name="unit"/> in <paramref name="generation"/>; null when a re-sync or a reset replaced it.</summary>
@@ -98,6 +100,19 @@ public sealed class MongoSyncCheckpoints(IMongoDatabase database)
             .ConfigureAwait(false);
         if (result.MatchedCount == 0) throw StreamConflict(unit, generation, lease);
     }
+
+    /// <summary>
+    /// In a cluster, when a lost resume point stops the run (incremental.on-trimmed-data = stop): every change stream of
+    /// <paramref name="generation"/> is marked stopped with <paramref name="reason"/>, which takes it out of the leasable
+    /// units for good (also for a later coordinator), and its lease is revoked, so its holder's next renewal and its next
+    /// position write are refused and it stops following.
+    /// </summary>
+    public Task StopStreamsAsync(int generation, string reason, CancellationToken cancellationToken) =>
+        _source.UpdateManyAsync(new BsonDocument { { "kind", "stream" }, { "generation", generation } },
+            new BsonDocument("$set", new BsonDocument
+            {
+                { "stopped", reason }, { "updatedAt", DateTime.UtcNow }, { "lease.owner", BsonNull.Value }, { "lease.expiresAt", BsonNull.Value },
+            }), cancellationToken: cancellationToken);
 
     /// <summary>The first stream of <paramref name="generation"/> whose node reported its resume point lost, if any.</summary>
     public async Task<LostStream?> FindLostStreamAsync(int generation, CancellationToken cancellationToken)

@@ -140,7 +140,9 @@ public sealed class MongoSyncPipeline : IDisposable
                     if (_settings.Incremental.OnTrimmedData == TrimmedDataPolicy.Stop)
                     {
                         _logger.LogError("{Error}; stopping (incremental.on-trimmed-data = stop)", e.Message);
-                        return (null, new MongoSyncEnded(false, $"{e.Message}; stopped by incremental.on-trimmed-data = stop (set it to resync to copy again)"));
+                        var reason = $"{e.Message}; stopped by incremental.on-trimmed-data = stop (set it to resync to copy again)";
+                        if (_settings.Cluster.Enabled) await StopLeasedStreamsAsync(state.Generation, reason, cancellationToken).ConfigureAwait(false);
+                        return (null, new MongoSyncEnded(false, reason));
                     }
                     _logger.LogError("{Error}; copying again from a new start position (incremental.on-trimmed-data = resync)", e.Message);
                     await _checkpoints.ForgetAsync(cancellationToken).ConfigureAwait(false);
@@ -284,6 +286,18 @@ public sealed class MongoSyncPipeline : IDisposable
                 throw new ResumePointLostException(lost.Unit, lost.Detail);
             await Task.Delay(LostStreamPollInterval, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The run stops in a cluster as it stops on one node, where its change stream actors stop with it: every stream of
+    /// <paramref name="generation"/> is marked stopped and its lease revoked, so no member takes it again and its holder
+    /// stops at its next renewal; its fence ends within a lease duration at the latest, and only then is the run's end reported.
+    /// </summary>
+    private async Task StopLeasedStreamsAsync(int generation, string reason, CancellationToken cancellationToken)
+    {
+        await _checkpoints.StopStreamsAsync(generation, reason, cancellationToken).ConfigureAwait(false);
+        _logger.LogInformation("change streams of generation {Generation} stopped on every member; the run ends once their leases have run out", generation);
+        await Task.Delay(_settings.Cluster.LeaseDuration, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>What the change stream actors of <paramref name="generation"/> share (on this node: a leased stream's too).</summary>

@@ -71,6 +71,16 @@ internal sealed class LeasedTableActor(ReplicationServices services, string tabl
     private protected override Task RunRunnableShardsAsync() => MarkRunnableShardsLeasableAsync();
 
     /// <summary>
+    /// No node may take a shard of the table any more, and the leases held are revoked: each holder stops at its next
+    /// renewal, and its fence ends within a lease duration at the latest, after which no record of the table is applied.
+    /// </summary>
+    private protected override async Task StopShardsElsewhereAsync()
+    {
+        await _services.Checkpoints.WithdrawShardsAsync(_tableName, Stopping);
+        await Task.Delay(_services.Cluster!.Settings.LeaseDuration, Stopping);
+    }
+
+    /// <summary>
     /// Lets any node take the shards that may run now (parents finished, start position settled). A shard the stream
     /// has but the checkpoints do not is registered first, so its lease has a document to live in.
     /// </summary>

@@ -59,6 +59,8 @@ internal sealed class LocalTableActor(ReplicationServices services, string table
 
     private protected override void ShardActorClosed(string shardId, IActorRef actor) => _closedShardActors[shardId] = actor;
 
+    private protected override Task StopShardsElsewhereAsync() => Task.CompletedTask;
+
     private protected override Task RunRunnableShardsAsync()
     {
         foreach (var id in _closedShardActors.Keys.ToArray()) StartChildrenOf(id);

@@ -56,15 +56,33 @@ public abstract partial class TableActor
         if (_services.Settings.Incremental.OnTrimmedData == TrimmedDataPolicy.Stop)
         {
             Log.LogError("table {Table}: {Why}; replication.incremental.on-trimmed-data = stop", _tableName, why);
-            Context.Parent.Tell(new TableFailed(_tableName,
-                $"{why}; replication.incremental.on-trimmed-data = stop. Reset the table (replication checkpoints reset) to re-sync it."));
-            Become(Idle);
+            var reason = $"{why}; replication.incremental.on-trimmed-data = stop. Reset the table (replication checkpoints reset) to re-sync it.";
+            // The table's stream work ends wherever it runs before the table says it cannot go on.
+            Timers.CancelAll();
+            foreach (var child in Context.GetChildren()) Context.Stop(child);
+            StopShardsElsewhereAsync().PipeTo(Self, success: () => new StoppedEverywhere(reason));
+            Become(StoppingEverywhere);
             return;
         }
         Log.LogWarning("table {Table}: {Why}; starting a new full sync of the table", _tableName, why);
         _services.Checkpoints.StartNewGenerationAsync(_tableName, Stopping, fromGeneration: _generation)
             .PipeTo(Self, success: generation => new Resync(generation));
         Become(Resyncing);
+    }
+
+    /// <summary>The table's shards that run on other nodes (in a cluster) stop; those of this node are its children, already stopped.</summary>
+    private protected abstract Task StopShardsElsewhereAsync();
+
+    private void StoppingEverywhere()
+    {
+        Receive<StoppedEverywhere>(stopped =>
+        {
+            Context.Parent.Tell(new TableFailed(_tableName, stopped.Reason));
+            Become(Idle);
+        });
+        // The checkpoint database failed: the restarted table finds the gap again and stops again.
+        Receive<Status.Failure>(failure => throw failure.Cause);
+        ReceiveAny(_ => { });
     }
 
     private void Resyncing()
@@ -75,6 +93,8 @@ public abstract partial class TableActor
     }
 
     private sealed record Resync(int Generation);
+
+    private sealed record StoppedEverywhere(string Reason);
 }
 
 /// <summary>Thrown to have the supervisor restart the table actor, which then starts the new generation from scratch.</summary>

@@ -71,6 +71,15 @@ public sealed partial class CheckpointStore
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// In a cluster, when the table stops (incremental.on-trimmed-data = stop): none of its shards may be taken any more,
+    /// and the leases held are revoked, so their holders' next renewal and next position write are refused and they stop.
+    /// </summary>
+    public Task WithdrawShardsAsync(string table, CancellationToken cancellationToken = default) =>
+        _shards.UpdateManyAsync(new BsonDocument { { "table", table } },
+            new BsonDocument { { "$set", new BsonDocument { { "leasable", false }, { "lease.owner", BsonNull.Value }, { "lease.expiresAt", BsonNull.Value }, { "updatedAt", Now() } } } },
+            cancellationToken: cancellationToken);
+
     /// <summary>Saves where incremental sync will start (inclusive), learned before the full sync began.</summary>
     public async Task SaveStartPositionAsync(string table, string shardId, SequenceNumber start, CheckpointFence? fence = null, CancellationToken cancellationToken = default)
     {

@@ -64,7 +64,7 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
     /// <summary>
     /// A MongoDB source's units: every <c>_id</c> range of its copy that the coordinator made leasable and that is not
     /// done yet, and every change stream the coordinator made leasable (once the copy is done) whose resume point is not
-    /// lost; marked expired as <see cref="ListAsync"/> marks its units. A node lists either these (MongoDB source) or
+    /// lost and that the coordinator did not stop; marked expired as <see cref="ListAsync"/> marks its units. A node lists either these (MongoDB source) or
     /// those (DynamoDB source), never both: each listing forgets the sightings of units it does not list.
     /// </summary>
     public async Task<IReadOnlyList<LeasedUnit>> ListMongoUnitsAsync(CancellationToken cancellationToken = default)
@@ -81,10 +81,10 @@ public sealed class LeaseTable(IMongoDatabase database, TimeProvider? clock = nu
     /// <summary>The lease kept in a unit's checkpoint document (its <c>lease</c> field), for readers outside this table; null when never taken.</summary>
     public static CheckpointLease? ReadLease(BsonDocument checkpoint) => CheckpointFields.Lease(checkpoint);
 
-    /// <summary>A change stream's checkpoint that may be leased: made leasable by the coordinator, its resume point not lost.</summary>
+    /// <summary>A change stream's checkpoint that may be leased: made leasable by the coordinator, its resume point not lost, the run not stopped.</summary>
     private static BsonDocument LeasableStream() => new()
     {
-        { "kind", "stream" }, { "leasable", true }, { "lost", new BsonDocument("$exists", false) },
+        { "kind", "stream" }, { "leasable", true }, { "lost", new BsonDocument("$exists", false) }, { "stopped", new BsonDocument("$exists", false) },
     };
 
     /// <summary>

@@ -248,4 +248,107 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
         Assert.Null(await checkpoints.FindLostStreamAsync(2, default));
         Assert.All(await checkpoints.LoadStreamsAsync(2, default), s => Assert.NotNull(s.Lease?.Owner)); // generation 2's streams are leased again
     }
+
+    [Fact]
+    public async Task With_on_trimmed_data_stop_a_lost_resume_point_stops_the_streams_of_every_member_and_no_member_copies_again()
+    {
+        // The source's change log keeps 200 changes: a member down while 300 are made loses its stream's resume point.
+        await using var h = new MongoToMongoHarness(output, changeLogCapacity: 200);
+        var namespaces = new[] { "crm.items", "shop.items" }.ToDictionary(ns => ns, ns => ns);
+        foreach (var ns in namespaces.Keys)
+            await h.SourceCollection(ns).InsertManyAsync(Enumerable.Range(0, 50).Select(i => new BsonDocument { { "_id", i }, { "n", i } }));
+        string[] overrides =
+        [
+            "replication.mode=all", "replication.source.mongodb.change-stream=database", "replication.filter.include=[\"crm\", \"shop\"]",
+            "replication.incremental.on-trimmed-data=stop", "replication.source.mongodb.batch-size=20",
+        ];
+        var logs = new[] { new CapturedLogs(), new CapturedLogs(), new CapturedLogs() };
+        try
+        {
+            await StopEveryStreamAfterALostResumePointAsync(h, overrides, namespaces, logs);
+        }
+        finally
+        {
+            // The nodes stop before this test's servers do.
+            foreach (var node in _nodes) await node.DisposeAsync();
+        }
+    }
+
+    private async Task StopEveryStreamAfterALostResumePointAsync(MongoToMongoHarness h, string[] overrides, Dictionary<string, string> namespaces, CapturedLogs[] logs)
+    {
+        var settings = ClusterNodeSettings(h, 1, overrides);
+        var checkpoints = h.Checkpoints(settings);
+        for (var n = 1; n <= 3; n++) _nodes.Add(await h.StartNodeAsync(n == 1 ? settings : ClusterNodeSettings(h, n, overrides), logs[n - 1]));
+        await h.WaitForPhaseAsync(settings, MongoSyncPhase.Incremental, TimeSpan.FromMinutes(3));
+        await h.WaitUntilEqualAsync(namespaces, TimeSpan.FromMinutes(3));
+
+        // One stream is followed by a member that does not run the coordinator: that member goes down without warning.
+        var coordinator = _nodes[0];
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        StreamCheckpoint lost;
+        while (true)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "no stream was leased to a member that does not run the coordinator");
+            var streams = await checkpoints.LoadStreamsAsync(1, default);
+            if (streams.Count == 2 && streams.All(s => s.Lease?.Owner is not null)
+                && streams.FirstOrDefault(s => s.Lease!.Owner != coordinator.Cluster.NodeId) is { } elsewhere)
+            {
+                lost = elsewhere;
+                break;
+            }
+            await Task.Delay(100);
+        }
+        Assert.True(coordinator.Cluster.HoldsCoordinatorLease());
+        var down = _nodes.Single(n => n.Cluster.NodeId == lost.Lease!.Owner);
+        var following = namespaces.Keys.Single(ns => !ns.StartsWith(lost.Unit + ".", StringComparison.Ordinal));
+        output.WriteLine($"stopping {down.Cluster.NodeId}, which follows stream {lost.Unit}, without hand-over");
+        await down.StopWithoutHandOverAsync();
+
+        // While it is down its database changes 300 times: its stream's resume point leaves the change log. The other
+        // stream keeps following (it applies changes up to the last one made) until the member that takes the lost
+        // stream over reports the lost resume point and the coordinator stops the run.
+        var changed = h.SourceCollection($"{lost.Unit}.items");
+        var other = h.SourceCollection(following);
+        for (var round = 0; round < 6; round++)
+        {
+            await changed.UpdateManyAsync(new BsonDocument(), new BsonDocument("$set", new BsonDocument("gap", round)));
+            if (round % 3 == 2) await other.UpdateManyAsync(new BsonDocument(), new BsonDocument("$set", new BsonDocument("before", round)));
+        }
+        var ended = await coordinator.Completion.WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.False(ended.Success);
+        Assert.Contains("on-trimmed-data = stop", ended.Message);
+        await logs[0].WaitForAsync(LogLevel.Error, l => l.Contains("stopping (incremental.on-trimmed-data = stop)", StringComparison.Ordinal), "the coordinator's stop");
+
+        // The run ended: no member applies a change of any stream any more, however long it is given.
+        var stopped = (await checkpoints.LoadStreamsAsync(1, default)).ToDictionary(s => s.Unit);
+        await other.InsertOneAsync(new BsonDocument { { "_id", "after-stop" }, { "n", -1 } });
+        await changed.InsertOneAsync(new BsonDocument { { "_id", "after-stop" }, { "n", -1 } });
+        await Task.Delay(2 * LeaseDuration + TimeSpan.FromSeconds(2));
+        foreach (var ns in namespaces.Keys)
+            Assert.Equal(0, await h.TargetCollection(ns).CountDocumentsAsync(new BsonDocument("_id", "after-stop")));
+        var after = await checkpoints.LoadStreamsAsync(1, default);
+        foreach (var s in after)
+        {
+            output.WriteLine($"stream {s.Unit}: lost {s.Lost ?? "-"}, stopped {s.Stopped ?? "-"}, lease {s.Lease?.Owner ?? "none"}, {s.EventsApplied} events");
+            Assert.Equal(stopped[s.Unit].EventsApplied, s.EventsApplied);
+            Assert.Null(s.Lease?.Owner);
+            Assert.Contains("on-trimmed-data = stop", s.Stopped);
+        }
+        Assert.NotNull(Assert.Single(after, s => s.Unit == lost.Unit).Lost);
+        // The reason is in /progress too: the lost stream and the one stopped with it.
+        var progress = await coordinator.Progress.BuildAsync(default);
+        Assert.Equal(new[] { "Lost", "Stopped" }, progress.ChangeStreams!.OrderBy(c => c.Unit == lost.Unit ? 0 : 1).Select(c => c.Status));
+
+        // The member left takes the coordinator over once the first one is gone (as the process of a run that ended
+        // exits), and stops the run as well: nothing is copied again.
+        var last = _nodes.Single(n => n != coordinator && n != down);
+        await coordinator.DisposeAsync();
+        var endedToo = await last.Completion.WaitAsync(TimeSpan.FromMinutes(3));
+        Assert.False(endedToo.Success);
+        Assert.Contains("on-trimmed-data = stop", endedToo.Message);
+        Assert.Equal((1, MongoSyncPhase.Incremental), (await checkpoints.LoadStateAsync(default)) is { } state ? (state.Generation, state.Phase) : default);
+        Assert.Empty(await checkpoints.LoadCollectionsAsync(2, default));
+        foreach (var ns in namespaces.Keys)
+            Assert.Equal(0, await h.TargetCollection(ns).CountDocumentsAsync(new BsonDocument("_id", "after-stop")));
+    }
 }

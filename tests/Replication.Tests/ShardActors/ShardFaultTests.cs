@@ -93,6 +93,47 @@ public sealed class ShardFaultTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task In_a_cluster_records_trimmed_before_they_were_applied_stop_every_shard_of_the_table_on_every_node()
+    {
+        var leaseDuration = TimeSpan.FromSeconds(3);
+        await using var h = new ShardTreeHarness(output, "replication.incremental.records-limit=2", "replication.incremental.on-trimmed-data=stop",
+            $"replication.cluster.lease-duration={leaseDuration.TotalSeconds}s", "replication.cluster.lease-renew-interval=1s");
+        var script = new StreamScript(h.Stream);
+        var a = h.Stream.OpenShard();
+        var b = h.Stream.OpenShard();
+        script.PutMany(a, "a", 40, version: 1);
+        script.PutMany(b, "b", 3, version: 1);
+        var fourth = h.Stream.SequenceNumbersOf(a)[3];
+        var trimmedTo = h.Stream.SequenceNumbersOf(a)[34];
+
+        // Both shards run as leased unit entities; B is caught up when A's next records are trimmed before it read them.
+        await h.StartClusterAsync();
+        await ShardTreeHarness.WaitUntilAsync(async () => await h.ShardAsync(a) is { SequenceNumber: { } s } && s >= fourth, "shard A passed its fourth record");
+        await ShardTreeHarness.WaitUntilAsync(async () => (await h.TargetVersionsAsync()).ContainsKey("b2"), "shard B applied its records");
+        Assert.NotNull((await h.ShardAsync(b))!.Lease?.Owner);
+        h.Stream.TrimThrough(a, trimmedTo);
+        await ShardTreeHarness.WaitUntilAsync(() => h.TableReports.OfType<TableFailed>().Any(), "the table reported that it cannot go on");
+        var failed = h.TableReports.OfType<TableFailed>().Single();
+        Assert.Contains(a, failed.Reason);
+        Assert.Contains("on-trimmed-data = stop", failed.Reason);
+
+        // The table stopped: no node applies a record of any of its shards any more, however long it is given.
+        var before = (await h.ShardAsync(b))!;
+        script.Put(b, "after-stop", 1);
+        await Task.Delay(2 * leaseDuration + TimeSpan.FromSeconds(2));
+        Assert.DoesNotContain("after-stop", (await h.TargetVersionsAsync()).Keys);
+        foreach (var shard in new[] { a, b })
+        {
+            var checkpoint = (await h.ShardAsync(shard))!;
+            Assert.False(checkpoint.Leasable, $"shard {shard} may still be leased");
+            Assert.Null(checkpoint.Lease?.Owner);
+        }
+        Assert.Equal(before.SequenceNumber, (await h.ShardAsync(b))!.SequenceNumber);
+        // The gap stays in the table's checkpoint: a coordinator started later finds it and stops the table again.
+        Assert.Equal(a, (await h.Checkpoints.GetTableAsync(ShardTreeHarness.Table))!.Gap?.ShardId);
+    }
+
+    [Fact]
     public async Task A_shard_actor_that_fails_restarts_from_its_checkpoint_and_its_child_still_waits_for_it()
     {
         await using var h = new ShardTreeHarness(output, "replication.incremental.records-limit=3");
