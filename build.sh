@@ -64,6 +64,28 @@ build_demo() {
   dotnet build "$ROOT/tests/Replication.Testing/Replication.Testing.csproj" -c "$CONFIG" -nologo -clp:ErrorsOnly -v:quiet
 }
 
+# Repeats each failed test's name, message and first stack lines at the very end of the run, where a CI
+# log's tail still shows them.
+print_failures() {
+  awk '
+    function unescape(t) {
+      gsub(/&#xD;/, "", t); gsub(/&#xA;/, "", t); gsub(/&lt;/, "<", t); gsub(/&gt;/, ">", t)
+      gsub(/&quot;/, "\"", t); gsub(/&apos;/, "\047", t); gsub(/&amp;/, "\\&", t); return t
+    }
+    /<UnitTestResult / && /outcome="Failed"/ {
+      failing = 1; lines = 0
+      match($0, /testName="[^"]*"/); print "FAILED " unescape(substr($0, RSTART + 10, RLENGTH - 11))
+    }
+    failing && /<\/UnitTestResult>/ { failing = 0; print ""; next }
+    failing && /<(Message|StackTrace)>/ { quoting = 1 }
+    failing && quoting && lines < 25 {
+      line = $0; sub(/^ *<(Message|StackTrace)>/, "", line); sub(/<\/(Message|StackTrace)>.*/, "", line)
+      print "  " unescape(line); lines++
+    }
+    /<\/(Message|StackTrace)>/ { quoting = 0 }
+  ' "$1"
+}
+
 run_tests() {
   local results="$ROOT/TestResults"
   rm -rf "$results"
@@ -80,6 +102,7 @@ run_tests() {
     failed=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' failed="[0-9]*"' | grep -o '[0-9]*')
     skipped=$(grep -o '<Counters [^>]*' "$trx" | grep -o ' notExecuted="[0-9]*"' | grep -o '[0-9]*')
     echo
+    if [ "${failed:-0}" -ne 0 ]; then print_failures "$trx"; fi
     echo "tests: ${passed:-0} passed, ${failed:-0} failed, ${skipped:-0} skipped"
     if [ "${passed:-0}" -eq 0 ]; then rc=1; fi
   else
