@@ -7,6 +7,7 @@ using Replication.Coordinator.Management.Cluster;
 using Replication.Coordinator.Management.Progress;
 using Replication.Tests.Dynamo;
 using Replication.Testing;
+using Replication.Tests.Cluster;
 using Replication.Testing.DynamoLocal;
 using Xunit.Abstractions;
 
@@ -38,23 +39,11 @@ public sealed class ShardedWorkUnitsTests(DynamoDbLocalFixture dynamo, ITestOutp
     }
 
     /// <summary>Node <paramref name="n"/> (1…3; node 1 is the seed) with a slow full sync of 6 segments and fast failure detection.</summary>
-    private Replication.Configuration.ReplicationSettings NodeSettings(int n) => _h.Settings(
-        "replication.cluster.enabled=on",
-        "replication.cluster.hostname=\"127.0.0.1\"",
-        $"replication.cluster.port={_ports[n]}",
-        $"replication.cluster.seed-nodes=[\"127.0.0.1:{_ports[1]}\"]",
-        "replication.cluster.split-brain-resolver.stable-after=2s",
-        "akka.cluster.seed-node-timeout=1s",
-        "akka.cluster.retry-unsuccessful-join-after=1s",
-        "akka.cluster.gossip-interval=300ms",
-        "akka.cluster.leader-actions-interval=300ms",
-        "akka.cluster.failure-detector.heartbeat-interval=300ms",
-        "akka.cluster.failure-detector.acceptable-heartbeat-pause=2s",
-        "replication.cluster.lease-duration=4s",
-        "replication.cluster.lease-renew-interval=1s",
+    private Replication.Configuration.ReplicationSettings NodeSettings(int n) => _h.Settings([
+        .. FastClusterOverrides.For(_ports[n], [_ports[1]], TimeSpan.FromSeconds(4)),
         "replication.full-sync.segments=6",
         "replication.full-sync.page-size=10",
-        "replication.full-sync.items-per-second=10");
+        "replication.full-sync.items-per-second=10"]);
 
     [Fact]
     public async Task Each_unit_of_a_table_is_hosted_by_exactly_one_of_three_nodes_which_holds_its_lease()

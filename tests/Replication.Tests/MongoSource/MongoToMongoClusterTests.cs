@@ -7,6 +7,7 @@ using Replication.Coordinator.Hosting;
 using Replication.Coordinator.Management.Cluster;
 using Replication.ShardActors.MongoSource;
 using Replication.Testing;
+using Replication.Tests.Cluster;
 using Replication.Tests.EndToEnd;
 using Xunit.Abstractions;
 
@@ -50,22 +51,7 @@ public sealed class MongoToMongoClusterTests(ITestOutputHelper output) : IAsyncL
     private ReplicationSettings ClusterNodeSettings(int n, params string[] overrides) => ClusterNodeSettings(_h, n, overrides);
 
     private ReplicationSettings ClusterNodeSettings(MongoToMongoHarness h, int n, params string[] overrides) => h.Settings([
-        "replication.cluster.enabled=on",
-        "replication.cluster.hostname=\"127.0.0.1\"",
-        $"replication.cluster.port={_ports[n]}",
-        $"replication.cluster.seed-nodes=[\"127.0.0.1:{_ports[1]}\", \"127.0.0.1:{_ports[2]}\", \"127.0.0.1:{_ports[3]}\"]",
-        "replication.cluster.split-brain-resolver.stable-after=2s",
-        "akka.cluster.seed-node-timeout=1s",
-        "akka.cluster.retry-unsuccessful-join-after=1s",
-        "akka.cluster.gossip-interval=300ms",
-        "akka.cluster.leader-actions-interval=300ms",
-        "akka.cluster.unreachable-nodes-reaper-interval=300ms",
-        "akka.cluster.failure-detector.heartbeat-interval=300ms",
-        "akka.cluster.failure-detector.acceptable-heartbeat-pause=2s",
-        "akka.cluster.singleton.hand-over-retry-interval=300ms",
-        "akka.cluster.singleton.lease-retry-interval=500ms",
-        $"replication.cluster.lease-duration={LeaseDuration.TotalSeconds}s",
-        "replication.cluster.lease-renew-interval=1s",
+        .. FastClusterOverrides.For(_ports[n], _ports[1..4], LeaseDuration),
         .. overrides]);
 
     [Fact]

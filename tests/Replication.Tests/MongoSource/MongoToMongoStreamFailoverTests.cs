@@ -1,3 +1,4 @@
+using Replication.Tests.Cluster;
 using MongoDB.Driver;
 using Replication.ShardActors.MongoSource;
 using Replication.Tests.EndToEnd;
@@ -71,22 +72,10 @@ public sealed class MongoToMongoStreamFailoverTests(ITestOutputHelper output) : 
     }
 
     /// <summary>Node <paramref name="n"/>'s settings: all three are seeds; short leases and fast failure detection keep the failover quick.</summary>
-    private string[] ClusterOverrides(int n) => _h.SettingOverrides(
-        "replication.cluster.enabled=on",
-        "replication.cluster.hostname=\"127.0.0.1\"",
-        $"replication.cluster.port={_nodes.Ports[n]}",
-        $"replication.cluster.seed-nodes=[{string.Join(", ", _nodes.Ports.Select(p => $"\"127.0.0.1:{p}\""))}]",
-        "replication.cluster.split-brain-resolver.stable-after=2s",
-        "akka.cluster.seed-node-timeout=1s",
-        "akka.cluster.retry-unsuccessful-join-after=1s",
-        "akka.cluster.failure-detector.heartbeat-interval=300ms",
-        "akka.cluster.failure-detector.acceptable-heartbeat-pause=2s",
-        "akka.cluster.singleton.hand-over-retry-interval=300ms",
-        "akka.cluster.singleton.lease-retry-interval=500ms",
-        "replication.cluster.lease-duration=4s",
-        "replication.cluster.lease-renew-interval=1s",
+    private string[] ClusterOverrides(int n) => _h.SettingOverrides([
+        .. FastClusterOverrides.For(_nodes.Ports[n], _nodes.Ports, TimeSpan.FromSeconds(4)),
         "replication.filter.exclude=[\"other\", \"shop.audit\"]",
-        "replication.source.mongodb.range-documents=200");
+        "replication.source.mongodb.range-documents=200"]);
 
     private Task<T> WaitForAsync<T>(Func<Task<T?>> probe, string failure) where T : class => _nodes.WaitForAsync(probe, failure, Patience);
 }
