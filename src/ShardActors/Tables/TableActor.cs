@@ -108,6 +108,16 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
         }
         if (Mode != SyncMode.Full && !await LearnShardsAsync(registerAs: checkpoint.FullSync.Status == FullSyncStatus.NotStarted && Mode == SyncMode.All)) return;
 
+        if (Mode == SyncMode.Full && checkpoint.FullSync.Status == FullSyncStatus.Done)
+        {
+            // A run restarted after its copy, or a coordinator that moved to another member: there is nothing left to do.
+            Log.LogInformation("table {Table}: full sync already done (generation {Generation}); mode full copies it again only after `replication checkpoints reset`",
+                _tableName, _generation);
+            PublishProgress("full-sync-done");
+            Context.Parent.Tell(new TableFullSyncDone(_tableName));
+            Become(Idle);
+            return;
+        }
         if (Mode == SyncMode.Incremental || checkpoint.FullSync.Status == FullSyncStatus.Done)
         {
             StartIncremental();

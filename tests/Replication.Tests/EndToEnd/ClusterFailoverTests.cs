@@ -50,12 +50,13 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
     /// joins through any seed still alive). Failure detection and the Split Brain Resolver are fast here; production
     /// keeps Akka's failure detector defaults and stable-after = 7s (see README).
     /// </summary>
-    private Replication.Configuration.ReplicationSettings NodeSettings(int n) => _h.Settings([
+    private Replication.Configuration.ReplicationSettings NodeSettings(int n, params string[] overrides) => _h.Settings([
         .. FastClusterOverrides.For(_ports[n], _ports[1..4], LeaseDuration),
         "replication.full-sync.segments=6",
         "replication.full-sync.page-size=10",
         // Per node: slow enough that the full sync is still running when a node is stopped, on any machine.
-        "replication.full-sync.items-per-second=15"]);
+        "replication.full-sync.items-per-second=15",
+        .. overrides]);
 
     [Fact]
     public async Task Three_nodes_share_the_leases_and_the_work_of_nodes_stopped_without_hand_over_moves_to_the_survivors()
@@ -245,6 +246,31 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         Assert.Equal(coordinator, await CoordinatorAsync(view));
         var shard = Assert.Single(await view.LeasesAsync(CancellationToken.None), l => l.Kind == LeaseKind.Shard);
         Assert.True(shard.Counter > 0, $"shard {shard.LeaseId} was never leased (status {shard.Status})");
+    }
+
+    [Fact]
+    public async Task In_mode_full_the_coordinators_member_ends_when_the_copy_is_done_and_each_other_member_once_it_takes_the_coordinator_over()
+    {
+        var table = await CreateTableAsync("-full", 60);
+        var settings = NodeSettings(1, "replication.mode=full");
+        _nodes.Add(await _h.StartNodeAsync(settings));
+        _nodes.Add(await _h.StartNodeAsync(NodeSettings(2, "replication.mode=full")));
+
+        var ending = await Task.WhenAny(_nodes.Select(n => n.Completion)).WaitAsync(TimeSpan.FromMinutes(3));
+        var ended = await ending;
+        Assert.True(ended.Success, ended.Message);
+        var done = _nodes.Single(n => n.Completion == ending);
+        var other = _nodes.Single(n => n != done);
+        Assert.False(other.Completion.IsCompleted);
+        await _h.WaitUntilTargetEqualsSourceAsync(settings, table);
+
+        // The process of a run that ended exits: the coordinator moves to the member left, which finds the copy done
+        // in the checkpoints and ends too, without copying again.
+        var written = (await new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase)).GetTableAsync(table))!.FullSync.ItemsWritten;
+        await done.DisposeAsync();
+        var endedToo = await other.Completion.WaitAsync(TimeSpan.FromMinutes(2));
+        Assert.True(endedToo.Success, endedToo.Message);
+        Assert.Equal(written, (await new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase)).GetTableAsync(table))!.FullSync.ItemsWritten);
     }
 
     [Fact]
