@@ -92,7 +92,7 @@ public sealed class StartupErrorTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_closed_DynamoDB_port_exits_4_after_the_startup_timeout()
     {
-        var port = UnansweringEndpoints.ClosedPort();
+        var port = _broken.Closed();
 
         var result = await RunAsync(Config($"http://127.0.0.1:{port}", _mongo.ConnectionString));
 
@@ -149,7 +149,7 @@ public sealed class StartupErrorTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_closed_MongoDB_port_exits_6_naming_the_setting_and_the_host()
     {
-        var port = UnansweringEndpoints.ClosedPort();
+        var port = _broken.Closed();
 
         var result = await RunAsync(Config(_dynamo.ServiceUrl.ToString(), $"mongodb://127.0.0.1:{port}/?directConnection=true"));
 

@@ -14,7 +14,17 @@ internal sealed class UnansweringEndpoints : IDisposable
     private readonly List<Socket> _accepted = [];
     private readonly CancellationTokenSource _stop = new();
 
-    public static int ClosedPort() => Replication.Testing.ChildProcesses.FreePort();
+    /// <summary>
+    /// A loopback port bound but never listened on: every connection to it is refused, and unlike a port merely freed,
+    /// no other test's listener can take it while this one runs.
+    /// </summary>
+    public int Closed()
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        lock (_accepted) _accepted.Add(socket);
+        return ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
 
     /// <summary>Accepts connections and holds them open without reading or writing.</summary>
     public int Blackholed()
@@ -32,17 +42,28 @@ internal sealed class UnansweringEndpoints : IDisposable
     }
 
     /// <summary>Answers each request with HTTP 400 and DynamoDB's "security token is invalid" error.</summary>
-    public int RefusingCredentials()
+    public int RefusingCredentials() => AnsweringWithError(
+        "{\"__type\":\"com.amazon.coral.service#UnrecognizedClientException\",\"message\":\"The security token included in the request is invalid.\"}",
+        answered: int.MaxValue);
+
+    /// <summary>Answers the first request with DynamoDB's ThrottlingException (retryable), then holds every later connection silent.</summary>
+    public int ThrottlingOnceThenSilent() => AnsweringWithError(
+        "{\"__type\":\"com.amazonaws.dynamodb.v20120810#ThrottlingException\",\"message\":\"Rate of requests exceeds the allowed throughput.\"}",
+        answered: 1);
+
+    /// <summary>Answers the first <paramref name="answered"/> requests with HTTP 400 and <paramref name="body"/>; later connections get no word.</summary>
+    private int AnsweringWithError(string body, int answered)
     {
         var listener = Listen();
-        const string body = "{\"__type\":\"com.amazon.coral.service#UnrecognizedClientException\",\"message\":\"The security token included in the request is invalid.\"}";
         var response = Encoding.ASCII.GetBytes(
             $"HTTP/1.1 400 Bad Request\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {body.Length}\r\nConnection: close\r\n\r\n{body}");
         _ = Task.Run(async () =>
         {
-            while (!_stop.IsCancellationRequested)
+            for (var served = 0; !_stop.IsCancellationRequested; served++)
             {
-                using var socket = await listener.AcceptSocketAsync(_stop.Token);
+                var socket = await listener.AcceptSocketAsync(_stop.Token);
+                lock (_accepted) _accepted.Add(socket);
+                if (served >= answered) continue;
                 var buffer = new byte[65536];
                 var request = new StringBuilder();
                 // Read the headers and the small JSON body before answering, so the client sees a response, not a reset.

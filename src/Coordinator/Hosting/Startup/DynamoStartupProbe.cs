@@ -24,9 +24,10 @@ public static class DynamoStartupProbe
             if (left <= TimeSpan.Zero)
                 throw new StartupFailure(StartupFailureKind.SourceUnreachable,
                     $"cannot reach DynamoDB at {host} ({setting}): {lastCause ?? "no answer"}; gave up after {deadline.TotalSeconds:0.#} s (replication.startup-timeout)");
+            var attemptTimeout = left < options.RequestTimeout ? left : options.RequestTimeout;
             try
             {
-                await ListOneTableAsync(transport, endpoint, left < options.RequestTimeout ? left : options.RequestTimeout, cancellationToken).ConfigureAwait(false);
+                await ListOneTableAsync(transport, endpoint, attemptTimeout, cancellationToken).ConfigureAwait(false);
                 return;
             }
             catch (InvalidOperationException e) when (e.Message.StartsWith("could not obtain AWS credentials", StringComparison.Ordinal))
@@ -39,6 +40,10 @@ public static class DynamoStartupProbe
             {
                 throw new StartupFailure(StartupFailureKind.SourceCredentials,
                     $"DynamoDB at {host} refused the request ({setting}, replication.source.dynamodb.credentials): {e.Message}");
+            }
+            // The last attempt, cut short by the deadline, says less than the answer before it (a refused connection, say).
+            catch (DynamoException e) when (e.InnerException is OperationCanceledException && attemptTimeout < options.RequestTimeout && lastCause is not null)
+            {
             }
             catch (DynamoException e)
             {
