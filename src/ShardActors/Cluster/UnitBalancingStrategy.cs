@@ -7,8 +7,8 @@ namespace Replication.ShardActors.Cluster;
 
 /// <summary>
 /// Cluster Sharding's allocation strategy for the work units: like Akka's least-shard strategy, but a shard weighs as many
-/// units as this node's latest listing puts in it (a unit's shard is a hash of its id, so two of a table's segments may
-/// share one shard while another shard holds none still running). New shards go to the Up member carrying the fewest
+/// units as this node's latest listing puts in it (units of different tables may share a shard, and a shard may hold
+/// none still running). New shards go to the Up member carrying the fewest
 /// units; every rebalance round moves a shard from the busiest member to the idlest only while that strictly evens them
 /// out, up to half the shards at a time, so moves never bounce back and forth. Each move is a hand-off of its units.
 /// </summary>

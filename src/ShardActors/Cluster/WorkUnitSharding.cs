@@ -25,7 +25,7 @@ public sealed class HandOffUnit
 /// <summary>
 /// The work units as Akka Cluster Sharding entities of the type <see cref="TypeName"/>: the entity id is the unit's lease
 /// id (<c>segment/&lt;table&gt;/&lt;generation&gt;/&lt;n&gt;</c>, <c>shard/&lt;table&gt;/&lt;shardId&gt;</c>,
-/// <c>range/&lt;id&gt;</c>), its shard a stable hash of that id modulo <c>replication.cluster.shards</c>.
+/// <c>range/&lt;id&gt;</c>), its shard a stable hash of that id modulo <c>replication.cluster.shards</c> (see <see cref="UnitMessageExtractor.ShardOf"/>).
 /// </summary>
 public static class WorkUnitSharding
 {
@@ -61,15 +61,29 @@ public sealed class UnitMessageExtractor(int shards) : IMessageExtractor
 
     public string ShardId(string entityId, object? messageHint = null) => ShardOf(entityId, shards).ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>FNV-1a of the id's UTF-8 bytes: the same on every node and in every process (unlike string.GetHashCode).</summary>
+    /// <summary>
+    /// FNV-1a of the id's UTF-8 bytes: the same on every node and in every process (unlike string.GetHashCode). An id
+    /// ending in a number (a table's Scan segments <c>…/3</c>, a collection's ranges <c>…#3</c>) is placed at the hash of
+    /// the rest plus that number, so the units of one table or collection take consecutive shards and never share one
+    /// (up to <paramref name="shards"/> of them): sharding moves whole shards, and units sharing one could not be spread.
+    /// </summary>
     public static int ShardOf(string entityId, int shards)
     {
+        var digits = 0;
+        while (digits < entityId.Length && char.IsAsciiDigit(entityId[^(digits + 1)])) digits++;
+        if (digits is 0 or > 9 || digits == entityId.Length) return (int)(Fnv1a(entityId) % (uint)shards);
+        var number = uint.Parse(entityId.AsSpan(entityId.Length - digits), CultureInfo.InvariantCulture);
+        return (int)(((ulong)Fnv1a(entityId.AsSpan(0, entityId.Length - digits)) + number) % (uint)shards);
+    }
+
+    private static uint Fnv1a(ReadOnlySpan<char> text)
+    {
         var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(entityId))
+        foreach (var b in Encoding.UTF8.GetBytes(text.ToArray()))
         {
             hash ^= b;
             hash *= 16777619u;
         }
-        return (int)(hash % (uint)shards);
+        return hash;
     }
 }

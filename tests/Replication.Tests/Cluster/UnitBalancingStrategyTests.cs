@@ -6,6 +6,7 @@ using Replication.Cluster;
 using Replication.Configuration;
 using Replication.Coordinator.Hosting;
 using Replication.ShardActors.Cluster;
+using Replication.ShardActors.MongoSource;
 
 namespace Replication.Tests.Cluster;
 
@@ -31,8 +32,21 @@ public sealed class UnitBalancingStrategyTests : IAsyncLifetime
     {
         // FNV-1a of the UTF-8 id: fixed values, so every node (and every restart) routes a unit to the same shard.
         Assert.Equal(UnitMessageExtractor.ShardOf("segment/Orders/0/3", Shards), UnitMessageExtractor.ShardOf("segment/Orders/0/3", Shards));
-        Assert.Equal("47", new UnitMessageExtractor(Shards).ShardId(new StartUnit("shard/Orders/shardId-1")));
+        Assert.Equal("32", new UnitMessageExtractor(Shards).ShardId(new StartUnit("shard/Orders/shardId-abc")));
         Assert.All(Enumerable.Range(0, 500), n => Assert.InRange(UnitMessageExtractor.ShardOf($"shard/T/{n}", Shards), 0, Shards - 1));
+        Assert.All(Enumerable.Range(0, 500), n => Assert.InRange(UnitMessageExtractor.ShardOf($"shard/T/x{n}y", Shards), 0, Shards - 1));
+        Assert.InRange(UnitMessageExtractor.ShardOf("segment/T/1/4294967295", Shards), 0, Shards - 1);
+        Assert.InRange(UnitMessageExtractor.ShardOf("12345", Shards), 0, Shards - 1);
+    }
+
+    [Fact]
+    public void The_segments_of_a_table_and_the_ranges_of_a_collection_never_share_a_shard()
+    {
+        // Sharding moves whole shards: units sharing one could only ever run on the same member.
+        Assert.Equal(16, Enumerable.Range(0, 16).Select(n => UnitMessageExtractor.ShardOf(new SegmentLeaseKey("Orders", 1, n, 16).Id, Shards)).Distinct().Count());
+        Assert.Equal(Shards, Enumerable.Range(0, Shards)
+            .Select(n => UnitMessageExtractor.ShardOf(new MongoRangeLeaseKey(MongoSyncCheckpoints.RangeId(1, "shop.orders", n), "shop.orders", 1).Id, Shards))
+            .Distinct().Count());
     }
 
     [Fact]
@@ -76,8 +90,8 @@ public sealed class UnitBalancingStrategyTests : IAsyncLifetime
         Assert.True(rounds >= 1, "nothing moved off the region holding every unit");
         var load = current.Values.Select(s => s.Sum(shard => weights.GetValueOrDefault(shard))).ToArray();
         Assert.Equal(12, load.Sum());
-        // Even to within one shard's weight: a shard's units move together.
-        Assert.True(load.Max() - load.Min() <= weights.Values.Max(), $"units per region after the rebalance: {string.Join(", ", load)}");
+        // A table's segments each have a shard of their own, so they spread exactly: four per region.
+        Assert.True(load.All(l => l == 4), $"units per region after the rebalance: {string.Join(", ", load)}");
     }
 
     private static LeasedUnit[] Units(int count) =>

@@ -93,9 +93,9 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         }
         var akkaOldest = (await view.MembersAsync(CancellationToken.None)).Oldest;
 
-        // The twelve segment leases spread over the three nodes as evenly as whole sharding shards allow: a unit's shard is
-        // a hash of its id, so two segments may share one, and the balancing stops when no single shard of the busiest node
-        // would even it out with the idlest (4/4/4 when the hashes allow it, 5/4/3 at worst with a shard of two).
+        // The twelve segment leases spread over the three nodes as evenly as whole sharding shards allow: a table's six
+        // segments take six shards of their own, but the two tables' runs of shards may overlap, and the balancing stops
+        // when no single shard of the busiest node would even it out with the idlest (4/4/4, or 5/4/3 with a shard of two).
         var spread = await WaitForAsync(async () =>
         {
             var held = HeldSegmentsByOwner(await view.LeasesAsync(CancellationToken.None));
