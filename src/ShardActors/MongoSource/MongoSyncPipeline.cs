@@ -157,6 +157,14 @@ public sealed class MongoSyncPipeline : IDisposable
                     await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
                 }
                 return (state, null);
+            case MongoSyncPhase.Done when _settings.Mode != SyncMode.Full:
+                // The copy was made by a run in mode full; its start position was recorded before it, so the change
+                // streams catch up from there (idempotently) as they would have right after the copy.
+                _logger.LogInformation("the copy was made in mode full (generation {Generation}); following the change streams from the position recorded before it",
+                    state.Generation);
+                state = state with { Phase = MongoSyncPhase.Incremental };
+                await _checkpoints.SaveStateAsync(state, cancellationToken).ConfigureAwait(false);
+                return (state, null);
             default:
                 return (null, new MongoSyncEnded(true, "full sync finished (mode full)"));
         }

@@ -162,6 +162,28 @@ public sealed class MongoToMongoReplicationTests(ITestOutputHelper output) : IAs
         await h.WaitUntilEqualAsync(new Dictionary<string, string> { ["shop.orders"] = "shop.orders" });
     }
 
+    [Fact]
+    public async Task A_copy_made_in_mode_full_then_run_in_mode_all_applies_the_changes_made_since_its_start_without_copying_again()
+    {
+        await using var h = new MongoToMongoHarness(output);
+        await SeedAsync(h, orders: 80);
+        var full = h.Settings("replication.mode=full", "replication.filter.include=[\"shop\"]");
+        await using (var node = await h.StartNodeAsync(full))
+        {
+            var ended = await node.Completion.WaitAsync(TimeSpan.FromMinutes(2));
+            Assert.True(ended.Success, ended.Message);
+        }
+        var copied = (await h.Checkpoints(full).LoadRangesAsync(1, default)).Sum(r => r.Copied);
+
+        // The source changes while nothing runs; then the same replication runs in mode all.
+        await MutateAsync(h, round: 1);
+        var all = h.Settings("replication.filter.include=[\"shop\"]");
+        await using var next = await h.StartNodeAsync(all);
+        await h.WaitUntilEqualAsync(new Dictionary<string, string> { ["shop.orders"] = "shop.orders", ["shop.customers"] = "shop.customers" });
+        Assert.Equal((1, MongoSyncPhase.Incremental), (await h.Checkpoints(all).LoadStateAsync(default)) is { } state ? (state.Generation, state.Phase) : default);
+        Assert.Equal(copied, (await h.Checkpoints(all).LoadRangesAsync(1, default)).Sum(r => r.Copied));
+    }
+
     private static async Task WaitForAsync(Func<Task<bool>> condition, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromMinutes(2));
