@@ -118,6 +118,13 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
             Become(Idle);
             return;
         }
+        if (Mode == SyncMode.All && checkpoint.FullSync.Status == FullSyncStatus.Done && _status.Count == 0)
+        {
+            // Copied by a run in mode full, which learns no stream positions: where the changes made since that copy
+            // begin in the stream is unknown, so they cannot be applied with certainty.
+            ResyncOrStop("the table was copied by a run in mode full, which records no stream start positions, so the changes made since that copy cannot be replayed");
+            return;
+        }
         if (Mode == SyncMode.Incremental || checkpoint.FullSync.Status == FullSyncStatus.Done)
         {
             StartIncremental();
