@@ -73,13 +73,13 @@ public sealed class UnitMessageExtractor(int shards) : IMessageExtractor
         while (digits < entityId.Length && char.IsAsciiDigit(entityId[^(digits + 1)])) digits++;
         if (digits is 0 or > 9 || digits == entityId.Length) return (int)(Fnv1a(entityId) % (uint)shards);
         var number = uint.Parse(entityId.AsSpan(entityId.Length - digits), CultureInfo.InvariantCulture);
-        return (int)(((ulong)Fnv1a(entityId.AsSpan(0, entityId.Length - digits)) + number) % (uint)shards);
+        return (int)(((ulong)Fnv1a(entityId[..^digits]) + number) % (uint)shards);
     }
 
-    private static uint Fnv1a(ReadOnlySpan<char> text)
+    private static uint Fnv1a(string text)
     {
         var hash = 2166136261u;
-        foreach (var b in Encoding.UTF8.GetBytes(text.ToArray()))
+        foreach (var b in Encoding.UTF8.GetBytes(text))
         {
             hash ^= b;
             hash *= 16777619u;

@@ -14,8 +14,7 @@ public abstract partial class TableActor
         {
             await _services.Checkpoints.FinishFullSyncAsync(_tableName, _generation, Stopping);
             Log.LogInformation("table {Table}: full sync done, {Items} items written, {Dead} dead-lettered", _tableName, _itemsWritten, _deadLettered);
-            PublishProgress("full-sync-done");
-            Context.Parent.Tell(new TableFullSyncDone(_tableName));
+            ReportFullSyncDone();
             if (Mode == SyncMode.Full)
             {
                 Timers.CancelAll();
@@ -42,6 +41,13 @@ public abstract partial class TableActor
 
     /// <summary>The table's work is over (mode full, or a policy stopped it): late reports change nothing.</summary>
     private void Idle() => ReceiveAny(_ => { });
+
+    /// <summary>To the live progress and to the coordinator, which ends a mode-full run once every table said so.</summary>
+    private void ReportFullSyncDone()
+    {
+        PublishProgress("full-sync-done");
+        Context.Parent.Tell(new TableFullSyncDone(_tableName));
+    }
 
     private protected void PublishProgress(string phase) =>
         Context.System.EventStream.Publish(new TableProgress(_tableName, phase, _itemsWritten, _deadLettered, _segmentsDone.Count, _totalSegments, _estimatedItems));

@@ -113,8 +113,7 @@ public abstract partial class TableActor : ReceiveActor, IWithTimers
             // A run restarted after its copy, or a coordinator that moved to another member: there is nothing left to do.
             Log.LogInformation("table {Table}: full sync already done (generation {Generation}); mode full copies it again only after `replication checkpoints reset`",
                 _tableName, _generation);
-            PublishProgress("full-sync-done");
-            Context.Parent.Tell(new TableFullSyncDone(_tableName));
+            ReportFullSyncDone();
             Become(Idle);
             return;
         }

@@ -98,8 +98,9 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         // when no single shard of the busiest node would even it out with the idlest (4/4/4, or 5/4/3 with a shard of two).
         var spread = await WaitForAsync(async () =>
         {
-            var held = HeldSegmentsByOwner(await view.LeasesAsync(CancellationToken.None));
-            return held.Count == 3 && held.Values.Sum() == 12 && BalancedByWholeShards(await view.LeasesAsync(CancellationToken.None)) ? held : null;
+            var held = HeldSegmentIdsByOwner(await view.LeasesAsync(CancellationToken.None));
+            return held.Count == 3 && held.Values.Sum(ids => ids.Count) == 12 && BalancedByWholeShards(held, settings.Cluster.Shards)
+                ? held.ToDictionary(h => h.Key, h => h.Value.Count) : null;
         }, TimeSpan.FromMinutes(1), "the segment leases did not spread evenly over the three nodes");
         output.WriteLine($"segment leases per node: {string.Join(", ", spread.Select(s => $"{s.Key}={s.Value}"))}");
 
@@ -266,11 +267,12 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
 
         // The process of a run that ended exits: the coordinator moves to the member left, which finds the copy done
         // in the checkpoints and ends too, without copying again.
-        var written = (await new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase)).GetTableAsync(table))!.FullSync.ItemsWritten;
+        var store = new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase));
+        var written = (await store.GetTableAsync(table))!.FullSync.ItemsWritten;
         await done.DisposeAsync();
         var endedToo = await other.Completion.WaitAsync(TimeSpan.FromMinutes(2));
         Assert.True(endedToo.Success, endedToo.Message);
-        Assert.Equal(written, (await new CheckpointStore(_h.Client.GetDatabase(settings.CheckpointDatabase)).GetTableAsync(table))!.FullSync.ItemsWritten);
+        Assert.Equal(written, (await store.GetTableAsync(table))!.FullSync.ItemsWritten);
     }
 
     [Fact]
@@ -315,20 +317,20 @@ public sealed class ClusterFailoverTests(DynamoDbLocalFixture dynamo, ITestOutpu
         (await view.LeasesAsync(CancellationToken.None)).Single(l => l.Kind == LeaseKind.Coordinator) is { Status: "Held" } lease ? lease.Owner : null;
 
     private static Dictionary<string, int> HeldSegmentsByOwner(IReadOnlyList<LeaseView> leases) =>
+        HeldSegmentIdsByOwner(leases).ToDictionary(h => h.Key, h => h.Value.Count);
+
+    private static Dictionary<string, List<string>> HeldSegmentIdsByOwner(IReadOnlyList<LeaseView> leases) =>
         leases.Where(l => l.Kind == LeaseKind.Segment && l.Owner is not null && l.ExpiresAt > DateTimeOffset.UtcNow)
-            .GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Count());
+            .GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Select(l => l.LeaseId).ToList());
 
     /// <summary>
     /// The balancing's end state (see UnitBalancingStrategy): every shard on the busiest node carries at least as many of
     /// its running segments as the busiest node has more than the idlest, so moving any one of them would not even them out.
     /// </summary>
-    private bool BalancedByWholeShards(IReadOnlyList<LeaseView> leases)
+    private static bool BalancedByWholeShards(Dictionary<string, List<string>> held, int shards)
     {
-        var held = leases.Where(l => l.Kind == LeaseKind.Segment && l.Owner is not null && l.ExpiresAt > DateTimeOffset.UtcNow)
-            .GroupBy(l => l.Owner!).ToDictionary(g => g.Key, g => g.Select(l => l.LeaseId).ToList());
         var busiest = held.Values.MaxBy(ids => ids.Count)!;
         var gap = busiest.Count - held.Values.Min(ids => ids.Count);
-        var shards = NodeSettings(1).Cluster.Shards;
         return busiest.GroupBy(id => UnitMessageExtractor.ShardOf(id, shards)).All(shard => shard.Count() >= gap);
     }
 

@@ -2,7 +2,6 @@ using Amazon.DynamoDBv2.Model;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Replication.Testing.DynamoLocal;
-using Replication.Testing.InMemoryMongo.Wire;
 using Replication.Tests.Cli;
 using Replication.Tests.Dynamo;
 
@@ -12,16 +11,11 @@ namespace Replication.Tests.EndToEnd;
 [Collection(DynamoDbLocalCollection.Name)]
 public sealed class FullModeRerunTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("replication-full-").FullName;
-    private readonly InMemoryMongoServer _mongo = new();
+    private readonly DynamoToMongoCli _cli = new(dynamo.Local, "full");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _mongo.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public Task DisposeAsync() => _cli.DisposeAsync().AsTask();
 
     [Fact]
     public async Task A_second_run_of_a_finished_full_copy_ends_at_once_without_copying_again_and_a_reset_table_is_copied_again()
@@ -30,23 +24,10 @@ public sealed class FullModeRerunTests(DynamoDbLocalFixture dynamo) : IAsyncLife
         var table = await DynamoTestTables.CreateAsync(client, "full-rerun", "pk");
         for (var i = 0; i < 20; i++)
             await client.PutItemAsync(table, new Dictionary<string, AttributeValue> { ["pk"] = new() { S = $"k{i}" }, ["n"] = new() { N = $"{i}" } });
-        var config = Path.Combine(_folder, "full.conf");
-        await File.WriteAllTextAsync(config, $$"""
-            replication {
-              id = full-rerun
-              mode = full
-              source.dynamodb {
-                endpoint = "{{dynamo.Local.ServiceUrl}}"
-                credentials { access-key-id = local, secret-access-key = local }
-              }
-              target.mongodb { uri = "{{_mongo.ConnectionString}}&serverSelectionTimeoutMS=5000", database = copied }
-              filter.include = ["{{table}}"]
-              management.http.port = 0
-            }
-            """);
+        var config = _cli.WriteConfig("full-rerun", table, "copied");
         var first = await ReplicationCli.RunAsync("run", "--config", config);
         Assert.True(first.ExitCode == 0, $"first run: exit {first.ExitCode}; {first.Error}");
-        using var mongo = new MongoClient(_mongo.ConnectionString);
+        using var mongo = new MongoClient(_cli.Mongo.ConnectionString);
         var target = mongo.GetDatabase("copied").GetCollection<BsonDocument>(table);
         Assert.Equal(20, await target.CountDocumentsAsync(FilterDefinition<BsonDocument>.Empty));
 

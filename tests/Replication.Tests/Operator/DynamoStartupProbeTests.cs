@@ -10,12 +10,14 @@ public sealed class DynamoStartupProbeTests : IDisposable
 
     public void Dispose() => _endpoints.Dispose();
 
-    private static DynamoHttpOptions Options(int port) => new()
-    {
-        Region = "us-east-1",
-        ServiceUrl = new Uri($"http://127.0.0.1:{port}"),
-        Credentials = DynamoCredentialSource.FromKeys("AKIAPROBETEST", "probe-secret", null),
-    };
+    /// <summary>The check of the endpoint on <paramref name="port"/>, which must fail; what it threw.</summary>
+    private static Task<StartupFailure> FailedCheckAsync(int port, TimeSpan deadline) =>
+        Assert.ThrowsAsync<StartupFailure>(() => DynamoStartupProbe.CheckAsync(new DynamoHttpOptions
+        {
+            Region = "us-east-1",
+            ServiceUrl = new Uri($"http://127.0.0.1:{port}"),
+            Credentials = DynamoCredentialSource.FromKeys("AKIAPROBETEST", "probe-secret", null),
+        }, "replication.source.dynamodb.endpoint", deadline, CancellationToken.None));
 
     [Fact]
     public async Task The_error_names_the_last_real_answer_not_a_final_attempt_the_deadline_cut_short()
@@ -24,8 +26,7 @@ public sealed class DynamoStartupProbeTests : IDisposable
         // attempt has all of it, so a slow machine still gets its answer).
         var port = _endpoints.ThrottlingOnceThenSilent();
 
-        var failure = await Assert.ThrowsAsync<StartupFailure>(() =>
-            DynamoStartupProbe.CheckAsync(Options(port), "replication.source.dynamodb.endpoint", TimeSpan.FromSeconds(5), CancellationToken.None));
+        var failure = await FailedCheckAsync(port, TimeSpan.FromSeconds(5));
 
         Assert.Equal(StartupFailureKind.SourceUnreachable, failure.Kind);
         Assert.Contains($"cannot reach DynamoDB at http://127.0.0.1:{port}", failure.Message);
@@ -38,8 +39,7 @@ public sealed class DynamoStartupProbeTests : IDisposable
     {
         var port = _endpoints.Blackholed();
 
-        var failure = await Assert.ThrowsAsync<StartupFailure>(() =>
-            DynamoStartupProbe.CheckAsync(Options(port), "replication.source.dynamodb.endpoint", TimeSpan.FromSeconds(1.5), CancellationToken.None));
+        var failure = await FailedCheckAsync(port, TimeSpan.FromSeconds(1.5));
 
         Assert.Equal(StartupFailureKind.SourceUnreachable, failure.Kind);
         Assert.Contains("no answer within 1.5 s", failure.Message);

@@ -3,7 +3,6 @@ using Amazon.DynamoDBv2.Model;
 using MongoDB.Bson;
 using MongoDB.Driver;
 using Replication.Testing.DynamoLocal;
-using Replication.Testing.InMemoryMongo.Wire;
 using Replication.Tests.Cli;
 using Replication.Tests.Dynamo;
 
@@ -13,16 +12,11 @@ namespace Replication.Tests.Verification;
 [Collection(DynamoDbLocalCollection.Name)]
 public sealed class DynamoVerifyTests(DynamoDbLocalFixture dynamo) : IAsyncLifetime
 {
-    private readonly string _folder = Directory.CreateTempSubdirectory("replication-verify-").FullName;
-    private readonly InMemoryMongoServer _mongo = new();
+    private readonly DynamoToMongoCli _cli = new(dynamo.Local, "verify");
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        await _mongo.DisposeAsync();
-        Directory.Delete(_folder, recursive: true);
-    }
+    public Task DisposeAsync() => _cli.DisposeAsync().AsTask();
 
     [Theory]
     [InlineData("id")]      // _id = {pk, sk}
@@ -42,22 +36,10 @@ public sealed class DynamoVerifyTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
                 ["profile"] = new() { M = new() { ["z"] = new() { S = "last" }, ["a"] = new() { N = "1.5" } } },
             });
         }
-        var config = Path.Combine(_folder, "verify.conf");
-        await File.WriteAllTextAsync(config, $$"""
-            replication {
-              id = verify-test
-              mode = full
-              source.dynamodb {
-                endpoint = "{{dynamo.Local.ServiceUrl}}"
-                credentials { access-key-id = local, secret-access-key = local }
-              }
-              target.mongodb { uri = "{{_mongo.ConnectionString}}&serverSelectionTimeoutMS=5000", database = verified }
-              filter.include = ["{{table}}"]
+        var config = _cli.WriteConfig("verify-test", table, "verified", $"""
               full-sync.page-size = 7
-              management.http.port = 0
               verify.parallelism = 3
-              convert.key = {{key}}
-            }
+              convert.key = {key}
             """);
         var run = await ReplicationCli.RunAsync("run", "--config", config);
         Assert.True(run.ExitCode == 0, $"run: exit {run.ExitCode}; {run.Error}");
@@ -68,7 +50,7 @@ public sealed class DynamoVerifyTests(DynamoDbLocalFixture dynamo) : IAsyncLifet
         Assert.Contains("compared: source 30, target 30 documents", equal.Output);
         Assert.Contains("equal", equal.Output);
 
-        using var mongo = new MongoClient(_mongo.ConnectionString);
+        using var mongo = new MongoClient(_cli.Mongo.ConnectionString);
         var target = mongo.GetDatabase("verified").GetCollection<BsonDocument>(table);
         BsonDocument Key(string pk, string sk) => key == "id"
             ? new("_id", new BsonDocument { { "pk", pk }, { "sk", sk } })

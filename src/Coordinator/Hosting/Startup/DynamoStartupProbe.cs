@@ -41,13 +41,11 @@ public static class DynamoStartupProbe
                 throw new StartupFailure(StartupFailureKind.SourceCredentials,
                     $"DynamoDB at {host} refused the request ({setting}, replication.source.dynamodb.credentials): {e.Message}");
             }
-            // The last attempt, cut short by the deadline, says less than the answer before it (a refused connection, say).
-            catch (DynamoException e) when (e.InnerException is OperationCanceledException && attemptTimeout < options.RequestTimeout && lastCause is not null)
-            {
-            }
             catch (DynamoException e)
             {
-                lastCause = e is DynamoNetworkException ? e.ServiceMessage : e.Message;
+                // A last attempt cut short by the deadline says less than the answer before it (a refused connection, say).
+                var cutShort = e.InnerException is OperationCanceledException && attemptTimeout < options.RequestTimeout;
+                if (!cutShort || lastCause is null) lastCause = e is DynamoNetworkException ? e.ServiceMessage : e.Message;
             }
             var pause = deadline - options.Clock.GetElapsedTime(started);
             if (pause > Pause) pause = Pause;
